@@ -1,0 +1,85 @@
+"""Errors of the projects registry; messages are in French (shown to users)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+try:  # the lead's common base class, when present
+    from carnet.errors import CarnetError as _Base
+except ImportError:  # pragma: no cover - before carnet.errors exists
+    _Base = Exception
+
+
+class ProjetError(_Base):
+    """Base error of the projects registry (message in French)."""
+
+
+class ValidationError(ProjetError):
+    """A project's data is invalid.
+
+    Parameters
+    ----------
+    errors : list of str
+        French messages, one per problem.
+    """
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        super().__init__("Projet invalide : " + " ; ".join(self.errors))
+
+
+class NotFoundError(ProjetError):
+    """No project with that id."""
+
+
+class PermissionDenied(ProjetError):
+    """The current role may not perform that action."""
+
+
+class ImportRejected(ProjetError):
+    """A file cannot be imported (unreadable, unsafe, or rows rejected)."""
+
+    def __init__(self, message: str, report: Any = None):
+        self.report = report
+        super().__init__(message)
+
+
+class ConflictError(ProjetError):
+    """Optimistic-locking conflict: someone saved the project in the meantime.
+
+    Parameters
+    ----------
+    mine : dict
+        The values the user tried to save (full record as it would have been).
+    theirs : dict
+        The record currently stored (newer version).
+    """
+
+    def __init__(self, mine: dict, theirs: dict):
+        self.mine = mine
+        self.theirs = theirs
+        who = theirs.get("updated_by") or "un autre utilisateur"
+        when = theirs.get("updated_at") or "?"
+        super().__init__(
+            f"Conflit : le projet n°{theirs.get('id')} a été modifié par {who} ({when}, "
+            f"version {theirs.get('version')}) pendant votre saisie. Rien n'a été écrasé : "
+            "comparez votre version et la version enregistrée, puis enregistrez à nouveau."
+        )
+
+    def differences(self) -> list[dict]:
+        """Fields whose values differ between the two versions.
+
+        Returns
+        -------
+        list of dict
+            ``{"champ", "votre_version", "version_enregistree"}`` per differing field.
+        """
+        skip = {"version", "updated_at", "updated_by", "created_at", "created_by"}
+        out = []
+        for key in sorted(set(self.mine) | set(self.theirs)):
+            if key in skip:
+                continue
+            a, b = self.mine.get(key), self.theirs.get(key)
+            if a != b:
+                out.append({"champ": key, "votre_version": a, "version_enregistree": b})
+        return out

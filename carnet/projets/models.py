@@ -1,0 +1,97 @@
+"""SQLAlchemy 2 models of the projects registry.
+
+The location is stored as two WGS84 floats (``lon``, ``lat``) so that the same model
+works on SQLite and PostgreSQL; on PostGIS the migration adds a generated
+``geom geometry(Point, 4326)`` column with a GiST index for spatial SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the projects registry."""
+
+
+Money = Numeric(16, 2, asdecimal=False)
+
+
+class Projet(Base):
+    """A project of a territory's action plan."""
+
+    __tablename__ = "projet"
+    __table_args__ = (UniqueConstraint("territoire", "ref", name="uq_projet_territoire_ref"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ref: Mapped[str | None] = mapped_column(String(64))
+    titre: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    territoire: Mapped[str] = mapped_column(String(40), index=True)
+    contrat: Mapped[str | None] = mapped_column(String(64), index=True)
+    commune: Mapped[str | None] = mapped_column(String(5), index=True)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    orientation: Mapped[str] = mapped_column(String(32))
+    enjeu: Mapped[str | None] = mapped_column(String(300))
+    categorie: Mapped[str] = mapped_column(String(32), default="autre")
+    nature: Mapped[str | None] = mapped_column(String(32))
+    mode: Mapped[str | None] = mapped_column(String(32))
+    statut: Mapped[str] = mapped_column(String(32), default="idee", index=True)
+    maitre_ouvrage: Mapped[str | None] = mapped_column(String(300))
+    partenaires: Mapped[str | None] = mapped_column(Text)
+    cout_total: Mapped[float | None] = mapped_column(Money)
+    participation_cd: Mapped[float | None] = mapped_column(Money)
+    annee_debut: Mapped[int | None] = mapped_column(Integer)
+    annee_fin: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(String(500))
+    illustratif: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    deleted_by: Mapped[str | None] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ProjetAudit(Base):
+    """One change of a project: who, when, what before and after (JSON snapshots)."""
+
+    __tablename__ = "projet_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    projet_id: Mapped[int] = mapped_column(ForeignKey("projet.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user: Mapped[str | None] = mapped_column(String(100))
+    batch: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+
+#: Editable fields of a project (everything but bookkeeping columns).
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "ref", "titre", "description", "territoire", "contrat", "commune", "lon", "lat",
+    "orientation", "enjeu", "categorie", "nature", "mode", "statut", "maitre_ouvrage",
+    "partenaires", "cout_total", "participation_cd", "annee_debut", "annee_fin", "source",
+    "illustratif",
+)
+#: All columns of a project, in display order.
+ALL_FIELDS: tuple[str, ...] = ("id", *EDITABLE_FIELDS, "created_at", "created_by",
+                               "updated_at", "updated_by", "deleted_at", "deleted_by",
+                               "version")

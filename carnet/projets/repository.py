@@ -1,0 +1,317 @@
+"""Repository of projects: CRUD with optimistic locking, audit log, soft delete + undo."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from carnet.projets.errors import ConflictError, NotFoundError, ProjetError, ValidationError
+from carnet.projets.models import ALL_FIELDS, EDITABLE_FIELDS, Projet, ProjetAudit
+from carnet.projets.territory import TerritoryContext
+from carnet.projets.validation import clean_projet
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def to_dict(obj: Projet) -> dict:
+    """Serialise a project to a JSON-able dict (timestamps as ISO strings)."""
+    return {name: _jsonable(getattr(obj, name)) for name in ALL_FIELDS}
+
+
+class ProjetRepository:
+    """Projects of the registry, on SQLite or PostgreSQL.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        An engine whose schema is up to date (see ``carnet.projets.db.get_engine``).
+    ctx : TerritoryContext, optional
+        When given, records are validated against the territory (communes, outline).
+    """
+
+    def __init__(self, engine: Engine, ctx: TerritoryContext | None = None):
+        self.engine = engine
+        self.ctx = ctx
+
+    # -- validation ----------------------------------------------------------------
+    def validate(self, data: dict) -> dict:
+        """Validate and normalise ``data``; raise :class:`ValidationError` if invalid."""
+        clean, errors = clean_projet(data, self.ctx)
+        if errors:
+            raise ValidationError(errors)
+        return clean
+
+    # -- reading -------------------------------------------------------------------
+    def get(self, projet_id: int, include_deleted: bool = False) -> dict:
+        """Return one project as a dict.
+
+        Raises
+        ------
+        NotFoundError
+            If absent (or deleted, unless ``include_deleted``).
+        """
+        with Session(self.engine) as session:
+            obj = session.get(Projet, projet_id)
+            if obj is None or (obj.deleted_at is not None and not include_deleted):
+                raise NotFoundError(f"Projet n°{projet_id} introuvable.")
+            return to_dict(obj)
+
+    def dataframe(
+        self,
+        territoire: str | None = None,
+        contrat: str | None = None,
+        include_deleted: bool = False,
+    ) -> pd.DataFrame:
+        """Return projects as a DataFrame (one row per project, all columns).
+
+        Parameters
+        ----------
+        territoire, contrat : str, optional
+            Restrict to a pack and/or a contract territory.
+        include_deleted : bool
+            Include soft-deleted projects.
+        """
+        cols = [getattr(Projet, name) for name in ALL_FIELDS]
+        stmt = select(*cols).order_by(Projet.id)
+        if territoire:
+            stmt = stmt.where(Projet.territoire == territoire)
+        if contrat:
+            stmt = stmt.where(Projet.contrat == contrat)
+        if not include_deleted:
+            stmt = stmt.where(Projet.deleted_at.is_(None))
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        df = pd.DataFrame(rows, columns=list(ALL_FIELDS))
+        for name in ("lon", "lat", "cout_total", "participation_cd"):
+            df[name] = pd.to_numeric(df[name], errors="coerce").astype("float64")
+        for name in ("annee_debut", "annee_fin", "id", "version"):
+            df[name] = pd.to_numeric(df[name], errors="coerce").astype("Int64")
+        df["illustratif"] = df["illustratif"].fillna(False).astype(bool)
+        return df
+
+    def count(self, territoire: str | None = None, include_deleted: bool = False) -> int:
+        """Number of projects."""
+        stmt = select(func.count(Projet.id))
+        if territoire:
+            stmt = stmt.where(Projet.territoire == territoire)
+        if not include_deleted:
+            stmt = stmt.where(Projet.deleted_at.is_(None))
+        with self.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def history(self, projet_id: int) -> list[dict]:
+        """Audit entries of a project, oldest first."""
+        stmt = (select(ProjetAudit).where(ProjetAudit.projet_id == projet_id)
+                .order_by(ProjetAudit.id))
+        with Session(self.engine) as session:
+            return [
+                {"id": a.id, "action": a.action, "at": _jsonable(a.at), "user": a.user,
+                 "batch": a.batch, "before": a.before, "after": a.after}
+                for a in session.scalars(stmt)
+            ]
+
+    def existing_refs(self, territoire: str) -> set[str]:
+        """External references already used in a territory (deleted ones included)."""
+        stmt = select(Projet.ref).where(Projet.territoire == territoire,
+                                        Projet.ref.is_not(None))
+        with self.engine.connect() as conn:
+            return {r for (r,) in conn.execute(stmt)}
+
+    def last_deleted(self, user: str | None = None) -> dict | None:
+        """Most recently soft-deleted project (by ``user`` if given), for "undo"."""
+        stmt = select(Projet).where(Projet.deleted_at.is_not(None))
+        if user:
+            stmt = stmt.where(Projet.deleted_by == user)
+        stmt = stmt.order_by(Projet.deleted_at.desc(), Projet.id.desc()).limit(1)
+        with Session(self.engine) as session:
+            obj = session.scalars(stmt).first()
+            return to_dict(obj) if obj else None
+
+    # -- writing -------------------------------------------------------------------
+    def _audit(self, session: Session, projet_id: int, action: str, user: str,
+               before: dict | None, after: dict | None, batch: str | None = None,
+               at: datetime | None = None) -> None:
+        session.add(ProjetAudit(projet_id=projet_id, action=action, at=at or _now(),
+                                user=user, batch=batch, before=before, after=after))
+
+    def create(self, data: dict, user: str) -> dict:
+        """Validate and insert a project; log it.
+
+        Parameters
+        ----------
+        data : dict
+            Raw field values.
+        user : str
+            Who creates it (audit).
+
+        Returns
+        -------
+        dict
+            The stored project (with id, version 1).
+        """
+        return self.create_many([data], user, action="create")[0]
+
+    def create_many(self, rows: list[dict], user: str, action: str = "import",
+                    batch: str | None = None, validate: bool = True) -> list[dict]:
+        """Insert several projects in one transaction: all or nothing.
+
+        Parameters
+        ----------
+        rows : list of dict
+        user : str
+        action : str
+            Audit action (``create``, ``import``, ``demo``, ``seed``).
+        batch : str, optional
+            Batch id recorded in the audit log; a new one when None.
+        validate : bool
+            Re-validate each row (False when the caller already did).
+
+        Returns
+        -------
+        list of dict
+        """
+        cleaned = [self.validate(r) if validate else {k: r.get(k) for k in EDITABLE_FIELDS}
+                   for r in rows]
+        batch = batch or uuid.uuid4().hex[:12]
+        now = _now()
+        out: list[dict] = []
+        try:
+            with Session(self.engine) as session, session.begin():
+                objs = []
+                for clean in cleaned:
+                    obj = Projet(**clean, created_at=now, created_by=user, updated_at=now,
+                                 updated_by=user, version=1)
+                    session.add(obj)
+                    objs.append(obj)
+                session.flush()
+                for obj in objs:
+                    snap = to_dict(obj)
+                    out.append(snap)
+                if out:
+                    session.execute(insert(ProjetAudit), [
+                        {"projet_id": s["id"], "action": action, "at": now, "user": user,
+                         "batch": batch, "before": None, "after": s} for s in out
+                    ])
+        except IntegrityError as exc:
+            raise ProjetError(
+                "Enregistrement refusé : une référence (ref) existe déjà dans ce territoire. "
+                "Rien n'a été écrit."
+            ) from exc
+        return out
+
+    def update(self, projet_id: int, changes: dict, expected_version: int, user: str) -> dict:
+        """Update a project if nobody saved it since ``expected_version``.
+
+        Parameters
+        ----------
+        projet_id : int
+        changes : dict
+            Fields to change (others keep their stored value).
+        expected_version : int
+            The version the user started editing from.
+        user : str
+
+        Returns
+        -------
+        dict
+            The stored project, version incremented.
+
+        Raises
+        ------
+        ConflictError
+            If the stored version differs; carries both versions, writes nothing.
+        ValidationError
+            If the merged record is invalid.
+        """
+        current = self.get(projet_id, include_deleted=True)
+        merged = {k: current.get(k) for k in EDITABLE_FIELDS}
+        merged.update({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
+        clean = self.validate(merged)
+        mine = {**current, **clean, "version": expected_version}
+        if current["version"] != expected_version:
+            raise ConflictError(mine=mine, theirs=current)
+        now = _now()
+        with Session(self.engine) as session, session.begin():
+            result = session.execute(
+                update(Projet)
+                .where(Projet.id == projet_id, Projet.version == expected_version)
+                .values(**clean, updated_at=now, updated_by=user,
+                        version=Projet.version + 1)
+            )
+            after = None
+            if result.rowcount == 1:
+                after = to_dict(session.get(Projet, projet_id))
+                self._audit(session, projet_id, "update", user, current, after, at=now)
+        if after is None:
+            raise ConflictError(mine=mine, theirs=self.get(projet_id, include_deleted=True))
+        return after
+
+    def _set_deleted(self, projet_id: int, deleted: bool, user: str,
+                     expected_version: int | None) -> dict:
+        current = self.get(projet_id, include_deleted=True)
+        if deleted and current["deleted_at"] is not None:
+            raise NotFoundError(f"Projet n°{projet_id} déjà supprimé.")
+        if not deleted and current["deleted_at"] is None:
+            raise ProjetError(f"Projet n°{projet_id} n'est pas supprimé : rien à annuler.")
+        version = current["version"] if expected_version is None else expected_version
+        now = _now()
+        with Session(self.engine) as session, session.begin():
+            result = session.execute(
+                update(Projet)
+                .where(Projet.id == projet_id, Projet.version == version)
+                .values(deleted_at=now if deleted else None,
+                        deleted_by=user if deleted else None,
+                        updated_at=now, updated_by=user, version=Projet.version + 1)
+            )
+            after = None
+            if result.rowcount == 1:
+                after = to_dict(session.get(Projet, projet_id))
+                self._audit(session, projet_id, "delete" if deleted else "restore", user,
+                            current, after, at=now)
+        if after is None:
+            raise ConflictError(mine={**current, "version": version},
+                                theirs=self.get(projet_id, include_deleted=True))
+        return after
+
+    def delete(self, projet_id: int, user: str, expected_version: int | None = None) -> dict:
+        """Soft-delete a project (recoverable with :meth:`restore`)."""
+        return self._set_deleted(projet_id, True, user, expected_version)
+
+    def restore(self, projet_id: int, user: str) -> dict:
+        """Undo a soft delete."""
+        return self._set_deleted(projet_id, False, user, None)
+
+    def purge_illustrative(self, territoire: str, user: str) -> int:
+        """Soft-delete every illustrative project of a territory; return how many."""
+        now = _now()
+        with Session(self.engine) as session, session.begin():
+            ids = list(session.scalars(select(Projet.id).where(
+                Projet.territoire == territoire, Projet.illustratif.is_(True),
+                Projet.deleted_at.is_(None))))
+            if ids:
+                session.execute(update(Projet).where(Projet.id.in_(ids)).values(
+                    deleted_at=now, deleted_by=user, updated_at=now, updated_by=user,
+                    version=Projet.version + 1))
+                session.execute(insert(ProjetAudit), [
+                    {"projet_id": i, "action": "delete", "at": now, "user": user,
+                     "batch": "purge-illustratif", "before": None, "after": None}
+                    for i in ids])
+        return len(ids)

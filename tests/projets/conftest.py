@@ -1,0 +1,79 @@
+"""Fixtures of the projects tests: tiny in-code territory and engines (SQLite, PostGIS)."""
+
+from __future__ import annotations
+
+import os
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+from sqlalchemy import text
+
+from carnet.projets import db
+from carnet.projets.repository import ProjetRepository
+from carnet.projets.territory import TerritoryContext
+
+PG_URL = os.environ.get("CARNET_TEST_DATABASE_URL", "").strip()
+
+# (code, nom, epci, epci_nom, territoire, territoire_nom, lon, lat): squares of 0.06°
+COMMUNES = [
+    ("59122", "Cambrai", "200068500", "CA de Cambrai", "cambresis", "Cambrésis", 3.235, 50.175),
+    ("59139", "Caudry", "200030393", "CC du Caudrésis", "cambresis", "Cambrésis", 3.41, 50.125),
+    ("59136", "Le Cateau-Cambrésis", "200030393", "CC du Caudrésis", "cambresis", "Cambrésis",
+     3.54, 50.105),
+    ("59350", "Lille", "200093201", "Métropole Européenne de Lille", "metropole-lilloise",
+     "Métropole lilloise", 3.06, 50.63),
+]
+
+
+def make_communes() -> gpd.GeoDataFrame:
+    """Tiny communes GeoDataFrame with the pack's columns."""
+    rows = []
+    for code, nom, epci, epci_nom, tid, tnom, lon, lat in COMMUNES:
+        rows.append({"code": code, "nom": nom, "epci": epci, "epci_nom": epci_nom,
+                     "territoire": tid, "territoire_nom": tnom, "centre_lon": lon,
+                     "centre_lat": lat, "geometry": box(lon - 0.03, lat - 0.03,
+                                                        lon + 0.03, lat + 0.03)})
+    return gpd.GeoDataFrame(rows, crs="EPSG:4326")
+
+
+@pytest.fixture
+def ctx() -> TerritoryContext:
+    return TerritoryContext(territoire="nord", communes=make_communes())
+
+
+def _reset_pg(url: str) -> None:
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS projet_audit, projet, alembic_version CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def engine(request, tmp_path):
+    """A migrated engine on a fresh database, for each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'projets.sqlite'}"
+    else:
+        if not PG_URL:
+            pytest.skip("CARNET_TEST_DATABASE_URL non défini : tests PostGIS ignorés")
+        url = PG_URL
+        _reset_pg(url)
+    eng = db.get_engine(url)
+    yield eng
+    db.dispose_all()
+
+
+@pytest.fixture
+def repo(engine, ctx) -> ProjetRepository:
+    return ProjetRepository(engine, ctx)
+
+
+def sample(**over) -> dict:
+    """A valid raw project in Cambrai."""
+    data = {"titre": "Collège à Cambrai", "orientation": "1", "statut": "engagé",
+            "categorie": "mod", "commune": "59122", "contrat": "cambresis",
+            "cout_total": "1 200 000,50", "participation_cd": 800000, "annee_debut": 2012,
+            "annee_fin": 2016, "maitre_ouvrage": "Département du Nord"}
+    data.update(over)
+    return data
