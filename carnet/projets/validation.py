@@ -11,7 +11,6 @@ from carnet.projets.constants import (
     ANNEE_MAX,
     ANNEE_MIN,
     CONTRATS,
-    STATUTS,
     TEXT_MAX,
     TITRE_MAX,
     VOCABS,
@@ -154,13 +153,10 @@ def clean_projet(
         limit = {"enjeu": 300, "maitre_ouvrage": 300, "source": 500, "ref": 64}.get(name, TEXT_MAX)
         out[name] = clean_text(raw.get(name), limit)
 
-    defaults = {"statut": "idee", "categorie": "autre"}
     for name, vocab in VOCABS.items():
         value = raw.get(name)
-        if is_blank(value):
-            out[name] = defaults.get(name)
-            if name == "orientation":
-                errors.append("orientation manquante (1, 2 ou 3, ou son libellé)")
+        if is_blank(value):  # "non renseigné(e)"; catégorie defaults to "autre"
+            out[name] = "autre" if name == "categorie" else None
             continue
         code = to_code(name, value)
         if code is None:
@@ -237,8 +233,6 @@ def clean_projet(
         errors.append("l'année de fin précède l'année de début")
 
     out["illustratif"] = _bool(raw.get("illustratif"))
-    if out.get("statut") is not None and out["statut"] not in STATUTS:  # pragma: no cover
-        errors.append("statut inconnu")
     return {k: out.get(k) for k in EDITABLE_FIELDS}, errors
 
 
