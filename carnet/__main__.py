@@ -1,0 +1,7 @@
+"""Entry point for ``python -m carnet``."""
+
+import sys
+
+from carnet.cli import main
+
+sys.exit(main())

@@ -1,0 +1,423 @@
+"""Build a territory pack from the raw sources.
+
+``python -m carnet build --territoire nord`` reads the pack config and the raw
+sources, and writes a cached pack (GeoParquet and Parquet files plus
+``meta.json``) into ``data/cache/<id>/``. The pack is rebuilt only when the
+config, a registry or a source file changes (fingerprint), and it is written
+atomically: built in a temporary folder, then renamed into place, so an
+interrupted build never leaves a half pack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+import carnet
+from carnet import paths
+from carnet.config import PackConfig, load_config
+from carnet.errors import CarnetError, ConfigError
+from carnet.geometry import DETAIL_TOLERANCE_M, dissolve, representative_points, simplify_coverage
+from carnet.indicators import LEVELS, add_products, aggregate, compute, needed_variables
+from carnet.layers import all_stations, build_layer, derived_variables, layer_registry
+from carnet.readers import normalize_code, to_number
+from carnet.sources import CATALOGUE_FILE, get_source
+
+BUILD_FORMAT = 3  # bump when the pack layout or computations change
+CENTRE_SOURCE = "insee-comparateur-2024-extrait"
+# Modules whose code shapes the pack content: a change rebuilds the pack.
+_CODE_MODULES = ("build", "indicators", "layers", "readers", "geometry", "config", "sources")
+
+
+@dataclass
+class BuildResult:
+    path: Path
+    rebuilt: bool
+    seconds: float
+
+
+# --- fingerprint -------------------------------------------------------------------
+
+
+def _source_files(cfg: PackConfig, sources_dir: Path) -> list[Path]:
+    ids = {cfg.contours, cfg.cog, *filter(None, [cfg.cog_recent]), *cfg.sources}
+    for c in cfg.couches:
+        spec = layer_registry()[c]
+        ids |= {spec["source"], *filter(None, [spec.get("locations")])}
+    ids.add(CENTRE_SOURCE)
+    files = []
+    for sid in sorted(ids):
+        p = get_source(sid).resolve(sources_dir, **cfg.params)
+        files.extend(sorted(p.rglob("*")) if p.is_dir() else [p])
+    return [f for f in files if not f.is_dir()]
+
+
+def fingerprint(cfg: PackConfig, sources_dir: Path) -> str:
+    """Hash of what a pack depends on: config, registries, code format, source files."""
+    h = hashlib.sha256()
+    h.update(f"{BUILD_FORMAT}:{carnet.__version__}".encode())
+    reg_dir = CATALOGUE_FILE.parent
+    code = [Path(__file__).parent / f"{m}.py" for m in _CODE_MODULES]
+    for f in [cfg.path, *sorted(reg_dir.glob("*.toml")), *code]:
+        h.update(Path(f).read_bytes())
+    for f in _source_files(cfg, sources_dir):
+        if f.exists():
+            st = f.stat()
+            h.update(f"{f.relative_to(sources_dir)}:{st.st_size}:{st.st_mtime_ns}".encode())
+        else:
+            h.update(f"{f}:absent".encode())
+    return h.hexdigest()[:16]
+
+
+def pack_dir(pack_id: str) -> Path:
+    return paths.cache_dir() / pack_id
+
+
+def read_meta(pack_id: str) -> dict | None:
+    f = pack_dir(pack_id) / "meta.json"
+    return json.loads(f.read_text(encoding="utf-8")) if f.exists() else None
+
+
+# --- steps -------------------------------------------------------------------------
+
+
+def _check_sources_present(cfg: PackConfig, sources_dir: Path):
+    if not sources_dir.exists():
+        raise CarnetError(
+            f"Dossier des sources introuvable : {sources_dir}\n"
+            f"  Indiquez-le avec la variable {paths.ENV_SOURCES} "
+            "(par exemple CARNET_SOURCES=../shared/data/sources)."
+        )
+    ids = {cfg.contours, cfg.cog, *filter(None, [cfg.cog_recent]), *cfg.sources}
+    for c in cfg.couches:
+        spec = layer_registry()[c]
+        ids |= {spec["source"], *filter(None, [spec.get("locations")])}
+    missing = []
+    for sid in sorted(ids):
+        src = get_source(sid)
+        p = src.resolve(sources_dir, **cfg.params)
+        if not p.exists():
+            missing.append(f"  - {p}\n    source « {sid} » : à télécharger depuis {src.url}")
+    if missing:
+        raise CarnetError("Source(s) manquante(s) :\n" + "\n".join(missing))
+
+
+def _cog_tables(cfg: PackConfig, sources_dir: Path) -> dict:
+    cog = get_source(cfg.cog).read(sources_dir)
+    communes = pd.DataFrame(
+        [c for c in cog["communes"]
+         if c.get("departement") == cfg.dep and c["type"] == "commune-actuelle"]
+    )
+    communes["code"] = communes["code"].astype("string")
+    epci_of, epci_nom, epci_type = {}, {}, {}
+    for e in cog["epci"]:
+        for m in e["membres"]:
+            epci_of[m["code"]] = e["code"]
+        epci_nom[e["code"]] = e["nom"]
+        epci_type[e["code"]] = e.get("type", "")
+    arr_nom = {a["code"]: a["nom"] for a in cog["arrondissements"]}
+    communes["epci"] = communes["code"].map(epci_of).astype("string")
+    communes["epci_nom"] = communes["epci"].map(epci_nom).astype("string")
+    communes["arrondissement_nom"] = communes["arrondissement"].map(arr_nom).astype("string")
+    return {"communes": communes[["code", "nom", "epci", "epci_nom", "arrondissement",
+                                  "arrondissement_nom", "population"]],
+            "epci_type": epci_type}
+
+
+def _mergers(cfg: PackConfig, sources_dir: Path, ref_codes: set[str]) -> dict[str, list[str]]:
+    """Commune mergers after the reference COG: new code → former codes (reference)."""
+    if not cfg.cog_recent:
+        return {}
+    recent = get_source(cfg.cog_recent).read(sources_dir)
+    out = {}
+    for c in recent["communes"]:
+        if c.get("departement") == cfg.dep and c["type"] == "commune-actuelle" \
+                and c.get("anciensCodes"):
+            members = [c["code"], *[a for a in c["anciensCodes"] if a != c["code"]]]
+            members = [m for m in members if m in ref_codes]
+            if len(members) > 1:
+                out[c["code"]] = members
+    return out
+
+
+def _territory_of(cfg: PackConfig, communes: pd.DataFrame) -> pd.Series:
+    terr = pd.Series(pd.NA, index=communes.index, dtype="string")
+    for t in cfg.territoires:
+        mask = (communes["epci"].isin(t.epcis) | communes["arrondissement"].isin(t.arrondissements)
+                | communes["code"].isin(t.communes))
+        clash = mask & terr.notna()
+        if clash.any():
+            codes = ", ".join(communes.loc[clash, "code"].head(5))
+            raise ConfigError(
+                f"Fichier {cfg.path} : commune(s) {codes} dans deux territoires "
+                f"({terr[clash].iloc[0]} et {t.id})"
+            )
+        terr = terr.mask(mask, t.id)
+    return terr
+
+
+def _source_table(sid: str, cfg: PackConfig, sources_dir: Path, cache: dict) -> pd.DataFrame:
+    """A source as a string table indexed by commune code (département rows only)."""
+    if sid in cache:
+        return cache[sid]
+    src = get_source(sid)
+    if src.reader == "cog":
+        raw = src.read(sources_dir)
+        rows = [c for c in raw["communes"]
+                if c.get("departement") == cfg.dep and c["type"] == "commune-actuelle"]
+        df = pd.DataFrame({"code": [c["code"] for c in rows],
+                           "population": [str(c.get("population", "")) for c in rows]})
+        df["_line"] = np.arange(len(df)) + 1
+        code_col = "code"
+    else:
+        df = src.read(sources_dir, cfg.params)
+        code_col = src.options["code"]
+        df = df[df[code_col].str.startswith(cfg.dep, na=False)]
+    df = df.set_index(code_col)
+    df.index = df.index.map(normalize_code).astype("string")
+    cache[sid] = df
+    return df
+
+
+def _load_variables(cfg, variables, ref_codes, mergers, sources_dir, diag):
+    """Raw variables as floats, one row per reference commune, with the absorbed mask."""
+    index = pd.Index(sorted(ref_codes), name="code", dtype="string")
+    values = pd.DataFrame(index=index)
+    absorbed = pd.DataFrame(False, index=index, columns=[])
+    carriers: dict[str, set[str]] = {}
+    tables: dict = {}
+    by_source: dict[str, list[str]] = {}
+    for v in variables:
+        sid, col = v.split(":", 1)
+        if sid != "derive":
+            by_source.setdefault(sid, []).append(col)
+    ref_year = get_source(cfg.cog).cog or 0
+    for sid, cols in by_source.items():
+        src = get_source(sid)
+        df = _source_table(sid, cfg, sources_dir, tables)
+        name = str(src.resolve(sources_dir, **cfg.params))
+        missing_cols = [c for c in cols if c not in df.columns]
+        if missing_cols:
+            raise CarnetError(f"Fichier {name} : colonne(s) absente(s) {', '.join(missing_cols)}")
+        extra = sorted(set(df.index) - ref_codes)
+        absent = sorted(ref_codes - set(df.index))
+        diag["jointures"][sid] = {"fichier": name, "lignes": int(len(df)),
+                                  "codes_inconnus": extra, "communes_absentes": absent}
+        comma = set(src.options.get("decimal_comma", ()))
+        secret = src.options.get("secret", ["s"])
+        for col in cols:
+            num = to_number(df[col], path=name, column=col, secret=secret,
+                            decimal_comma=col in comma, lines=df["_line"])
+            key = f"{sid}:{col}"
+            values[key] = num.reindex(index)
+            absorbed[key] = False
+            if (src.cog or 0) > ref_year:
+                for members in mergers.values():
+                    chef, others = members[0], members[1:]
+                    if pd.notna(values.at[chef, key]) and values.loc[others, key].isna().all():
+                        absorbed.loc[others, key] = True
+                        carriers.setdefault(key, set()).update(members)
+    return values, absorbed, carriers
+
+
+def _centres(cfg, communes: gpd.GeoDataFrame, sources_dir, diag) -> gpd.GeoSeries:
+    """Commune centres: the published commune centre when known, else a point inside."""
+    inside = representative_points(communes)
+    try:
+        df = get_source(CENTRE_SOURCE).read(sources_dir, cfg.params)
+    except CarnetError:
+        diag["centres"] = "point intérieur au polygone (centre publié indisponible)"
+        return gpd.GeoSeries(inside.values, index=communes.index, crs=4326)
+    df = df.drop_duplicates("insee_com").set_index("insee_com")
+    lat = to_number(df["lat"]).reindex(communes["code"]).values
+    lon = to_number(df["lng"]).reindex(communes["code"]).values
+    pts = gpd.points_from_xy(lon, lat, crs=4326)
+    ok = ~np.isnan(lat) & ~np.isnan(lon)
+    ok &= np.array([p.within(g) if o else False
+                    for g, p, o in zip(communes.geometry.values, pts, ok, strict=True)])
+    diag["centres"] = (f"centre publié (BAN, {CENTRE_SOURCE}) pour {int(ok.sum())} communes, "
+                       f"point intérieur pour {int((~ok).sum())}")
+    return gpd.GeoSeries(np.where(ok, pts, inside.values), index=communes.index, crs=4326)
+
+
+def _write_atomic(target: Path, writer) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
+    try:
+        writer(tmp)
+        old = None
+        if target.exists():
+            old = target.parent / f".old-{target.name}-{os.getpid()}"
+            os.replace(target, old)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | None = None,
+          progress: bool = True) -> BuildResult:
+    """Build (or reuse) the cached pack ``pack_id``.
+
+    Returns
+    -------
+    BuildResult
+        Where the pack is, whether it was rebuilt, and how long it took.
+    """
+    t0 = time.perf_counter()
+    cfg = load_config(pack_id)
+    sources_dir = Path(sources_dir) if sources_dir else paths.sources_dir()
+    _check_sources_present(cfg, sources_dir)
+    fp = fingerprint(cfg, sources_dir)
+    target = pack_dir(cfg.id)
+    meta = read_meta(cfg.id)
+    if not force and meta and meta.get("fingerprint") == fp:
+        return BuildResult(target, False, time.perf_counter() - t0)
+
+    steps = ["COG", "contours", "territoires", "couches", "variables", "indicateurs",
+             "géométries", "écriture"]
+    bar = tqdm(total=len(steps), desc=f"Construction du carnet {cfg.id}", disable=not progress,
+               unit="étape")
+    diag: dict = {"jointures": {}, "couches": {}}
+
+    def step(name):
+        bar.set_postfix_str(name)
+
+    step("COG")
+    cog = _cog_tables(cfg, sources_dir)
+    bar.update()
+
+    step("contours")
+    contours = get_source(cfg.contours).read(sources_dir, cfg.params)
+    contours["code"] = contours["code"].astype("string")
+    cog_codes, geo_codes = set(cog["communes"]["code"]), set(contours["code"])
+    diag["contours"] = {"communes_cog": len(cog_codes), "polygones": len(geo_codes),
+                        "sans_polygone": sorted(cog_codes - geo_codes),
+                        "hors_cog": sorted(geo_codes - cog_codes)}
+    communes = contours[["code", "geometry"]].merge(cog["communes"], on="code", how="inner")
+    communes = communes.sort_values("code").reset_index(drop=True)
+    bar.update()
+
+    step("territoires")
+    communes["territoire"] = _territory_of(cfg, communes)
+    noms = {t.id: t.nom for t in cfg.territoires}
+    communes["territoire_nom"] = communes["territoire"].map(noms).astype("string")
+    diag["sans_territoire"] = communes.loc[communes["territoire"].isna(), "code"].tolist()
+    centres = _centres(cfg, communes, sources_dir, diag)
+    communes["centre"] = centres.values
+    communes["centre_lon"] = centres.x.values
+    communes["centre_lat"] = centres.y.values
+    communes = gpd.GeoDataFrame(communes, geometry="geometry", crs=4326)
+    ref_codes = set(communes["code"])
+    mergers = _mergers(cfg, sources_dir, ref_codes)
+    diag["fusions"] = {k: v for k, v in mergers.items()}
+    bar.update()
+
+    step("couches")
+    layers, reports = {}, {}
+    for lid in cfg.couches:
+        layers[lid], reports[lid] = build_layer(lid, communes, sources_dir, cfg.params)
+    diag["couches"] = reports
+    stations = all_stations(sources_dir, cfg.params) if "gares" in cfg.couches else None
+    derived = derived_variables(communes, layers, stations)
+    bar.update()
+
+    step("variables")
+    indicators = cfg.indicators
+    variables = needed_variables(indicators)
+    values, absorbed, carriers = _load_variables(cfg, variables, ref_codes, mergers, sources_dir,
+                                                 diag)
+    for v in variables:
+        if v.startswith("derive:"):
+            name = v.split(":", 1)[1]
+            if name not in derived.columns:
+                raise CarnetError(f"Variable dérivée inconnue : {v}")
+            values[v] = derived[name].reindex(values.index).values
+            absorbed[v] = False
+    bar.update()
+
+    step("indicateurs")
+    keyed = communes.set_index("code")
+    commune_vals = compute(indicators, add_products(values, indicators))
+    notes = pd.Series("", index=values.index, dtype="string")
+    for ind in indicators:
+        touched = set().union(*(carriers.get(v, set()) for v in ind.variables))
+        if touched:
+            commune_vals.loc[sorted(touched), ind.id] = np.nan
+    for new, members in mergers.items():
+        notes.loc[members] = (f"Fusionnée en {new} ({', '.join(members)}) : les données publiées "
+                              "après la fusion portent sur la commune nouvelle.")
+    levels = {
+        "epci": keyed["epci"], "territoire": keyed["territoire"],
+        "departement": pd.Series(cfg.dep, index=keyed.index),
+    }
+    level_vals = {lvl: aggregate(indicators, values, g.reindex(values.index), absorbed)
+                  for lvl, g in levels.items()}
+    bar.update()
+
+    step("géométries")
+    geo = {"commune": {"complet": communes[["code", "geometry"]]}}
+    for detail, tol in DETAIL_TOLERANCE_M.items():
+        geo["commune"][detail] = simplify_coverage(communes[["code", "geometry"]], tol)
+    for lvl, col in (("epci", "epci"), ("territoire", "territoire"), ("departement", None)):
+        geo[lvl] = {}
+        for detail, g in geo["commune"].items():
+            src = g.assign(key=(keyed[col].reindex(g["code"]).values if col else cfg.dep))
+            src = src[src["key"].notna()]
+            geo[lvl][detail] = dissolve(src, "key").rename(columns={"key": "code"})
+    bar.update()
+
+    step("écriture")
+    epci_tab = (communes.groupby("epci", sort=True)
+                .agg(nom=("epci_nom", "first"), territoire=("territoire", "first"),
+                     communes=("code", "size")).reset_index().rename(columns={"epci": "code"}))
+    dep_members = {e["code"]: len(e["membres"]) for e in get_source(cfg.cog).read(sources_dir)["epci"]}
+    epci_tab["communes_total"] = epci_tab["code"].map(dep_members)
+    epci_tab["type"] = epci_tab["code"].map(cog["epci_type"])
+    terr_tab = pd.DataFrame([{"code": t.id, "nom": t.nom} for t in cfg.territoires])
+    terr_tab["communes"] = terr_tab["code"].map(communes["territoire"].value_counts()).fillna(0)
+    dep_tab = pd.DataFrame([{"code": cfg.dep, "nom": cfg.dep_nom, "communes": len(communes)}])
+
+    def writer(tmp: Path):
+        attrs = communes.drop(columns=["centre"]).copy()
+        attrs["note"] = attrs["code"].map(notes).fillna("")
+        attrs.to_parquet(tmp / "communes.parquet")
+        for lvl, by_detail in geo.items():
+            for detail, g in by_detail.items():
+                g.to_parquet(tmp / f"geo_{lvl}_{detail}.parquet")
+        commune_vals.reset_index().to_parquet(tmp / "values_commune.parquet")
+        for lvl, vals in level_vals.items():
+            vals.index.name = "code"
+            vals.reset_index().to_parquet(tmp / f"values_{lvl}.parquet")
+        values.reset_index().to_parquet(tmp / "variables_commune.parquet")
+        epci_tab.to_parquet(tmp / "table_epci.parquet")
+        terr_tab.to_parquet(tmp / "table_territoire.parquet")
+        dep_tab.to_parquet(tmp / "table_departement.parquet")
+        for lid, layer in layers.items():
+            layer.to_parquet(tmp / f"layer_{lid}.parquet")
+        meta = {
+            "pack": cfg.id, "fingerprint": fp, "format": BUILD_FORMAT,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "indicators": [i.id for i in indicators], "layers": list(layers),
+            "levels": list(LEVELS), "diagnostics": diag,
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1,
+                                                  default=str), encoding="utf-8")
+
+    _write_atomic(target, writer)
+    bar.update()
+    bar.close()
+    return BuildResult(target, True, time.perf_counter() - t0)

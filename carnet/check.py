@@ -1,0 +1,73 @@
+"""Join diagnostics of a built pack: ``python -m carnet check --territoire nord``.
+
+Nothing is dropped silently: unmatched codes on either side, commune mergers,
+communes without territory, missing values per indicator and level, totals.
+"""
+
+from __future__ import annotations
+
+from carnet.formatting import fmt_int, fmt_value
+from carnet.indicators import LEVELS
+from carnet.pack import Pack
+
+TOTALS = ("pop_2022", "pop_2018", "superficie", "logements_2022", "emplois_2022")
+
+
+def report(pack: Pack) -> str:
+    """Return the French diagnostics text of a built pack."""
+    d = pack.diagnostics
+    out = [f"Carnet « {pack.id} » — diagnostics de construction", ""]
+    c = d["contours"]
+    out.append(f"Communes : {c['communes_cog']} au COG de référence, {c['polygones']} polygones.")
+    for key, label in (("sans_polygone", "communes sans polygone"),
+                       ("hors_cog", "polygones hors COG")):
+        out.append(f"  {label} : {', '.join(c[key]) or 'aucune'}")
+    out.append(f"  communes sans territoire : {', '.join(d['sans_territoire']) or 'aucune'}")
+    out.append(f"  centres des communes : {d.get('centres', '')}")
+    out.append("")
+    out.append("Fusions de communes postérieures au COG de référence :")
+    if d["fusions"]:
+        noms = pack.communes.set_index("code")["nom"]
+        for new, members in d["fusions"].items():
+            names = ", ".join(f"{m} {noms.get(m, '?')}" for m in members)
+            out.append(f"  {new} ← {names} : les sources plus récentes publient la commune "
+                       "nouvelle ; ses valeurs comptent dans les agrégats, pas dans les fiches "
+                       "des anciennes communes.")
+    else:
+        out.append("  aucune")
+    out.append("")
+    out.append("Jointures source × communes (codes inconnus / communes absentes) :")
+    for sid, j in d["jointures"].items():
+        out.append(f"  {sid} : {j['lignes']} lignes ; codes inconnus : "
+                   f"{', '.join(j['codes_inconnus']) or 'aucun'} ; communes absentes : "
+                   f"{', '.join(j['communes_absentes']) or 'aucune'}")
+    out.append("")
+    out.append("Couches :")
+    for lid, r in d["couches"].items():
+        details = ", ".join(f"{k} {v}" for k, v in r.items())
+        out.append(f"  {lid} : {details}")
+    out.append("")
+    out.append("Valeurs manquantes (non publiées) par indicateur et maille :")
+    counts = {lvl: pack.values(lvl).isna().sum() for lvl in LEVELS}
+    for iid, ind in pack.indicators.items():
+        parts = [f"{lvl} {int(counts[lvl][iid])}/{len(pack.values(lvl))}" for lvl in LEVELS]
+        note = "" if ind.aggregable else " (non agrégeable : communes seulement)"
+        if any(counts[lvl][iid] for lvl in LEVELS):
+            out.append(f"  {iid} : {', '.join(parts)}{note}")
+    out.append("")
+    out.append("Totaux par maille (somme des unités ; doit égaler le département) :")
+    for iid in TOTALS:
+        if iid not in pack.indicators:
+            continue
+        ind = pack.indicator(iid)
+        line = []
+        for lvl in LEVELS:
+            v = pack.values(lvl)[iid]
+            total = v.sum(min_count=len(v))
+            line.append(f"{lvl} {fmt_value(total, ind.unit, ind.decimals)}")
+        out.append(f"  {iid} : " + " ; ".join(line))
+    out.append("")
+    t = pack.table("territoire")
+    out.append("Communes par territoire : " + ", ".join(
+        f"{r.nom} {fmt_int(r.communes)}" for r in t.itertuples()))
+    return "\n".join(out)

@@ -1,0 +1,99 @@
+"""Command line: ``python -m carnet {sources,build,check,export,...}``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from carnet import paths
+from carnet.errors import CarnetError
+
+
+def _cmd_sources(args) -> int:
+    from carnet.config import load_config
+    from carnet.sources import status
+
+    cfg = load_config(args.territoire)
+    base = paths.sources_dir()
+    print(f"Dossier des sources : {base}")
+    n_missing = 0
+    for src, path, present in status(base, cfg.params):
+        mark = "présente" if present else "MANQUANTE"
+        n_missing += not present
+        print(f"[{mark:9}] {src.id} — {src.titre} ({src.millesime}) ; {src.licence}")
+        print(f"            {path}")
+        if not present:
+            print(f"            à télécharger : {src.url}")
+    print(f"{n_missing} source(s) manquante(s).")
+    return 0
+
+
+def _cmd_build(args) -> int:
+    from carnet.build import build
+
+    r = build(args.territoire, force=args.force, progress=not args.quiet)
+    state = "construit" if r.rebuilt else "à jour (rien à reconstruire)"
+    print(f"Carnet {args.territoire} {state} en {r.seconds:.1f} s : {r.path}")
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from carnet.check import report
+    from carnet.pack import load_pack
+
+    print(report(load_pack(args.territoire)))
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from carnet.export import export
+    from carnet.pack import load_pack
+
+    export(load_pack(args.territoire), args.maille, args.format, args.output)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m carnet", description="Carnet de Territoire")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("sources", help="liste les sources, présentes ou manquantes")
+    s.add_argument("--territoire", default="nord")
+    s.set_defaults(func=_cmd_sources)
+
+    b = sub.add_parser("build", help="construit le carnet d'un territoire")
+    b.add_argument("--territoire", default="nord")
+    b.add_argument("--force", action="store_true", help="reconstruit même si rien n'a changé")
+    b.add_argument("--quiet", action="store_true", help="sans barre de progression")
+    b.set_defaults(func=_cmd_build)
+
+    c = sub.add_parser("check", help="diagnostics des jointures et des totaux")
+    c.add_argument("--territoire", default="nord")
+    c.set_defaults(func=_cmd_check)
+
+    e = sub.add_parser("export", help="exporte les indicateurs d'une maille")
+    e.add_argument("--territoire", default="nord")
+    e.add_argument("--maille", required=True,
+                   choices=["commune", "epci", "territoire", "departement"])
+    e.add_argument("--format", default="csv", choices=["csv", "geojson", "gpkg"])
+    e.add_argument("--output", default=None)
+    e.set_defaults(func=_cmd_export)
+
+    try:
+        from carnet.projets.cli import add_subparsers
+    except ImportError:
+        pass
+    else:
+        add_subparsers(sub)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CarnetError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
