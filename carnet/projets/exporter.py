@@ -1,0 +1,94 @@
+"""Export of projects (the current filter) as CSV, XLSX, GeoJSON or GeoPackage."""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from shapely import points
+
+from carnet.projets.constants import VOCABS
+from carnet.projets.errors import ProjetError
+
+FORMATS: dict[str, tuple[str, str]] = {
+    "csv": (".csv", "text/csv"),
+    "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "geojson": (".geojson", "application/geo+json"),
+    "gpkg": (".gpkg", "application/geopackage+sqlite3"),
+}
+EXPORT_COLUMNS = [
+    "id", "ref", "titre", "description", "territoire", "contrat", "commune", "lon", "lat",
+    "orientation", "enjeu", "categorie", "nature", "mode", "statut", "maitre_ouvrage",
+    "partenaires", "cout_total", "participation_cd", "annee_debut", "annee_fin", "source",
+    "illustratif", "version", "created_at", "updated_at", "updated_by",
+]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _labelled(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.reindex(columns=EXPORT_COLUMNS).copy()
+    for name, vocab in VOCABS.items():
+        out[name] = out[name].map(lambda c, v=vocab: v.get(c, c) if isinstance(c, str) else c)
+    for name in ("created_at", "updated_at"):
+        out[name] = out[name].astype("string")
+    return out
+
+
+def _defuse(df: pd.DataFrame) -> pd.DataFrame:
+    """Neutralise spreadsheet formulas in text cells (CSV/XLSX injection)."""
+    df = df.copy()
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+            df[col] = df[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    return df
+
+
+def export_projects(df: pd.DataFrame, fmt: str) -> bytes:
+    """Serialise projects.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Projects as returned by ``ProjetRepository.dataframe`` (possibly filtered).
+    fmt : str
+        ``csv`` (``;``, decimal comma, UTF-8 with BOM for spreadsheets), ``xlsx``,
+        ``geojson`` (WGS84) or ``gpkg`` (layer ``projets``, EPSG:4326).
+
+    Returns
+    -------
+    bytes
+    """
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise ProjetError(f"Format d'export inconnu « {fmt} » (csv, xlsx, geojson, gpkg).")
+    data = _labelled(df)
+    if fmt == "csv":
+        return _defuse(data).to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+    if fmt == "xlsx":
+        buf = io.BytesIO()
+        with pd.ExcelWriter(buf, engine="xlsxwriter") as writer:
+            _defuse(data).to_excel(writer, sheet_name="Projets", index=False)
+        return buf.getvalue()
+    geom = points(data["lon"].to_numpy(dtype=float), data["lat"].to_numpy(dtype=float))
+    located = data["lon"].notna() & data["lat"].notna()
+    geom = [g if ok else None for g, ok in zip(geom, located, strict=True)]
+    gdf = gpd.GeoDataFrame(data.drop(columns=["lon", "lat"]), geometry=geom, crs="EPSG:4326")
+    for name in ("annee_debut", "annee_fin", "id", "version"):
+        gdf[name] = gdf[name].astype("Int64")
+    if fmt == "geojson":
+        return json.dumps(json.loads(gdf.to_json(na="null", drop_id=True)),
+                          ensure_ascii=False).encode("utf-8")
+    with tempfile.TemporaryDirectory(prefix="carnet-export-") as tmp:
+        path = Path(tmp) / "projets.gpkg"
+        gdf.to_file(path, layer="projets", driver="GPKG", engine="pyogrio")
+        return path.read_bytes()
+
+
+def export_filename(territoire: str, contrat: str | None, fmt: str) -> str:
+    """File name for an export, e.g. ``projets_nord_cambresis.gpkg``."""
+    return f"projets_{territoire}{'_' + contrat if contrat else ''}{FORMATS[fmt][0]}"
