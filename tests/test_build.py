@@ -1,0 +1,239 @@
+"""Integration: the Nord pack built from the real sources, checked against values
+computed independently from the raw files (csv module, no carnet code)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import shutil
+import zipfile
+
+import pytest
+import shapely
+
+from carnet.geometry import METRIC_CRS, coverage_report
+from tests.support import needs_sources, sources_dir
+
+pytestmark = [pytest.mark.integration, needs_sources]
+
+
+def raw_rows(rel, sep=";", member=None):
+    p = sources_dir() / rel
+    if member:
+        text = zipfile.ZipFile(p).read(member).decode("utf-8")
+    else:
+        text = p.read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter=sep))
+
+
+def nord_sum(rows, col):
+    return sum(float(r[col]) for r in rows if r["CODGEO"].startswith("59") and r[col] not in ("", "s"))
+
+
+def test_golden_population_totals(nord):
+    c21 = raw_rows("insee-comparateur-2021/base_cc_comparateur_csv.zip", member="base_cc_comparateur.CSV")
+    c25 = raw_rows("insee-comparateur-2025-nord/base_cc_comparateur_2025_59.csv")
+    assert round(nord_sum(c21, "P18_POP")) == 2_606_234
+    assert round(nord_sum(c25, "P22_POP")) == 2_616_909
+    dep = nord.values("departement").loc["59"]
+    assert dep["pop_2018"] == pytest.approx(2_606_234)
+    assert dep["pop_2022"] == pytest.approx(2_616_909)
+
+
+def test_communes_and_territories(nord):
+    c = nord.communes
+    assert len(c) == 648 and c["code"].is_unique
+    assert c["code"].str.fullmatch(r"\d{5}").all()
+    assert c["territoire"].notna().all()
+    assert c["territoire"].nunique() == 7
+    assert (c["territoire"] == "cambresis").sum() == 116
+    # Flandre Lys: only its Nord communes
+    assert (c["epci"] == "245900758").sum() == 4
+
+
+def test_territory_populations_sum_to_departement(nord):
+    for iid in ("pop_2022", "pop_2018", "pop_2011", "logements_2022", "emplois_2022"):
+        terr = nord.values("territoire")[iid].sum()
+        epci = nord.values("epci")[iid].sum()
+        dep = nord.values("departement").loc["59", iid]
+        assert terr == pytest.approx(dep) and epci == pytest.approx(dep), iid
+
+
+def test_territory_unemployment_is_ratio_of_sums(nord):
+    c25 = {r["CODGEO"]: r for r in raw_rows("insee-comparateur-2025-nord/base_cc_comparateur_2025_59.csv")}
+    cambresis = set(nord.communes.loc[nord.communes["territoire"] == "cambresis", "code"])
+    chom = sum(float(c25[k]["P22_CHOM1564"]) for k in cambresis if c25[k]["P22_CHOM1564"])
+    act = sum(float(c25[k]["P22_ACT1564"]) for k in cambresis if c25[k]["P22_ACT1564"])
+    expected = 100 * chom / act
+    got = nord.values("territoire").loc["cambresis", "taux_chomage_2022"]
+    assert got == pytest.approx(expected, rel=1e-12)
+    rates = [float(c25[k]["P22_CHOM1564"]) / float(c25[k]["P22_ACT1564"]) * 100
+             for k in cambresis if c25[k]["P22_ACT1564"] and float(c25[k]["P22_ACT1564"]) > 0]
+    assert abs(got - sum(rates) / len(rates)) > 0.1  # the mean of rates would be wrong
+
+
+def test_secret_median_income_is_missing_not_zero(nord):
+    f19 = raw_rows("insee-filosofi-2019/cc_filosofi_2019_COM.CSV")
+    secret = [r["CODGEO"] for r in f19 if r["CODGEO"].startswith("59") and r["MED19"] in ("", "s")]
+    assert secret, "the source has secret medians in the Nord"
+    vals = nord.values("commune")
+    for code in secret:
+        assert math.isnan(vals.loc[code, "revenu_median_2019"])
+    assert (vals["revenu_median_2019"] == 0).sum() == 0
+    c25 = raw_rows("insee-comparateur-2025-nord/base_cc_comparateur_2025_59.csv")
+    s21 = [r["CODGEO"] for r in c25 if r["MED21"] == "s"]
+    assert s21 and all(math.isnan(vals.loc[k, "revenu_median_2021"]) for k in s21 if k != "59006")
+
+
+def test_merger_is_reported_and_counted_once(nord):
+    assert nord.diagnostics["fusions"] == {"59006": ["59006", "59070"]}
+    c = nord.communes.set_index("code")
+    assert "Fusionnée" in c.loc["59070", "note"]
+    vals = nord.values("commune")
+    assert math.isnan(vals.loc["59006", "pop_2022"]) and math.isnan(vals.loc["59070", "pop_2022"])
+    # 59006 carries L'Orée de Mormal (609 inhabitants) in the 2025 file: counted in its EPCI
+    epci = c.loc["59006", "epci"]
+    members = c.index[c["epci"] == epci]
+    c25 = {r["CODGEO"]: r for r in raw_rows("insee-comparateur-2025-nord/base_cc_comparateur_2025_59.csv")}
+    expected = sum(float(c25[k]["P22_POP"]) for k in members if c25[k]["P22_POP"])
+    assert nord.values("epci").loc[epci, "pop_2022"] == pytest.approx(expected)
+
+
+def test_simplified_communes_form_a_coverage(nord):
+    for detail in ("departement", "territoire"):
+        rep = coverage_report(nord.geometry("commune", detail))
+        assert rep["valid"] and rep["overlap_edges"] == 0, detail
+        assert rep["area_gap_ratio"] < 1e-6, detail
+
+
+def test_simplified_territory_outline_matches_union_of_its_communes(nord):
+    comm = nord.geometry("commune", "departement").merge(
+        nord.communes[["code", "territoire"]], on="code").to_crs(METRIC_CRS)
+    outlines = nord.geometry("territoire", "departement").to_crs(METRIC_CRS).set_index("code")
+    for tid, grp in comm.groupby("territoire"):
+        union = shapely.union_all(grp.geometry.values)
+        assert abs(union.area - outlines.loc[tid].geometry.area) / union.area < 0.005, tid
+    full = nord.geometry("commune", "complet").to_crs(METRIC_CRS).area.sum()
+    simple = nord.geometry("commune", "departement").to_crs(METRIC_CRS).area.sum()
+    assert abs(full - simple) / full < 0.005
+
+
+def test_point_layers(nord):
+    assert set(nord.layer_ids) == {"monuments", "musees", "gares", "colleges", "pnr"}
+    assert len(nord.layer("monuments")) == 771
+    assert len(nord.layer("musees")) == 33
+    assert len(nord.layer("gares")) == 117
+    col = nord.layer("colleges")
+    assert len(col) == 282 and set(col["Secteur"]) == {"public", "privé sous contrat"}
+    assert set(nord.layer("pnr")["nom"]) >= {"Avesnois", "Scarpe-Escaut"}
+    dep = nord.values("departement").loc["59"]
+    assert dep["colleges"] == 282 and dep["gares"] == 117 and 0 < dep["part_pnr"] < 100
+
+
+def test_rebuild_with_nothing_changed_reuses_cache(built_cache, monkeypatch):
+    from carnet.build import build
+
+    monkeypatch.setenv("CARNET_CACHE", str(built_cache))
+    r = build("nord", progress=False)
+    assert r.rebuilt is False
+
+
+def test_somme_pack_builds_from_config_alone(tmp_path, monkeypatch):
+    from carnet.build import build
+    from carnet.pack import load_pack
+
+    monkeypatch.setenv("CARNET_CACHE", str(tmp_path))
+    build("somme", progress=False)
+    p = load_pack("somme")
+    assert len(p.values("territoire")) == 4
+    assert p.values("territoire")["pop_2018"].sum() == pytest.approx(
+        p.values("departement").loc["80", "pop_2018"])
+    assert p.communes["territoire"].notna().all()
+
+
+def test_export_csv_columns(nord, capsys):
+    from carnet.export import export
+
+    export(nord, "territoire", "csv")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("code,nom,pop_2011,")
+    assert len(lines) == 8 and any(line.startswith("cambresis,Cambrésis,") for line in lines)
+
+
+def test_export_gpkg_file(nord, tmp_path):
+    import geopandas as gpd
+
+    from carnet.export import export
+
+    out = tmp_path / "epci.gpkg"
+    export(nord, "epci", "gpkg", str(out))
+    g = gpd.read_file(out)
+    assert len(g) == 17 and list(g.columns[:2]) == ["code", "nom"]
+
+
+# --- bad input -----------------------------------------------------------------------
+
+
+def mirror(tmp_path):
+    """A sources folder of symlinks to the real files, safe to corrupt one file in."""
+    dst = tmp_path / "sources"
+    shutil.copytree(sources_dir(), dst, symlinks=False, copy_function=lambda s, d: shutil.os.symlink(s, d))
+    return dst
+
+
+def test_missing_sources_folder_exit_code_and_nothing_written(tmp_path, monkeypatch, capsys):
+    from carnet.cli import main
+
+    monkeypatch.setenv("CARNET_SOURCES", str(tmp_path / "nulle-part"))
+    monkeypatch.setenv("CARNET_CACHE", str(tmp_path / "cache"))
+    assert main(["build", "--territoire", "nord", "--quiet"]) != 0
+    err = capsys.readouterr().err
+    assert "Dossier des sources introuvable" in err and "nulle-part" in err
+    assert not (tmp_path / "cache").exists()
+
+
+def test_missing_file_names_it_and_where_to_get_it(tmp_path, monkeypatch, capsys):
+    from carnet.cli import main
+
+    src = mirror(tmp_path)
+    (src / "insee-filosofi-2019" / "cc_filosofi_2019_COM.CSV").unlink()
+    monkeypatch.setenv("CARNET_SOURCES", str(src))
+    monkeypatch.setenv("CARNET_CACHE", str(tmp_path / "cache"))
+    assert main(["build", "--quiet"]) != 0
+    err = capsys.readouterr().err
+    assert "cc_filosofi_2019_COM.CSV" in err and "https://www.insee.fr/fr/statistiques/6036907" in err
+    assert not (tmp_path / "cache" / "nord").exists()
+
+
+@pytest.mark.parametrize("corruption, expected", [
+    ("separator", "séparateur"),
+    ("truncated", "tronquée"),
+    ("duplicate", "en double"),
+])
+def test_corrupt_source_names_file_and_line_and_keeps_old_pack(
+        tmp_path, monkeypatch, capsys, built_cache, corruption, expected):
+    from carnet.cli import main
+
+    src = mirror(tmp_path)
+    rel = "insee-comparateur-2025-nord/base_cc_comparateur_2025_59.csv"
+    text = (sources_dir() / rel).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    if corruption == "separator":
+        text = text.replace(";", ",")
+    elif corruption == "truncated":
+        text = "\n".join(lines[:100]) + "\n" + lines[100][:20]
+    else:
+        text = "\n".join(lines[:50] + [lines[10]] + lines[50:]) + "\n"
+    (src / rel).unlink()
+    (src / rel).write_text(text, encoding="utf-8")
+    cache = tmp_path / "cache"
+    shutil.copytree(built_cache, cache)
+    before = sorted(p.name for p in (cache / "nord").iterdir())
+    monkeypatch.setenv("CARNET_SOURCES", str(src))
+    monkeypatch.setenv("CARNET_CACHE", str(cache))
+    assert main(["build", "--quiet"]) != 0
+    err = capsys.readouterr().err
+    assert "base_cc_comparateur_2025_59.csv" in err and "ligne" in err and expected in err
+    assert sorted(p.name for p in (cache / "nord").iterdir()) == before  # old pack intact
+    assert [p.name for p in cache.iterdir()] == ["nord"]  # no temporary folder left
