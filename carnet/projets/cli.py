@@ -1,0 +1,183 @@
+"""Command-line functions of the projects registry (wired by ``carnet/cli.py``).
+
+``python -m carnet projets import FILE --territoire T [--contrat C] [--dry-run]``
+``python -m carnet projets export --territoire T [--contrat C] --format F [--output FILE]``
+``python -m carnet demo-projets --territoire T --contrat C --n N``
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+from carnet.projets.errors import ImportRejected, ProjetError
+
+
+def _user() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "cli"
+
+
+def _repo(territoire: str):
+    from carnet.projets.db import get_engine
+    from carnet.projets.repository import ProjetRepository
+    from carnet.projets.territory import TerritoryContext
+
+    ctx = TerritoryContext.load(territoire)
+    return ProjetRepository(get_engine(), ctx), ctx
+
+
+def _err(message: str) -> int:
+    print(f"Erreur : {message}", file=sys.stderr)
+    return 2
+
+
+def projets_import(path: str, territoire: str, contrat: str | None = None,
+                   dry_run: bool = False, repo=None) -> int:
+    """Import a file of projects, all or nothing; print the validation report.
+
+    Parameters
+    ----------
+    path : str
+        CSV, XLSX, GeoJSON, GeoPackage or zipped Shapefile.
+    territoire : str
+        Pack id (``nord``).
+    contrat : str, optional
+        Default contract territory of the rows (points must fall inside it).
+    dry_run : bool
+        Validate and report only.
+    repo : ProjetRepository, optional
+        For tests; built from the pack and ``CARNET_DATABASE_URL`` otherwise.
+
+    Returns
+    -------
+    int
+        0 on success, 1 when rows are rejected, 2 when the file is refused.
+    """
+    from carnet.projets.importer import import_file
+
+    try:
+        file = Path(path)
+        if not file.is_file():
+            return _err(f"fichier introuvable : {path}")
+        from carnet.projets.importer import MAX_UPLOAD_BYTES
+
+        if file.stat().st_size > MAX_UPLOAD_BYTES:
+            return _err(f"« {file.name} » dépasse {MAX_UPLOAD_BYTES // 2**20} Mo.")
+        repo = repo or _repo(territoire)[0]
+        report, created = import_file(file.read_bytes(), file.name, repo.ctx, repo, _user(),
+                                      contrat=contrat, dry_run=dry_run)
+    except ImportRejected as exc:
+        if exc.report is None:
+            return _err(str(exc))
+        _print_report(exc.report)
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    except ProjetError as exc:
+        return _err(str(exc))
+    _print_report(report)
+    if dry_run:
+        print("Simulation (--dry-run) : rien n'a été enregistré.")
+        return 0 if report.ok else 1
+    print(f"{len(created)} projet(s) importé(s).")
+    return 0
+
+
+def _print_report(report) -> None:
+    for note in report.notes:
+        print(f"· {note}")
+    print(report.summary())
+    for row in report.rejected:
+        print(f"  ligne {row['ligne']} ({row['titre'] or 'sans titre'}) : {row['motifs']}")
+
+
+def projets_export(territoire: str, contrat: str | None, fmt: str,
+                   output: str | None = None, repo=None) -> int:
+    """Export the projects of a territory (and contract) to a file.
+
+    Parameters
+    ----------
+    territoire, contrat : str
+    fmt : str
+        ``csv``, ``xlsx``, ``geojson`` or ``gpkg``.
+    output : str, optional
+        Target file; ``projets_<territoire>[_<contrat>].<ext>`` in the current folder
+        when None, ``-`` for standard output.
+    repo : ProjetRepository, optional
+
+    Returns
+    -------
+    int
+    """
+    from carnet.projets.exporter import export_filename, export_projects
+
+    try:
+        repo = repo or _repo(territoire)[0]
+        df = repo.dataframe(territoire, contrat)
+        data = export_projects(df, fmt)
+    except ProjetError as exc:
+        return _err(str(exc))
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        return 0
+    target = Path(output or export_filename(territoire, contrat, fmt.lower()))
+    target.write_bytes(data)
+    print(f"{len(df)} projet(s) exporté(s) dans {target}", file=sys.stderr)
+    return 0
+
+
+def demo_projets(territoire: str, contrat: str | None, n: int, repo=None,
+                 seed: int = 2012) -> int:
+    """Add ``n`` illustrative projects (flagged ``illustratif``) to a contract territory.
+
+    Returns
+    -------
+    int
+    """
+    from carnet.projets.demo import generate_demo
+
+    if n <= 0 or n > 50_000:
+        return _err("--n doit être compris entre 1 et 50 000.")
+    try:
+        repo = repo or _repo(territoire)[0]
+        if contrat and contrat not in repo.ctx.contrats:
+            return _err(f"contrat inconnu « {contrat} » (valeurs : "
+                        f"{', '.join(sorted(repo.ctx.contrats))}).")
+        rows = generate_demo(repo.ctx, contrat, n, seed=seed)
+        repo.create_many(rows, user=_user(), action="demo")
+    except ProjetError as exc:
+        return _err(str(exc))
+    print(f"{len(rows)} projet(s) illustratif(s) ajouté(s) ({contrat or territoire}).")
+    return 0
+
+
+def add_subparsers(subparsers) -> None:
+    """Register ``projets import|export`` and ``demo-projets`` on the main CLI.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The main parser's subparsers; each command sets ``func(args) -> int``.
+    """
+    p = subparsers.add_parser("projets", help="registre des projets : import, export")
+    sub = p.add_subparsers(dest="projets_command", required=True)
+    imp = sub.add_parser("import", help="importe un fichier de projets (tout ou rien)")
+    imp.add_argument("file", metavar="FICHIER")
+    imp.add_argument("--territoire", required=True)
+    imp.add_argument("--contrat", default=None)
+    imp.add_argument("--dry-run", action="store_true", help="valide sans rien enregistrer")
+    imp.set_defaults(func=lambda a: projets_import(a.file, a.territoire, a.contrat, a.dry_run))
+    exp = sub.add_parser("export", help="exporte les projets")
+    exp.add_argument("--territoire", required=True)
+    exp.add_argument("--contrat", default=None)
+    exp.add_argument("--format", required=True, choices=["csv", "xlsx", "geojson", "gpkg"])
+    exp.add_argument("--output", default=None, help="fichier de sortie (« - » : sortie standard)")
+    exp.set_defaults(func=lambda a: projets_export(a.territoire, a.contrat, a.format, a.output))
+    demo = subparsers.add_parser("demo-projets", help="ajoute des projets illustratifs")
+    demo.add_argument("--territoire", required=True)
+    demo.add_argument("--contrat", default=None)
+    demo.add_argument("--n", type=int, default=280)
+    demo.set_defaults(func=lambda a: demo_projets(a.territoire, a.contrat, a.n))
