@@ -1,0 +1,123 @@
+"""Filters, dashboard, fiche and map (HTML escaping of every data string)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from carnet.projets.views import (
+    Filters,
+    apply_filters,
+    dashboard,
+    enrich,
+    fiche,
+    map_points,
+    projects_map,
+)
+from tests.projets.conftest import sample
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def df(repo, ctx):
+    repo.create(sample(titre="Collège à Cambrai", statut="engagé", cout_total=1000,
+                       participation_cd=500, annee_debut=2012, annee_fin=2014), user="u")
+    repo.create(sample(titre="Maison médicale", commune="59139", statut="idée",
+                       orientation="2", categorie="innovant", cout_total=200,
+                       participation_cd=None, maitre_ouvrage="Commune de Caudry",
+                       annee_debut=2016, annee_fin=2018), user="u")
+    repo.create(sample(titre="Béguinage", commune=None, statut=None, orientation=None,
+                       cout_total=None, participation_cd=None, annee_debut=None,
+                       annee_fin=None, illustratif=True), user="u")
+    repo.create(sample(titre="Gare de Lille", commune="59350", contrat="metropole-lilloise",
+                       statut="réalisé", cout_total=5000, participation_cd=100), user="u")
+    return enrich(repo.dataframe("nord"), ctx)
+
+
+def titles(d):
+    return sorted(d["titre"])
+
+
+def test_enrich_adds_names(df):
+    row = df.set_index("titre").loc["Maison médicale"]
+    assert row["commune_nom"] == "Caudry" and row["epci"] == "200030393"
+    assert row["contrat_nom"] == "Cambrésis"
+
+
+def test_filters(df):
+    assert titles(apply_filters(df, Filters(contrats=["metropole-lilloise"]))) == [
+        "Gare de Lille"]
+    assert titles(apply_filters(df, Filters(epcis=["200030393"]))) == ["Maison médicale"]
+    assert titles(apply_filters(df, Filters(statuts=["engage", "realise"]))) == [
+        "Collège à Cambrai", "Gare de Lille"]
+    assert titles(apply_filters(df, Filters(statuts=["Non renseigné"]))) == ["Béguinage"]
+    assert titles(apply_filters(df, Filters(texte="college cambrai"))) == ["Collège à Cambrai"]
+    assert titles(apply_filters(df, Filters(texte="caudry"))) == ["Maison médicale"]
+    assert titles(apply_filters(df, Filters(maitre_ouvrage="commune"))) == ["Maison médicale"]
+    assert titles(apply_filters(df, Filters(budget_min=300, budget_max=2000))) == [
+        "Collège à Cambrai"]
+    assert titles(apply_filters(df, Filters(annee_min=2015))) == [
+        "Béguinage", "Gare de Lille", "Maison médicale"]
+    assert titles(apply_filters(df, Filters(annee_max=2013))) == [
+        "Béguinage", "Collège à Cambrai", "Gare de Lille"]
+    assert "Béguinage" not in titles(apply_filters(df, Filters(illustratifs=False)))
+    assert len(apply_filters(df, Filters())) == 4
+
+
+def test_dashboard(df):
+    d = dashboard(df)
+    assert (d["total"], d["engages"], d["a_localiser"], d["illustratifs"]) == (4, 2, 1, 1)
+    assert d["part_engagee"] == 0.5
+    assert d["cout_total"] == 6200.0 and d["participation_cd"] == 600.0
+    s = d["par_statut"]
+    assert s.loc["Engagé", "Projets"] == 1 and s.loc["Non renseigné", "Projets"] == 1
+    assert list(s.index) == ["Idée", "Engagé", "Réalisé", "Non renseigné"]
+    o = d["par_orientation"]
+    assert o.loc["Cohésion sociale et solidarités", "Coût total (€)"] == 6000.0
+    assert d["par_categorie"].loc["Projet innovant", "Projets"] == 1
+
+
+def test_fiche(df, ctx):
+    p = df.set_index("titre").loc["Maison médicale"].to_dict()
+    f = dict(fiche(p, ctx))
+    assert f["Commune"] == "Caudry (59139)"
+    assert f["Statut"] == "Idée" and f["Catégorie"] == "Projet innovant"
+    assert f["Coût total"] == "200 €" and f["Participation du Département"] == "—"
+    assert f["Années"] == "2016–2018"
+    b = dict(fiche(df.set_index("titre").loc["Béguinage"].to_dict(), ctx))
+    assert b["Localisation"] == "À localiser" and b["Orientation"] == "Non renseigné"
+
+
+def test_map_escapes_every_data_string(repo, ctx):
+    repo.create(sample(titre=XSS, maitre_ouvrage=XSS, description=XSS), user="u")
+    d = enrich(repo.dataframe("nord"), ctx)
+    rows = map_points(d)
+    assert rows[0][6].startswith("<b>&lt;img src=x onerror=alert(1)&gt;</b>")
+    html_out = projects_map(d).get_root().render()
+    assert XSS not in html_out
+    assert "onerror=alert(1)" not in html_out.replace("onerror=alert(1)&gt;", "").replace(
+        "onerror=alert(1)\\u0026gt;", "")
+
+
+def test_map_points_style_and_colour(df):
+    rows = {r[6].split("</b>")[0][3:]: r for r in map_points(df)}
+    assert "Béguinage" not in rows  # à localiser: not on the map
+    college = rows["Collège à Cambrai"]
+    assert college[:3] == [50.175, 3.235, "#d95f02"] and college[4] is None
+    maison = rows["Maison médicale"]
+    assert maison[2] == "#1b9e77" and maison[4] == "2,3"
+
+
+def test_map_uses_fast_cluster_not_markers(df):
+    out = projects_map(df).get_root().render()
+    assert "markerClusterGroup" in out
+    assert out.count("L.marker(") == 0
+    assert isinstance(out, str) and "Cohésion sociale" in out
+
+
+def test_empty_frame_dashboard():
+    empty = pd.DataFrame(columns=["id", "statut", "orientation", "categorie", "cout_total",
+                                  "participation_cd", "illustratif", "lon"])
+    d = dashboard(empty)
+    assert d["total"] == 0 and d["part_engagee"] is None
