@@ -1,0 +1,101 @@
+"""Base map: offline-first folium map with locally served Leaflet."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import folium
+
+from carnet.maps.assets import DEFAULT_BASE_URL, use_local_assets
+from carnet.maps.elements import ScaleBar, ensure_style
+
+# Centre and extent of the Département du Nord (WGS84).
+NORD_CENTER = (50.45, 3.25)
+NORD_BOUNDS = ((49.96, 2.06), (51.09, 4.24))
+MAX_ZOOM = 16
+MIN_ZOOM = 6
+
+Tiles = Literal["OpenStreetMap"] | None
+TILES: dict[str, dict] = {
+    "OpenStreetMap": {
+        "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attr": (
+            '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>'
+        ),
+        "name": "Fond OpenStreetMap",
+        "max_native_zoom": 19,
+    },
+}
+
+
+def base_map(
+    *,
+    tiles: Tiles = None,
+    location: tuple[float, float] = NORD_CENTER,
+    zoom_start: float = 8.5,
+    max_zoom: int = MAX_ZOOM,
+    min_zoom: int = MIN_ZOOM,
+    height: str | int = "100%",
+    base_url: str = DEFAULT_BASE_URL,
+    control_scale: bool = True,
+) -> folium.Map:
+    """Create an offline-capable folium map.
+
+    Parameters
+    ----------
+    tiles : {"OpenStreetMap", None}
+        Basemap. ``None`` (default) draws no tiles: the layers sit on a plain
+        light background and the map needs no network at all. With
+        ``"OpenStreetMap"`` the browser fetches tiles from OSM's tile servers.
+    location, zoom_start :
+        Initial view (usually replaced by a fit to the data).
+    max_zoom, min_zoom : int
+        Explicit zoom range. ``maxZoom`` is mandatory for marker clusters when
+        there is no tile layer to provide it.
+    height : str or int
+        Map height (folium format).
+    base_url : str
+        Where the browser finds ``static/vendor`` (see :mod:`carnet.maps.assets`).
+    control_scale : bool
+        Show a metric scale bar (bottom left).
+
+    Returns
+    -------
+    folium.Map
+        With Leaflet pointed at the local files and the atlas's CSS.
+    """
+    if tiles is not None and tiles not in TILES:
+        valid = ", ".join([*TILES, "None"])
+        raise ValueError(f"fond de carte inconnu : {tiles!r} (valeurs possibles : {valid})")
+    m = folium.Map(
+        location=list(location),
+        zoom_start=zoom_start,
+        tiles=None,
+        height=height,
+        control_scale=False,
+        prefer_canvas=False,
+        min_zoom=min_zoom,
+        max_zoom=max_zoom,
+        maxZoom=max_zoom,
+        minZoom=min_zoom,
+        zoomSnap=0.25,
+        zoomDelta=0.5,
+        wheelPxPerZoomLevel=120,
+    )
+    if tiles is not None:
+        spec = TILES[tiles]
+        folium.TileLayer(
+            tiles=spec["tiles"],
+            attr=spec["attr"],
+            name=spec["name"],
+            max_zoom=max_zoom,
+            max_native_zoom=spec["max_native_zoom"],
+            min_zoom=min_zoom,
+            overlay=False,
+            control=True,
+        ).add_to(m)
+    if control_scale:
+        ScaleBar().add_to(m)
+    ensure_style(m)
+    use_local_assets(m, base_url=base_url)
+    return m

@@ -1,0 +1,421 @@
+"""Folium elements with compact payloads: polygon and point layers, legend, style.
+
+These are plain folium ``MacroElement`` / ``Layer`` subclasses, so they work
+in a standalone folium HTML page, in a ``LayerControl`` and in streamlit-folium
+(which executes every element's ``script`` macro). Data reach the page as one
+compact JSON literal per layer (see :mod:`carnet.maps.encoding`); every string
+in it was HTML-escaped on the Python side, because Leaflet inserts tooltip
+content with ``innerHTML``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+
+import folium
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.template import Template
+from folium.utilities import get_obj_in_upper_tree
+
+from carnet.maps.encoding import DECODER_JS, script_json
+
+NA_FILL = "#c8c8c8"
+NA_PATTERN_ID = "carnet-na-hatch"
+BACKGROUND = "#f6f6f3"
+
+
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
+def esc(value) -> str:
+    """HTML-escape any value for a tooltip, popup, legend, layer name or attribution.
+
+    Besides ``< > & " '``, braces become character references: folium renders
+    some strings (layer names) into a script that branca parses again as a
+    Jinja template, where ``{{ ... }}`` from data would be evaluated.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True).translate(_BRACES)
+
+
+# ----------------------------------------------------------------------- page style
+
+_STYLE_CSS = f"""
+<style>
+.leaflet-container {{ background: {BACKGROUND}; font-family: "Source Sans Pro", "Segoe UI",
+  Roboto, "Helvetica Neue", Arial, sans-serif; }}
+.carnet-tooltip {{ font-size: 13px; line-height: 1.35; padding: 6px 9px; }}
+.carnet-tooltip b {{ font-weight: 600; }}
+.carnet-legend {{ background: rgba(255,255,255,.94); padding: 8px 10px 7px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.25); font-size: 12px; line-height: 1.45; color: #222;
+  max-width: 260px; }}
+.carnet-legend .lg-t {{ font-weight: 600; font-size: 13px; margin-bottom: 4px; }}
+.carnet-legend .lg-r {{ display: flex; align-items: center; white-space: nowrap; }}
+.carnet-legend .lg-r i {{ width: 18px; height: 12px; margin-right: 7px; flex: none;
+  border: 1px solid rgba(0,0,0,.18); }}
+.carnet-legend .lg-n {{ color: #666; margin-left: 4px; }}
+.carnet-legend .lg-na i {{ background: repeating-linear-gradient(45deg, #8f8f8f 0 1.5px,
+  #e3e3e3 1.5px 4.5px); }}
+.carnet-legend .lg-s {{ margin-top: 5px; color: #555; font-size: 11px; white-space: normal; }}
+.leaflet-control-layers {{ font-size: 12.5px; }}
+</style>
+"""
+
+
+class MapStyle(MacroElement):
+    """Page-level CSS (background without tiles, tooltip, legend) and JS helpers.
+
+    Added once per map by :func:`ensure_style`.
+    """
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}" + _STYLE_CSS + "{% endmacro %}"
+        "{% macro script(this, kwargs) %}"
+        + DECODER_JS
+        + """
+if (!window.CarnetMaps.naFill) {
+  window.CarnetMaps.naFill = function (map, layer) {
+    var r = map.getRenderer(layer);
+    if (!(window.L.SVG && r instanceof L.SVG) || !r._container) { return "__NA__"; }
+    if (!document.getElementById("__PID__")) {
+      var ns = "http://www.w3.org/2000/svg";
+      var defs = document.createElementNS(ns, "defs");
+      var p = document.createElementNS(ns, "pattern");
+      p.setAttribute("id", "__PID__"); p.setAttribute("patternUnits", "userSpaceOnUse");
+      p.setAttribute("width", "6"); p.setAttribute("height", "6");
+      p.setAttribute("patternTransform", "rotate(45)");
+      var bg = document.createElementNS(ns, "rect");
+      bg.setAttribute("width", "6"); bg.setAttribute("height", "6");
+      bg.setAttribute("fill", "#e3e3e3");
+      var ln = document.createElementNS(ns, "rect");
+      ln.setAttribute("width", "2"); ln.setAttribute("height", "6");
+      ln.setAttribute("fill", "#8f8f8f");
+      p.appendChild(bg); p.appendChild(ln); defs.appendChild(p);
+      r._container.insertBefore(defs, r._container.firstChild);
+    }
+    return "url(#__PID__) __NA__";
+  };
+}
+""".replace("__NA__", NA_FILL).replace("__PID__", NA_PATTERN_ID)
+        + "{% endmacro %}"
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "CarnetMapStyle"
+
+
+def ensure_style(m: folium.Map) -> MapStyle:
+    """Add :class:`MapStyle` to ``m`` if it is not there yet; return it."""
+    for child in m._children.values():
+        if isinstance(child, MapStyle):
+            return child
+    style = MapStyle()
+    # Insert first so its script (the decoder) runs before any layer's.
+    m.add_child(style, name="carnet_map_style", index=0)
+    return style
+
+
+# ---------------------------------------------------------------------- polygons
+
+
+class PolygonLayer(Layer):
+    """A polygon layer from encoded rings, with a JS style read from properties.
+
+    Parameters
+    ----------
+    data : dict
+        ``{"p": precision, "k": [property keys], "r": [[values..., rings]]}``
+        (see :func:`carnet.maps.encoding.encode_polygonal`); strings escaped.
+    name : str
+        Layer name in the layer control (escaped here).
+    base_style : dict
+        Leaflet path options common to every feature.
+    palette : list of str, optional
+        Fill colour by class: feature property ``c`` indexes it; ``c < 0`` or
+        ``null`` means "no value" (hatched grey).
+    highlight_style : dict, optional
+        Style applied on mouse over (reset on mouse out).
+    tooltip : dict, optional
+        ``{"title": key, "rows": [[label, key], ...]}``: tooltip built from the
+        feature's (already escaped) properties.
+    click_keys : list of str, optional
+        Properties returned by ``layer.toGeoJSON()`` for a clicked feature
+        (streamlit-folium's ``last_active_drawing``); geometry is not sent back.
+    attribution : str, optional
+        Source shown in the map's attribution control (escaped here).
+    interactive : bool
+        Whether features react to the mouse (tooltips, clicks).
+    show, overlay, control : bool
+        As for any folium layer.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function () {
+  var d = {{ this.data_json }}, o = {{ this.options_json }};
+  var layer = L.geoJson(null, {
+    attribution: o.attribution, interactive: o.interactive, smoothFactor: o.smooth,
+    style: function (f) {
+      if (!o.palette) { return o.base; }
+      var c = f.properties.c, s = Object.assign({}, o.base);
+      s.fillColor = (c === null || c < 0) ? o.naFill : o.palette[c];
+      return s;
+    },
+    onEachFeature: function (f, l) {
+      var p = f.properties;
+      if (o.tooltip) {
+        var t = o.tooltip, h = "<b>" + p[t.title] + "</b>";
+        for (var i = 0; i < t.rows.length; i++) {
+          h += "<br>" + t.rows[i][0] + "\u00a0: " + p[t.rows[i][1]];
+        }
+        l.bindTooltip(h, {sticky: true, className: "carnet-tooltip"});
+      }
+      if (o.highlight) {
+        l.on({
+          mouseover: function (e) { e.target.setStyle(o.highlight); e.target.bringToFront(); },
+          mouseout: function (e) { layer.resetStyle(e.target); }
+        });
+      }
+      if (o.click) {
+        l.toGeoJSON = function () {
+          var q = {};
+          for (var j = 0; j < o.click.length; j++) { q[o.click[j]] = p[o.click[j]]; }
+          return {type: "Feature", properties: q, geometry: null};
+        };
+      }
+    }
+  });
+  o.naFill = o.palette ? window.CarnetMaps.naFill({{ this.map_name }}, layer) : null;
+  layer.addData(window.CarnetMaps.features(d));
+  return layer;
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(
+        self,
+        data: dict,
+        *,
+        name: str,
+        base_style: dict,
+        palette: Sequence[str] | None = None,
+        highlight_style: dict | None = None,
+        tooltip: dict | None = None,
+        click_keys: Sequence[str] | None = None,
+        attribution: str | None = None,
+        interactive: bool = True,
+        smooth_factor: float = 0.5,
+        show: bool = True,
+        overlay: bool = True,
+        control: bool = True,
+    ):
+        super().__init__(name=esc(name), overlay=overlay, control=control, show=show)
+        self._name = "CarnetPolygons"
+        self.data = data
+        self.options_dict = {
+            "base": base_style,
+            "palette": list(palette) if palette is not None else None,
+            "highlight": highlight_style,
+            "tooltip": tooltip,
+            "click": list(click_keys) if click_keys else None,
+            "attribution": esc(attribution) if attribution else None,
+            "interactive": bool(interactive),
+            "smooth": smooth_factor,
+        }
+        self.map_name = None
+
+    @property
+    def data_json(self) -> str:
+        """The layer data as script-safe compact JSON."""
+        return script_json(self.data)
+
+    @property
+    def options_json(self) -> str:
+        """The layer options as script-safe compact JSON."""
+        return script_json(self.options_dict)
+
+    def render(self, **kwargs):
+        parent_map = get_obj_in_upper_tree(self, folium.Map)
+        self.map_name = parent_map.get_name()
+        super().render(**kwargs)
+
+
+# ------------------------------------------------------------------------ points
+
+
+class PointLayer(JSCSSMixin, Layer):
+    """Circle markers from ``[lon, lat, props...]`` rows, optionally clustered.
+
+    Parameters
+    ----------
+    data : dict
+        ``{"k": [property keys], "r": [[lon, lat, values...]]}``; strings escaped.
+    name : str
+        Layer name in the layer control (escaped here).
+    marker_style : dict
+        ``L.circleMarker`` options (radius, colours...).
+    tooltip : dict, optional
+        As for :class:`PolygonLayer`.
+    cluster : dict, optional
+        ``L.markerClusterGroup`` options; ``None`` draws every marker. Needs the
+        map's ``maxZoom`` (set by :func:`carnet.maps.base.base_map`).
+    attribution : str, optional
+        Source shown in the attribution control (escaped here).
+    """
+
+    # Local copies of these are served by the app; see carnet.maps.assets.
+    _cluster_js = [
+        (
+            "markerclusterjs",
+            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.5.3/leaflet.markercluster.js",
+        )
+    ]
+    _cluster_css = [
+        (
+            "markerclustercss",
+            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.5.3/MarkerCluster.css",
+        ),
+        (
+            "markerclusterdefaultcss",
+            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.5.3/MarkerCluster.Default.css",
+        ),
+    ]
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function () {
+  var d = {{ this.data_json }}, o = {{ this.options_json }};
+  var group = o.cluster ? L.markerClusterGroup(o.cluster) : L.featureGroup([]);
+  group.options.attribution = o.attribution;
+  var markers = d.r.map(function (row) {
+    var p = {};
+    for (var j = 0; j < d.k.length; j++) { p[d.k[j]] = row[j + 2]; }
+    var mk = L.circleMarker([row[1], row[0]], o.marker);
+    mk.feature = {type: "Feature", properties: p,
+                  geometry: {type: "Point", coordinates: [row[0], row[1]]}};
+    if (o.tooltip) {
+      var t = o.tooltip, h = "<b>" + p[t.title] + "</b>";
+      for (var i = 0; i < t.rows.length; i++) {
+        if (p[t.rows[i][1]] !== "") { h += "<br>" + t.rows[i][0] + "\u00a0: " + p[t.rows[i][1]]; }
+      }
+      mk.bindTooltip(h, {className: "carnet-tooltip"});
+    }
+    return mk;
+  });
+  if (o.cluster) { group.addLayers(markers); }
+  else { markers.forEach(function (mk) { group.addLayer(mk); }); }
+  return group;
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(
+        self,
+        data: dict,
+        *,
+        name: str,
+        marker_style: dict,
+        tooltip: dict | None = None,
+        cluster: dict | None = None,
+        attribution: str | None = None,
+        show: bool = True,
+        overlay: bool = True,
+        control: bool = True,
+    ):
+        super().__init__(name=esc(name), overlay=overlay, control=control, show=show)
+        self._name = "CarnetPoints"
+        self.data = data
+        self.options_dict = {
+            "marker": marker_style,
+            "tooltip": tooltip,
+            "cluster": cluster,
+            "attribution": esc(attribution) if attribution else None,
+        }
+        self.default_js = list(self._cluster_js) if cluster else []
+        self.default_css = list(self._cluster_css) if cluster else []
+
+    @property
+    def data_json(self) -> str:
+        """The layer data as script-safe compact JSON."""
+        return script_json(self.data)
+
+    @property
+    def options_json(self) -> str:
+        """The layer options as script-safe compact JSON."""
+        return script_json(self.options_dict)
+
+
+# --------------------------------------------------------------------- controls
+
+
+class ScaleBar(MacroElement):
+    """Metric-only scale bar (folium's ``control_scale`` also shows miles)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+L.control.scale({metric: true, imperial: false, position: "bottomleft"})
+  .addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "CarnetScaleBar"
+
+
+# ------------------------------------------------------------------------ legend
+
+
+class Legend(MacroElement):
+    """A Leaflet control holding prebuilt (escaped) legend HTML.
+
+    Parameters
+    ----------
+    html_content : str
+        Legend HTML, every data string already escaped.
+    position : str
+        Leaflet control position.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: {{ this.position_json }}});
+{{ this.get_name() }}.onAdd = function () {
+  var div = L.DomUtil.create("div", "carnet-legend");
+  div.innerHTML = {{ this.html_json }};
+  L.DomEvent.disableClickPropagation(div);
+  return div;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, html_content: str, position: str = "bottomright"):
+        super().__init__()
+        self._name = "CarnetLegend"
+        self.html_content = html_content
+        self.position = position
+
+    @property
+    def html_json(self) -> str:
+        """The legend HTML as a script-safe JS string literal."""
+        return script_json(self.html_content)
+
+    @property
+    def position_json(self) -> str:
+        """The position as a JS string literal."""
+        return script_json(self.position)

@@ -1,0 +1,105 @@
+"""Streamlit side of the maps: serve the vendored assets, show a map, read clicks.
+
+The only module of the map layer that imports streamlit. The app needs, in
+``.streamlit/config.toml``::
+
+    [server]
+    enableStaticServing = true
+
+and the assets installed once (``python -m carnet.maps.assets install``) into
+``static/vendor/`` next to ``app.py``.
+"""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from carnet.maps.assets import external_links, is_installed, use_local_assets
+
+# Only the clicked feature is sent back: panning and zooming do not rerun the
+# script (streamlit-folium reruns only when a returned object changes).
+RETURNED_OBJECTS = ["last_active_drawing"]
+
+
+def static_base_url() -> str:
+    """URL of ``static/vendor`` as the browser sees it (honours ``baseUrlPath``)."""
+    prefix = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{prefix}/app/static/vendor" if prefix else "/app/static/vendor"
+
+
+def assets_problem() -> str | None:
+    """French description of what prevents offline maps, or None if all is set."""
+    if not st.get_option("server.enableStaticServing"):
+        return (
+            "Le service des fichiers statiques est désactivé : ajoutez "
+            "« enableStaticServing = true » dans la section [server] de "
+            ".streamlit/config.toml."
+        )
+    if not is_installed():
+        return (
+            "Les bibliothèques cartographiques ne sont pas installées : lancez "
+            "« python -m carnet.maps.assets install »."
+        )
+    return None
+
+
+def clicked_code(value: dict | None) -> str | None:
+    """Commune code from st_folium's return value, if a commune was clicked.
+
+    Parameters
+    ----------
+    value : dict or None
+        What ``st_folium`` returned; only ``last_active_drawing`` is read, a
+        feature whose properties hold ``code`` for commune layers (point layers
+        have none).
+    """
+    if not value:
+        return None
+    feature = value.get("last_active_drawing") or {}
+    code = (feature.get("properties") or {}).get("code")
+    return str(code) if code else None
+
+
+def show_map(m: folium.Map, key: str, height: int = 560) -> str | None:
+    """Display ``m`` and return the INSEE code of the last commune clicked.
+
+    Parameters
+    ----------
+    m : folium.Map
+        A map built with :mod:`carnet.maps` (assets are re-pointed at this
+        server's static URL).
+    key : str
+        Stable widget key: the selection is kept per key across reruns, and a
+        click on a point layer keeps the previous commune.
+    height : int
+        Height in pixels.
+
+    Returns
+    -------
+    str or None
+        Code of the last commune clicked on this map, None before any click.
+    """
+    problem = assets_problem()
+    if problem:
+        st.warning(problem, icon="🗺️")
+    use_local_assets(m, base_url=static_base_url())
+    remaining = external_links(m)
+    if remaining:
+        st.warning(
+            "Cette carte charge des fichiers externes (hors ligne elle ne s'affichera pas) : "
+            + ", ".join(remaining)
+        )
+    value = st_folium(
+        m,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=RETURNED_OBJECTS,
+    )
+    state_key = f"{key}__commune"
+    code = clicked_code(value)
+    if code is not None:
+        st.session_state[state_key] = code
+    return st.session_state.get(state_key)
