@@ -195,6 +195,7 @@ def clean_projet(
     out["commune"] = commune
 
     lon, lat = _coordinates(raw, errors)
+    locate_at_commune = locate_at_commune and raw.get("localiser_commune", True) is not False
     if lon is None and commune_row is not None and locate_at_commune:
         centre = ctx.commune_centre(commune) if ctx else None
         if centre:

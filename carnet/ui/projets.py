@@ -1,0 +1,342 @@
+"""Streamlit helpers of the "Plan d'actions" page (projects registry, issue #4).
+
+Every data string reaches the browser through st.dataframe / st.table (escaped by
+Streamlit) or through the folium map (html.escape in ``carnet.projets.views``); nothing
+here uses ``unsafe_allow_html``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from carnet.projets import roles
+from carnet.projets.constants import CATEGORIES, MODES, NATURES, ORIENTATIONS, STATUTS
+from carnet.projets.errors import ConflictError, ImportRejected, ProjetError
+from carnet.projets.exporter import FORMATS, export_filename, export_projects
+from carnet.projets.repository import ProjetRepository
+from carnet.projets.views import NON_RENSEIGNE, Filters, fiche
+
+EDIT_KEY = "projets_edit"
+
+
+@st.cache_resource(show_spinner="Ouverture du registre des projets…")
+def _repository(url: str, pack_id: str) -> ProjetRepository:
+    from carnet.projets.db import get_engine
+    from carnet.projets.seed import ensure_seed
+    from carnet.projets.territory import TerritoryContext
+    from carnet.ui.data import pack
+
+    repo = ProjetRepository(get_engine(url), TerritoryContext.from_pack(pack()))
+    ensure_seed(repo, pack_id)
+    return repo
+
+
+def repository() -> ProjetRepository | None:
+    """The registry of the app's pack (None, with a French message, if no pack)."""
+    from carnet.projets.db import get_database_url
+    from carnet.ui.data import ensure_pack
+
+    p = ensure_pack()
+    return None if p is None else _repository(get_database_url(), p.id)
+
+
+def _secrets_section(name: str) -> dict:
+    try:
+        return dict(st.secrets.get("carnet", {}).get(name, {}))
+    except (FileNotFoundError, KeyError, AttributeError):
+        return {}
+    except Exception:  # noqa: BLE001 - no secrets.toml at all
+        return {}
+
+
+def current_user() -> tuple[str, str]:
+    """Sidebar sign-in; return ``(user, role)``, ``("anonyme", "viewer")`` by default."""
+    user = getattr(st, "user", None)
+    if user is not None and getattr(user, "is_logged_in", False):
+        email = user.get("email")
+        return str(email), roles.role_for_email(_secrets_section("oidc_roles"), email)
+    state = st.session_state.setdefault("projets_auth", {"user": "anonyme", "role": "viewer"})
+    with st.sidebar.expander(f"Compte : {state['user']} ({roles.ROLES[state['role']]})"):
+        if state["role"] != "viewer":
+            if st.button("Se déconnecter", key="projets_logout"):
+                st.session_state["projets_auth"] = {"user": "anonyme", "role": "viewer"}
+                st.rerun()
+        else:
+            with st.form("projets_login"):
+                name = st.text_input("Identifiant")
+                pwd = st.text_input("Mot de passe", type="password")
+                if st.form_submit_button("Se connecter"):
+                    role = roles.authenticate(_secrets_section("users"), name, pwd)
+                    if role is None:
+                        st.error("Identifiant ou mot de passe incorrect.")
+                    else:
+                        st.session_state["projets_auth"] = {"user": name, "role": role}
+                        st.rerun()
+    return state["user"], state["role"]
+
+
+def _options(vocab: dict[str, str]) -> dict[str, str]:
+    return {**vocab, NON_RENSEIGNE: NON_RENSEIGNE}
+
+
+def filters_sidebar(df: pd.DataFrame, contrats: dict[str, str]) -> Filters:
+    """Filter widgets (sidebar) → :class:`Filters`."""
+    sb = st.sidebar
+    sb.header("Filtres")
+
+    def multi(label, options: dict[str, str], key):
+        return sb.multiselect(label, list(options), format_func=lambda k: options.get(k, k),
+                              key=f"pf_{key}")
+
+    f = Filters(texte=sb.text_input("Recherche (titre, description, commune…)", key="pf_q"))
+    f.contrats = multi("Contrat de territoire", contrats, "contrat")
+    epcis = dict(zip(df["epci"].dropna(), df["epci_nom"].dropna(), strict=False))
+    f.epcis = multi("EPCI", epcis, "epci")
+    communes = dict(zip(df["commune"].dropna(), df["commune_nom"].fillna(""), strict=False))
+    f.communes = multi("Commune", communes, "commune")
+    f.orientations = multi("Orientation", _options(ORIENTATIONS), "orientation")
+    f.categories = multi("Catégorie", CATEGORIES, "categorie")
+    f.statuts = multi("Statut", _options(STATUTS), "statut")
+    f.maitre_ouvrage = sb.text_input("Maître d'ouvrage contient", key="pf_moa")
+    years = sb.slider("Années", 2000, 2040, (2000, 2040), key="pf_years")
+    f.annee_min, f.annee_max = (None if years[0] == 2000 else years[0],
+                                None if years[1] == 2040 else years[1])
+    lo = sb.number_input("Coût total minimal (€)", min_value=0, value=0, step=10_000)
+    hi = sb.number_input("Coût total maximal (€, 0 = sans limite)", min_value=0, value=0,
+                         step=10_000)
+    f.budget_min, f.budget_max = (lo or None), (hi or None)
+    f.illustratifs = sb.toggle("Inclure les projets illustratifs", value=True, key="pf_ill")
+    return f
+
+
+def table_view(df: pd.DataFrame) -> pd.DataFrame:
+    """Display-ready table: French headers and labels (pure pandas, shown by the page)."""
+    out = pd.DataFrame({
+        "N°": df["id"], "Titre": df["titre"], "Contrat": df.get("contrat_nom"),
+        "Commune": df.get("commune_nom"), "Orientation": df["orientation"].map(ORIENTATIONS),
+        "Catégorie": df["categorie"].map(CATEGORIES), "Statut": df["statut"].map(STATUTS),
+        "Maître d'ouvrage": df["maitre_ouvrage"], "Coût total (€)": df["cout_total"],
+        "Participation CD (€)": df["participation_cd"], "Début": df["annee_debut"],
+        "Fin": df["annee_fin"], "Illustratif": df["illustratif"],
+    })
+    return out.fillna({"Orientation": NON_RENSEIGNE, "Statut": NON_RENSEIGNE})
+
+
+def project_form(repo: ProjetRepository, user: str, projet: dict | None,
+                 clicked: tuple[float, float] | None) -> None:
+    """Create (``projet`` None) or edit a project; French validation/conflict messages."""
+    ctx = repo.ctx
+    p = projet or {}
+    key = f"form_{p.get('id', 'new')}_{p.get('version', 0)}"
+    codes = sorted(ctx.by_code, key=lambda c: ctx.by_code[c].get("nom", ""))
+
+    def sel(label, vocab, name, required=False):
+        opts = ([] if required else [None]) + list(vocab)
+        cur = p.get(name) if p.get(name) in vocab else (None if not required else opts[0])
+        return st.selectbox(label, opts, index=opts.index(cur),
+                            format_func=lambda k: vocab.get(k, NON_RENSEIGNE) if k else
+                            NON_RENSEIGNE, key=f"{key}_{name}")
+
+    how = st.radio("Localisation", ["Commune (centre)", "Clic sur la carte", "Coordonnées",
+                                    "À localiser"], horizontal=True, key=f"{key}_how")
+    with st.form(key):
+        raw = {"titre": st.text_input("Titre *", p.get("titre") or "", max_chars=300),
+               "description": st.text_area("Description", p.get("description") or "")}
+        raw["contrat"] = sel("Contrat de territoire", ctx.contrats, "contrat")
+        com = p.get("commune") if p.get("commune") in ctx.by_code else None
+        raw["commune"] = st.selectbox(
+            "Commune", [None, *codes], index=([None, *codes]).index(com),
+            format_func=lambda c: f"{ctx.by_code[c].get('nom')} ({c})" if c else "—")
+        x = st.text_input("X ou longitude", key=f"{key}_x")
+        y = st.text_input("Y ou latitude", key=f"{key}_y")
+        crs = st.selectbox("Système", ["EPSG:4326", "EPSG:2154"], key=f"{key}_crs",
+                           format_func={"EPSG:4326": "WGS84 (degrés)",
+                                        "EPSG:2154": "Lambert-93 (mètres)"}.get)
+        if clicked:
+            st.caption(f"Dernier clic sur la carte : {clicked[1]:.5f} N, {clicked[0]:.5f} E")
+        for name, label, vocab in (("orientation", "Orientation", ORIENTATIONS),
+                                   ("categorie", "Catégorie", CATEGORIES),
+                                   ("nature", "Nature", NATURES), ("mode", "Mode", MODES),
+                                   ("statut", "Statut", STATUTS)):
+            raw[name] = sel(label, vocab, name, required=name == "categorie")
+        raw["enjeu"] = st.text_input("Enjeu du territoire", p.get("enjeu") or "")
+        raw["maitre_ouvrage"] = st.text_input("Maître d'ouvrage", p.get("maitre_ouvrage") or "")
+        raw["partenaires"] = st.text_input("Partenaires", p.get("partenaires") or "")
+        raw["cout_total"] = st.text_input("Coût total (€)", _num(p.get("cout_total")))
+        raw["participation_cd"] = st.text_input("Participation du Département (€)",
+                                                _num(p.get("participation_cd")))
+        raw["annee_debut"] = st.text_input("Année de début", _num(p.get("annee_debut")))
+        raw["annee_fin"] = st.text_input("Année de fin", _num(p.get("annee_fin")))
+        raw["source"] = st.text_input("Source (document, réunion)", p.get("source") or "")
+        submitted = st.form_submit_button("Enregistrer")
+    if not submitted:
+        return
+    raw["lon"] = raw["lat"] = None
+    if how == "Clic sur la carte" and clicked:
+        raw["lon"], raw["lat"] = clicked
+    elif how == "Coordonnées":
+        raw.update(x=x, y=y, crs=crs)
+    elif how == "À localiser":
+        raw["localiser_commune"] = False
+    elif how == "Clic sur la carte" and p.get("lon") is not None:
+        raw["lon"], raw["lat"] = p["lon"], p["lat"]  # no new click: keep the stored point
+    raw["illustratif"] = p.get("illustratif", False)
+    raw["ref"] = p.get("ref")
+    try:
+        saved = (repo.update(p["id"], raw, p["version"], user) if projet
+                 else repo.create(raw, user))
+    except ConflictError as exc:
+        st.error(str(exc))
+        st.dataframe(pd.DataFrame(exc.differences()).rename(columns={
+            "champ": "Champ", "votre_version": "Votre version",
+            "version_enregistree": "Version enregistrée"}).astype(str), hide_index=True)
+        return
+    except ProjetError as exc:
+        st.error(str(exc))
+        return
+    st.session_state[EDIT_KEY] = None
+    st.success(f"Projet n°{saved['id']} enregistré (version {saved['version']}).")
+
+
+def _num(v) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return str(int(v)) if float(v).is_integer() else str(v).replace(".", ",")
+
+
+def fiche_section(repo: ProjetRepository, projet: dict, user: str, role: str) -> None:
+    """A project's fiche (plain table), history, and edit/delete buttons for editors."""
+    st.table(pd.DataFrame(fiche(projet, repo.ctx), columns=["Champ", "Valeur"])
+             .set_index("Champ"))
+    if roles.can(role, "edit"):
+        c1, c2 = st.columns(2)
+        if c1.button("Modifier", key=f"edit_{projet['id']}"):
+            st.session_state[EDIT_KEY] = projet["id"]
+        if c2.button("Supprimer", key=f"del_{projet['id']}"):
+            try:
+                repo.delete(projet["id"], user, projet["version"])
+                st.session_state["projets_undo"] = projet["id"]
+                st.rerun()
+            except ProjetError as exc:
+                st.error(str(exc))
+    with st.expander("Historique des modifications"):
+        hist = pd.DataFrame(repo.history(projet["id"]))
+        if not hist.empty:
+            st.dataframe(hist[["at", "user", "action"]].rename(columns={
+                "at": "Date", "user": "Par", "action": "Action"}), hide_index=True)
+
+
+def undo_bar(repo: ProjetRepository, user: str) -> None:
+    """"Annuler la suppression" after a soft delete."""
+    pid = st.session_state.get("projets_undo")
+    if pid and st.button(f"↩ Annuler la suppression du projet n°{pid}"):
+        repo.restore(pid, user)
+        st.session_state["projets_undo"] = None
+        st.rerun()
+
+
+def import_section(repo: ProjetRepository, user: str) -> None:
+    """Upload → column mapping → validation report → all-or-nothing import."""
+    from carnet.projets.importer import (
+        FIELD_LABELS,
+        MAX_UPLOAD_BYTES,
+        build_report,
+        commit,
+        read_table,
+        suggest_mapping,
+    )
+
+    up = st.file_uploader("Fichier (CSV, XLSX, GeoJSON, GeoPackage, Shapefile zippé ; 20 Mo)",
+                          type=["csv", "txt", "xlsx", "geojson", "json", "gpkg", "zip"])
+    if up is None:
+        return
+    if up.size > MAX_UPLOAD_BYTES:
+        st.error("Fichier refusé : au-delà de la limite de 20 Mo.")
+        return
+    contrat = st.selectbox("Contrat par défaut", [None, *repo.ctx.contrats],
+                           format_func=lambda c: repo.ctx.contrats.get(c, "—") if c else "—")
+    try:
+        table = read_table(up.getvalue(), up.name)
+    except ImportRejected as exc:
+        st.error(str(exc))
+        return
+    cols = [None, *table.df.columns]
+    guess = suggest_mapping(list(table.df.columns))
+    st.markdown("**Correspondance des colonnes**")
+    mapping = {}
+    grid = st.columns(3)
+    for i, (fname, label) in enumerate(FIELD_LABELS.items()):
+        choice = grid[i % 3].selectbox(label, cols, index=cols.index(guess.get(fname)),
+                                       key=f"map_{up.name}_{fname}")
+        if choice:
+            mapping[fname] = choice
+    try:
+        report = build_report(table, mapping, repo.ctx, repo, contrat)
+    except ImportRejected as exc:
+        st.error(str(exc))
+        return
+    for note in report.notes:
+        st.caption(note)
+    (st.success if report.ok else st.warning)(report.summary())
+    if report.rejected:
+        st.dataframe(report.rejected_frame(), hide_index=True)
+    if report.ok and st.button(f"Importer {len(report.valid)} projet(s)", type="primary"):
+        try:
+            created = commit(report, repo, user)
+            st.success(f"{len(created)} projet(s) importé(s).")
+        except ProjetError as exc:
+            st.error(str(exc))
+
+
+def export_section(df: pd.DataFrame, territoire: str, contrat: str | None) -> None:
+    """Download buttons for the filtered projects."""
+    cols = st.columns(len(FORMATS))
+    for col, fmt in zip(cols, FORMATS, strict=True):
+        col.download_button(f"Exporter en {fmt.upper()}", data=lambda f=fmt: export_projects(
+            df, f), file_name=export_filename(territoire, contrat, fmt),
+            mime=FORMATS[fmt][1], key=f"exp_{fmt}")
+
+
+def show_projects_map(df: pd.DataFrame, clickable: bool) -> tuple[float, float] | None:
+    """Draw the projects map (local Leaflet assets); return the last click (lon, lat)."""
+    from streamlit_folium import st_folium
+
+    from carnet.maps.assets import use_local_assets
+    from carnet.maps.base import base_map
+    from carnet.projets.views import projects_map
+    from carnet.ui.assets import assets_problem, static_base_url
+
+    problem = assets_problem()
+    if problem:
+        st.warning(problem, icon="🗺️")
+    m = projects_map(df, base_map(tiles="OpenStreetMap", height=520))
+    use_local_assets(m, base_url=static_base_url())
+    value = st_folium(m, key="projets_map", height=520, use_container_width=True,
+                      returned_objects=["last_clicked"] if clickable else [])
+    click = (value or {}).get("last_clicked")
+    if click:
+        st.session_state["projets_click"] = (round(click["lng"], 6), round(click["lat"], 6))
+    return st.session_state.get("projets_click")
+
+
+def dashboard_section(d: dict, totals: dict) -> None:
+    """Counts, budgets, engaged share, and the contract's published totals."""
+    c = st.columns(4)
+    c[0].metric("Projets (filtre)", d["total"])
+    share = "—" if d["part_engagee"] is None else f"{d['part_engagee']:.0%}"
+    c[1].metric("Engagés (engagé, en cours, réalisé)", d["engages"], share, delta_color="off")
+    c[2].metric("Coût total", f"{d['cout_total'] / 1e6:,.1f} M€".replace(",", " "))
+    c[3].metric("Participation du Département",
+                f"{d['participation_cd'] / 1e6:,.1f} M€".replace(",", " "))
+    for cid, t in totals.items():
+        st.info(f"Totaux publiés du contrat « {cid} » (document fondateur) : {t['projets']} "
+                f"projets inscrits, dont {t['engages']} engagés et "
+                f"{t['maitrises_ouvrage_departementales']} grandes maîtrises d'ouvrage "
+                "départementales. Ces totaux sont cités tels quels ; seuls quelques projets "
+                "sont nommés dans le document.", icon="📄")
+    cols = st.columns(3)
+    for col, key in zip(cols, ("par_statut", "par_orientation", "par_categorie"), strict=True):
+        col.dataframe(d[key], column_config={
+            "Coût total (€)": st.column_config.NumberColumn(format="%.0f"),
+            "Participation du Département (€)": st.column_config.NumberColumn(format="%.0f")})

@@ -1,0 +1,60 @@
+"""Plan d'actions: projects of the contracts on a map, table, dashboard, fiche, editing."""
+
+import streamlit as st
+
+from carnet.projets.seed import published_totals
+from carnet.projets.views import apply_filters, dashboard, enrich
+from carnet.ui import projets as ui
+
+st.title("Plan d'actions")
+repo = ui.repository()
+if repo is None:
+    st.stop()
+user, role = ui.current_user()
+ctx = repo.ctx
+all_df = enrich(repo.dataframe(ctx.territoire), ctx)
+f = ui.filters_sidebar(all_df, ctx.contrats)
+df = apply_filters(all_df, f)
+
+if df["illustratif"].any():
+    st.warning(f"{int(df['illustratif'].sum())} projet(s) illustratif(s) affiché(s) : données "
+               "fictives générées pour la démonstration, à ne pas citer.", icon="⚠️")
+ui.undo_bar(repo, user)
+
+tab_map, tab_table, tab_dash, tab_edit, tab_io = st.tabs(
+    ["Carte", "Tableau", "Tableau de bord", "Saisie", "Import / export"])
+with tab_map:
+    editing = ui.roles.can(role, "edit")
+    clicked = ui.show_projects_map(df, clickable=editing)
+    a_localiser = int(df["lon"].isna().sum())
+    st.caption(f"{len(df) - a_localiser} projet(s) sur la carte ; {a_localiser} à localiser. "
+               "Couleur : orientation ; trait plein : engagé, en cours ou réalisé.")
+with tab_table:
+    st.dataframe(ui.table_view(df), hide_index=True, use_container_width=True)
+    ids = df["id"].tolist()
+    pid = st.selectbox("Fiche du projet n°", [None, *ids],
+                       format_func=lambda i: "—" if i is None else f"n°{i}")
+    if pid is not None:
+        ui.fiche_section(repo, repo.get(int(pid)), user, role)
+with tab_dash:
+    contrats = f.contrats or list(published_totals(ctx.territoire))
+    totals = {c: t for c, t in published_totals(ctx.territoire).items() if c in contrats}
+    ui.dashboard_section(dashboard(df), totals)
+with tab_edit:
+    if not ui.roles.can(role, "edit"):
+        st.info("Lecture seule : connectez-vous avec un compte éditeur (barre latérale) "
+                "pour créer ou modifier des projets.")
+    else:
+        edit_id = st.session_state.get(ui.EDIT_KEY)
+        projet = repo.get(edit_id) if edit_id else None
+        st.subheader(f"Modifier le projet n°{edit_id}" if projet else "Nouveau projet")
+        if projet and st.button("Abandonner la modification"):
+            st.session_state[ui.EDIT_KEY] = None
+            st.rerun()
+        ui.project_form(repo, user, projet, clicked)
+with tab_io:
+    st.subheader("Exporter les projets filtrés")
+    ui.export_section(df, ctx.territoire, f.contrats[0] if len(f.contrats) == 1 else None)
+    if ui.roles.can(role, "import"):
+        st.subheader("Importer des projets")
+        ui.import_section(repo, user)
