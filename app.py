@@ -1,0 +1,44 @@
+"""Carnet de Territoire — entry point: page frame, navigation, shared territory picker.
+
+Run with ``streamlit run app.py``. Every view is kept in the URL (see carnet.ui.state).
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from carnet.fiches import territory_options
+from carnet.ui import data, nav, state
+
+HERE = Path(__file__).parent
+
+st.set_page_config(page_title="Carnet de Territoire — Nord", page_icon=":material/map:", layout="wide")
+
+pages = [
+    st.Page(nav.ACCUEIL, title="Accueil", icon=":material/home:", url_path="accueil", default=True),
+    st.Page(nav.TERRITOIRE, title="Territoire", icon=":material/map:", url_path="territoire"),
+    st.Page(nav.COMMUNE, title="Commune", icon=":material/location_city:", url_path="commune"),
+    st.Page(nav.COMPARER, title="Comparer", icon=":material/bar_chart:", url_path="comparer"),
+]
+if (HERE / nav.PLAN_ACTIONS).exists():
+    pages.append(st.Page(nav.PLAN_ACTIONS, title="Plan d'actions", icon=":material/checklist:",
+                         url_path="plan-actions"))
+pages.append(st.Page(nav.SOURCES, title="Sources et méthodes", icon=":material/menu_book:",
+                     url_path="sources"))
+page = st.navigation(pages)
+
+pack = data.ensure_pack()
+if pack is None:
+    st.stop()
+state.sync()
+
+with st.sidebar:
+    st.markdown(f"### Carnet de Territoire\n{pack.config.titre}")
+    options = territory_options(pack)
+    state.select("Territoire de contrat", "territoire", options, default=next(iter(options)),
+                 help="Le territoire choisi est gardé d'une page à l'autre et dans l'adresse de la page.")
+    st.caption("L'adresse de la page garde la vue affichée : copiez-la pour la partager.")
+    st.caption("Données ouvertes : INSEE, IGN, ministères de la Culture et de l'Éducation nationale, "
+               "SNCF. Détail dans « Sources et méthodes ».")
+
+page.run()

@@ -1,0 +1,120 @@
+"""Altair chart builders for the atlas (no Streamlit).
+
+Every builder takes a tidy DataFrame from :mod:`carnet.fiches` (with a French
+``texte`` column already formatted for tooltips and labels) and returns an
+``alt.Chart``. The caption with source and vintage is printed by the page.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+# Colour-blind-safe colours (Okabe-Ito): highlight, others, reference.
+HIGHLIGHT = "#0072B2"
+OTHERS = "#A6BDD7"
+REFERENCE = "#E69F00"
+FONT = "Source Sans Pro, sans-serif"
+
+# French number format for Altair axes (d3-format locale).
+FR_LOCALE = {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"]}
+
+
+def _axis_title(label: str, unit: str) -> str:
+    return f"{label} ({unit})" if unit else label
+
+
+def _base(chart: alt.Chart) -> alt.Chart:
+    """French number locale, readable font sizes, no frame."""
+    return (
+        chart.configure(locale={"number": FR_LOCALE})
+        .configure_axis(labelFontSize=13, titleFontSize=13, labelFont=FONT, titleFont=FONT)
+        .configure_legend(labelFontSize=13, titleFontSize=13)
+        .configure_view(stroke=None)
+    )
+
+
+def ranking_chart(df: pd.DataFrame, label: str, unit: str, highlight: str | None = None,
+                  top: int = 25) -> alt.Chart:
+    """Horizontal bars of communes ranked on an indicator (highest first).
+
+    Parameters
+    ----------
+    df : DataFrame
+        From :func:`carnet.fiches.ranking` (``nom``, ``valeur``, ``texte``, ``code``).
+    top : int
+        Keep the first ``top`` communes with a value (a long territory would not fit).
+    highlight : str, optional
+        Code of a commune drawn in the highlight colour.
+    """
+    d = df.dropna(subset=["valeur"]).head(top).copy()
+    d["groupe"] = ["Commune choisie" if c == highlight else "Communes" for c in d["code"]]
+    height = max(120, 22 * len(d))
+    bars = alt.Chart(d).mark_bar().encode(
+        y=alt.Y("nom:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("valeur:Q", title=_axis_title(label, unit), axis=alt.Axis(format=",~r")),
+        color=alt.Color("groupe:N", scale=alt.Scale(domain=["Communes", "Commune choisie"],
+                                                     range=[HIGHLIGHT, REFERENCE]), legend=None),
+        tooltip=[alt.Tooltip("nom:N", title="Commune"), alt.Tooltip("texte:N", title=label)],
+    )
+    text = bars.mark_text(align="left", dx=4, fontSize=12).encode(text="texte:N", color=alt.value("#333"))
+    return _base((bars + text).properties(height=height))
+
+
+def territories_chart(df: pd.DataFrame, label: str, unit: str) -> alt.Chart:
+    """Bars of every territory and the département on one indicator.
+
+    ``df`` comes from :func:`carnet.fiches.territory_comparison` (``groupe`` column:
+    ``Territoire choisi`` / ``Autres territoires`` / ``Département``).
+    """
+    d = df.dropna(subset=["valeur"])
+    domain = ["Territoire choisi", "Autres territoires", "Département"]
+    bars = alt.Chart(d).mark_bar().encode(
+        y=alt.Y("nom:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
+        x=alt.X("valeur:Q", title=_axis_title(label, unit), axis=alt.Axis(format=",~r")),
+        color=alt.Color("groupe:N", title=None,
+                        scale=alt.Scale(domain=domain, range=[HIGHLIGHT, OTHERS, REFERENCE]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("nom:N", title="Territoire"), alt.Tooltip("texte:N", title=label)],
+    )
+    text = bars.mark_text(align="left", dx=4, fontSize=12).encode(text="texte:N", color=alt.value("#333"))
+    return _base((bars + text).properties(height=max(160, 34 * len(d))))
+
+
+def compare_chart(df: pd.DataFrame, label: str, unit: str) -> alt.Chart:
+    """Bars of compared units plus the département (``groupe``: Sélection / Département)."""
+    d = df.dropna(subset=["valeur"])
+    bars = alt.Chart(d).mark_bar().encode(
+        y=alt.Y("nom:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("valeur:Q", title=_axis_title(label, unit), axis=alt.Axis(format=",~r")),
+        color=alt.Color("groupe:N", title=None,
+                        scale=alt.Scale(domain=["Sélection", "Département"], range=[HIGHLIGHT, REFERENCE]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("nom:N", title="Nom"), alt.Tooltip("texte:N", title=label)],
+    )
+    text = bars.mark_text(align="left", dx=4, fontSize=12).encode(text="texte:N", color=alt.value("#333"))
+    return _base((bars + text).properties(height=max(140, 34 * len(d))))
+
+
+def population_chart(df: pd.DataFrame, indexed: bool = False) -> alt.Chart:
+    """Population over census years, one line per unit.
+
+    ``df`` comes from :func:`carnet.fiches.population_series`. With ``indexed``, values
+    are shown as an index (first year = 100) so units of different sizes compare.
+    """
+    d = df.dropna(subset=["population"]).copy()
+    y_field, y_title = "population", "Population municipale (hab.)"
+    if indexed:
+        first = d.sort_values("annee").groupby("code")["population"].transform("first")
+        d["indice"] = d["population"] / first * 100
+        y_field, y_title = "indice", f"Indice (base 100 en {int(d['annee'].min())})"
+    palette = [HIGHLIGHT, REFERENCE, "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999"]
+    line = alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=3).encode(
+        x=alt.X("annee:Q", title="Année du recensement", axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y(f"{y_field}:Q", title=y_title, scale=alt.Scale(zero=False), axis=alt.Axis(format=",~r")),
+        color=alt.Color("nom:N", title=None, scale=alt.Scale(range=palette),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("nom:N", title="Territoire"), alt.Tooltip("millesime:N", title="Millésime"),
+                 alt.Tooltip("texte:N", title="Population")],
+    )
+    return _base(line.properties(height=320))

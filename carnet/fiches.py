@@ -1,0 +1,530 @@
+"""Domain helpers for the atlas pages: key figures, comparisons, rankings, fiches.
+
+Pure pandas / geopandas, no Streamlit: every function takes a :class:`~carnet.pack.Pack`
+and simple values (codes, indicator ids) and returns plain data the pages print.
+
+>>> from carnet.pack import load_pack                       # doctest: +SKIP
+>>> p = load_pack("nord")                                   # doctest: +SKIP
+>>> key_figure(p, "territoire", "cambresis", "pop_2022").text  # doctest: +SKIP
+'158 302 hab.'
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+
+import pandas as pd
+
+from carnet.formatting import fmt_number, fmt_value
+from carnet.indicators import Indicator
+from carnet.pack import Pack
+from carnet.sources import catalogue
+
+NON_AGREGEABLE = "non agrégeable"
+
+# Key figures shown on the territory carnet and the département home page.
+KEY_FIGURES = (
+    "pop_2022",
+    "evol_pop_2016_2022",
+    "densite_2022",
+    "part_moins15",
+    "part_75plus",
+    "taux_chomage_2022",
+    "taux_vacance_2022",
+    "emplois_2022",
+)
+# Indicators offered by default in comparisons and commune fiches.
+DEFAULT_COMPARE = ("pop_2022", "evol_pop_2016_2022", "densite_2022", "taux_chomage_2022",
+                   "part_75plus", "taux_vacance_2022")
+COMMUNE_FICHE = (
+    "pop_2022", "evol_pop_2016_2022", "densite_2022", "part_moins15", "part_75plus",
+    "taux_activite_2022", "taux_chomage_2022", "revenu_median_2021", "taux_pauvrete_2021",
+    "taux_vacance_2022", "part_proprietaires_2022", "emplois_2022", "etablissements_2024",
+    "distance_gare",
+)
+LEVEL_LABELS = {"commune": "Commune", "epci": "EPCI", "territoire": "Territoire",
+                "departement": "Département"}
+SCHEMES = {"quantiles": "Quantiles (effectifs égaux)", "natural_breaks": "Seuils naturels (Jenks)",
+           "equal_interval": "Intervalles égaux"}
+POP_SERIES = ("pop_2011", "pop_2013", "pop_2015", "pop_2016", "pop_2018", "pop_2021", "pop_2022")
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def short_producer(source_id: str) -> str:
+    """The producer of a source without its parenthesised details: ``INSEE``."""
+    src = catalogue().get(source_id)
+    if src is None:
+        return source_id
+    return src.producteur.split(" (")[0].split(",")[0].strip()
+
+
+def source_label(ind: Indicator) -> str:
+    """One-line French citation of an indicator: producer, title and vintage."""
+    src = catalogue().get(ind.source)
+    if src is None:
+        return f"{ind.source} · {ind.vintage}"
+    return f"{short_producer(ind.source)}, {src.titre} · {ind.vintage}"
+
+
+# --------------------------------------------------------------------------- values
+
+
+def value(pack: Pack, level: str, code: str, iid: str) -> float:
+    """Value of indicator ``iid`` for unit ``code`` of ``level`` (NaN if absent)."""
+    vals = pack.values(level)
+    if code not in vals.index or iid not in vals.columns:
+        return math.nan
+    v = vals.at[code, iid]
+    return math.nan if pd.isna(v) else float(v)
+
+
+def fmt_ind(pack: Pack, iid: str, x, level: str = "commune") -> str:
+    """Format a value of ``iid`` with its unit; ``non agrégeable`` above communes."""
+    ind = pack.indicator(iid)
+    if not ind.aggregable and level != "commune":
+        return NON_AGREGEABLE
+    return fmt_value(x, ind.unit, ind.decimals)
+
+
+def unit_name(pack: Pack, level: str, code: str) -> str:
+    """Name of a unit (commune, EPCI, territory, département)."""
+    tab = pack.table(level)
+    row = tab.loc[tab["code"] == code, "nom"]
+    return str(row.iloc[0]) if len(row) else code
+
+
+def territory_options(pack: Pack) -> dict[str, str]:
+    """Territory id → name, in configuration order."""
+    return {t.id: t.nom for t in pack.territoires}
+
+
+def indicator_options(pack: Pack, aggregable_only: bool = False) -> dict[str, str]:
+    """Indicator id → ``Thème — libellé``, in registry order."""
+    return {
+        i: f"{ind.theme} — {ind.label}"
+        for i, ind in pack.indicators.items()
+        if ind.aggregable or not aggregable_only
+    }
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One key figure of a unit, with its comparison points, all formatted."""
+
+    id: str
+    label: str
+    value: float
+    text: str
+    reference: str  # département value, formatted
+    others: str  # "min – max" of the other territories, formatted ("" if n/a)
+    source: str  # full citation
+    definition: str
+    source_short: str = ""  # "INSEE · RP 2022"
+
+
+def key_figure(pack: Pack, level: str, code: str, iid: str) -> KeyFigure:
+    """Key figure ``iid`` of unit ``code`` compared with the département and other territories."""
+    ind = pack.indicator(iid)
+    x = value(pack, level, code, iid)
+    dep = pack.values("departement")[iid].iloc[0]
+    others = ""
+    if level == "territoire" and ind.aggregable:
+        o = pack.values("territoire")[iid].drop(index=code, errors="ignore").dropna()
+        if len(o):
+            others = fmt_range(o.min(), o.max(), ind.unit, ind.decimals)
+    return KeyFigure(
+        id=iid, label=ind.label, value=x, text=fmt_ind(pack, iid, x, level),
+        reference=fmt_ind(pack, iid, dep, "departement"), others=others,
+        source=source_label(ind), definition=ind.definition,
+        source_short=f"{short_producer(ind.source)} · {ind.vintage}",
+    )
+
+
+def fmt_range(lo: float, hi: float, unit: str, decimals: int = 0) -> str:
+    """``125 780 – 1 292 958 hab.``: a range with the unit written once."""
+    return f"{fmt_number(lo, decimals)} – {fmt_value(hi, unit, decimals)}"
+
+
+def key_figures(pack: Pack, level: str, code: str, ids=KEY_FIGURES) -> list[KeyFigure]:
+    """Key figures of a unit (indicators absent from the pack are skipped)."""
+    return [key_figure(pack, level, code, i) for i in ids if i in pack.indicators]
+
+
+# --------------------------------------------------------------------------- territories
+
+
+def territory_comparison(pack: Pack, iid: str, highlight: str | None = None) -> pd.DataFrame:
+    """Every territory and the département on one indicator, for a bar chart.
+
+    Columns: ``code``, ``nom``, ``valeur``, ``texte``, ``groupe`` (``Territoire
+    choisi`` / ``Autres territoires`` / ``Département``).
+    """
+    vals = pack.values("territoire")[iid]
+    rows = []
+    for t in pack.territoires:
+        grp = "Territoire choisi" if t.id == highlight else "Autres territoires"
+        rows.append((t.id, t.nom, vals.get(t.id, math.nan), grp))
+    dep = pack.values("departement")[iid].iloc[0]
+    rows.append((pack.config.dep, f"{pack.config.dep_nom} (département)", dep, "Département"))
+    df = pd.DataFrame(rows, columns=["code", "nom", "valeur", "groupe"])
+    df["texte"] = [fmt_ind(pack, iid, v, "territoire") for v in df["valeur"]]
+    return df
+
+
+def population_series(pack: Pack, level: str, codes) -> pd.DataFrame:
+    """Population by census year for units of a level (long format).
+
+    Columns: ``code``, ``nom``, ``annee`` (int), ``population``, ``texte``, ``millesime``.
+    """
+    vals = pack.values(level)
+    ids = [i for i in POP_SERIES if i in pack.indicators]
+    names = pack.table(level).set_index("code")["nom"]
+    rows = []
+    for code in codes:
+        for i in ids:
+            v = vals.at[code, i] if code in vals.index else math.nan
+            rows.append((code, str(names.get(code, code)), int(i[-4:]), v, fmt_value(v, "hab."),
+                         pack.indicator(i).vintage))
+    return pd.DataFrame(rows, columns=["code", "nom", "annee", "population", "texte", "millesime"])
+
+
+def population_with_reference(pack: Pack, tid: str, with_departement: bool = True) -> pd.DataFrame:
+    """Population series of a territory, and of the département if asked."""
+    frames = [population_series(pack, "territoire", [tid])]
+    if with_departement:
+        dep = population_series(pack, "departement", [pack.config.dep])
+        dep["nom"] = f"{pack.config.dep_nom} (département)"
+        frames.append(dep)
+    return pd.concat(frames, ignore_index=True)
+
+
+def territory_communes(pack: Pack, tid: str) -> pd.DataFrame:
+    """Communes of a territory (code, nom, epci_nom…), in name order."""
+    c = pack.table("commune")
+    return c[c["territoire"] == tid].sort_values("nom").reset_index(drop=True)
+
+
+def ranking(pack: Pack, tid: str, iid: str) -> pd.DataFrame:
+    """Communes of a territory ranked on an indicator (highest first, missing last).
+
+    Columns: ``rang`` (1 = highest, NaN if missing), ``code``, ``nom``, ``epci_nom``,
+    ``valeur``, ``texte``.
+    """
+    c = territory_communes(pack, tid)[["code", "nom", "epci_nom"]]
+    v = pack.values("commune")[iid]
+    c["valeur"] = c["code"].map(v).astype(float)
+    c = c.sort_values(["valeur", "nom"], ascending=[False, True], na_position="last")
+    c["rang"] = c["valeur"].rank(ascending=False, method="min")
+    c["texte"] = [fmt_ind(pack, iid, x) for x in c["valeur"]]
+    return c[["rang", "code", "nom", "epci_nom", "valeur", "texte"]].reset_index(drop=True)
+
+
+def commune_values(pack: Pack, tid: str | None, iid: str) -> pd.DataFrame:
+    """Commune values of an indicator (``code``, ``nom``, ``valeur``, ``texte``) for a map.
+
+    ``tid`` None means every commune of the pack.
+    """
+    c = pack.table("commune")
+    if tid:
+        c = c[c["territoire"] == tid]
+    out = c[["code", "nom"]].copy()
+    out["valeur"] = out["code"].map(pack.values("commune")[iid]).astype(float)
+    out["texte"] = [fmt_ind(pack, iid, x) for x in out["valeur"]]
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- comparison table
+
+
+def compare_table(pack: Pack, level: str, codes, ids) -> pd.DataFrame:
+    """Raw values of units side by side: one row per unit, one column per indicator label.
+
+    Non-aggregable indicators are NaN above the commune level.
+    """
+    names = pack.table(level).set_index("code")["nom"]
+    vals = pack.values(level).reindex(list(codes))
+    out = pd.DataFrame({"Code": list(codes), "Nom": [str(names.get(c, c)) for c in codes]})
+    for i in ids:
+        out[pack.indicator(i).label] = vals[i].values if i in vals.columns else math.nan
+    return out
+
+
+def compare_display(pack: Pack, level: str, codes, ids) -> pd.DataFrame:
+    """The same table with French-formatted text cells, plus a département row."""
+    raw = compare_table(pack, level, codes, ids)
+    dep = compare_table(pack, "departement", [pack.config.dep], ids)
+    dep["Nom"] = f"{pack.config.dep_nom} (département)"
+    out = pd.concat([raw, dep], ignore_index=True)
+    for i in ids:
+        lab = pack.indicator(i).label
+        lvl = [level] * len(raw) + ["departement"]
+        out[lab] = [fmt_ind(pack, i, x, lv) for x, lv in zip(out[lab], lvl, strict=True)]
+    return out
+
+
+def compare_export(pack: Pack, level: str, codes, ids) -> pd.DataFrame:
+    """Raw values for download: units then the département, headers with units."""
+    raw = compare_table(pack, level, codes, ids)
+    dep = compare_table(pack, "departement", [pack.config.dep], ids)
+    dep["Nom"] = f"{pack.config.dep_nom} (département)"
+    out = pd.concat([raw, dep], ignore_index=True)
+    labels = {}
+    for i in ids:
+        ind = pack.indicator(i)
+        labels[ind.label] = f"{ind.label} ({ind.unit})"
+    return out.rename(columns=labels)
+
+
+def export_sources(pack: Pack, ids) -> pd.DataFrame:
+    """Indicator, unit, source citation, vintage and definition of exported columns."""
+    rows = [{"Indicateur": pack.indicator(i).label, "Unité": pack.indicator(i).unit,
+             "Source": source_label(pack.indicator(i)), "Millésime": pack.indicator(i).vintage,
+             "Définition": pack.indicator(i).definition} for i in ids]
+    return pd.DataFrame(rows)
+
+
+def compare_long(pack: Pack, level: str, codes, iid: str) -> pd.DataFrame:
+    """One indicator for the compared units plus the département (for a bar chart)."""
+    names = pack.table(level).set_index("code")["nom"]
+    vals = pack.values(level)[iid]
+    rows = [(c, str(names.get(c, c)), vals.get(c, math.nan), "Sélection") for c in codes]
+    dep = pack.values("departement")[iid].iloc[0]
+    rows.append((pack.config.dep, f"{pack.config.dep_nom} (département)", dep, "Département"))
+    df = pd.DataFrame(rows, columns=["code", "nom", "valeur", "groupe"])
+    df["texte"] = [fmt_ind(pack, iid, v, level if g != "Département" else "departement")
+                   for v, g in zip(df["valeur"], df["groupe"], strict=True)]
+    return df
+
+
+def units(pack: Pack, level: str) -> dict[str, str]:
+    """Code → name of every unit of a level (territories in configuration order)."""
+    if level == "territoire":
+        return territory_options(pack)
+    tab = pack.table(level).sort_values("nom")
+    return dict(zip(tab["code"].astype(str), tab["nom"].astype(str), strict=True))
+
+
+def sources_footer(pack: Pack, ids) -> list[str]:
+    """Distinct ``source · vintage`` citations of a list of indicators."""
+    return list(dict.fromkeys(source_label(pack.indicator(i)) for i in ids))
+
+
+# --------------------------------------------------------------------------- communes
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, hyphens as spaces (for name search)."""
+    nfkd = unicodedata.normalize("NFKD", str(text))
+    return "".join(ch for ch in nfkd if not unicodedata.combining(ch)).lower().replace("-", " ")
+
+
+def search_communes(pack: Pack, query: str, limit: int = 20) -> pd.DataFrame:
+    """Communes whose name or INSEE code matches ``query`` (accent/case insensitive).
+
+    Exact code first, then names starting with the query, then names containing it.
+    """
+    c = pack.table("commune")[["code", "nom", "epci_nom", "territoire_nom"]]
+    q = _fold(query.strip())
+    if not q:
+        return c.iloc[0:0]
+    folded = c["nom"].map(_fold)
+    score = pd.Series(9, index=c.index)
+    score[folded.str.contains(q, regex=False)] = 2
+    score[folded.str.startswith(q)] = 1
+    score[c["code"].str.startswith(q)] = 1
+    score[(c["code"] == q) | (folded == q)] = 0
+    hits = c[score < 9].assign(_s=score[score < 9]).sort_values(["_s", "nom"])
+    return hits.drop(columns="_s").head(limit).reset_index(drop=True)
+
+
+def commune_label(row) -> str:
+    """``Nom (code)`` label of a commune row."""
+    return f"{row['nom']} ({row['code']})"
+
+
+def commune_choices(pack: Pack, query: str, tid: str, current: str | None
+                    ) -> tuple[dict[str, str], str | None]:
+    """Options (code → label) of the commune picker and the commune to show.
+
+    With a query: the matching communes, and ``current`` if it matches, else the best hit.
+    Without: the communes of territory ``tid``; ``current`` if it is a known commune (added
+    to the options if it lies elsewhere), else the most populous commune of the territory.
+    """
+    known = set(pack.table("commune")["code"])
+    if query.strip():
+        hits = search_communes(pack, query, limit=50)
+        options = {r["code"]: commune_label(r) for _, r in hits.iterrows()}
+        chosen = current if current in options else next(iter(options), None)
+        return options, chosen
+    hits = territory_communes(pack, tid)
+    options = {r["code"]: commune_label(r) for _, r in hits.iterrows()}
+    if current in known:
+        if current not in options:
+            options = {current: commune_label({"code": current, "nom": unit_name(pack, "commune", current)}),
+                       **options}
+        return options, current
+    pop = hits["code"].map(pack.values("commune")["pop_2022"]) if "pop_2022" in pack.indicators else None
+    chosen = hits.loc[pop.idxmax(), "code"] if pop is not None and pop.notna().any() else next(iter(options))
+    return options, chosen
+
+
+@dataclass(frozen=True)
+class CommuneInfo:
+    code: str
+    nom: str
+    epci: str
+    epci_nom: str
+    territoire: str
+    territoire_nom: str
+    arrondissement_nom: str
+    note: str
+
+
+def commune_info(pack: Pack, code: str) -> CommuneInfo | None:
+    """Identity of a commune (None if the code is unknown)."""
+    c = pack.table("commune")
+    row = c[c["code"] == code]
+    if row.empty:
+        return None
+    r = row.iloc[0]
+    note = r.get("note")
+    return CommuneInfo(
+        code=code, nom=str(r["nom"]), epci=str(r["epci"]), epci_nom=str(r["epci_nom"]),
+        territoire=str(r["territoire"]), territoire_nom=str(r["territoire_nom"]),
+        arrondissement_nom=str(r.get("arrondissement_nom", "")),
+        note="" if note is None or pd.isna(note) else str(note).strip(),
+    )
+
+
+def commune_profile(pack: Pack, code: str, ids=COMMUNE_FICHE) -> pd.DataFrame:
+    """A commune's indicators against its EPCI, its territory and the département.
+
+    Columns: ``Indicateur``, ``Commune``, ``EPCI``, ``Territoire``, ``Département``,
+    ``Source`` (formatted text).
+    """
+    info = commune_info(pack, code)
+    if info is None:
+        raise KeyError(code)
+    units_ = (("Commune", "commune", code), ("EPCI", "epci", info.epci),
+              ("Territoire", "territoire", info.territoire),
+              ("Département", "departement", pack.config.dep))
+    rows = []
+    for i in ids:
+        if i not in pack.indicators:
+            continue
+        ind = pack.indicator(i)
+        row = {"Indicateur": ind.label}
+        for col, level, ucode in units_:
+            row[col] = fmt_ind(pack, i, value(pack, level, ucode, i), level)
+        row["Source"] = source_label(ind)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def commune_facilities(pack: Pack, code: str) -> dict[str, pd.DataFrame]:
+    """Point-layer features located in a commune, by layer label (empty layers omitted)."""
+    from carnet.layers import layer_registry
+
+    out = {}
+    for lid in pack.layer_ids:
+        lay = pack.layer(lid)
+        if "commune" not in lay.columns:
+            continue
+        sel = lay[lay["commune"] == code]
+        if sel.empty:
+            continue
+        cols = [c for c in sel.columns if c not in ("geometry", "commune")]
+        df = pd.DataFrame(sel[cols]).rename(columns={"nom": "Nom"}).sort_values("Nom")
+        label = layer_registry().get(lid, {}).get("label", lid)
+        out[label] = df.astype("string").fillna("").reset_index(drop=True)
+    return out
+
+
+def layer_source(layer_id: str) -> str:
+    """Citation of a layer's source."""
+    from carnet.layers import layer_registry
+
+    sid = layer_registry()[layer_id]["source"]
+    src = catalogue()[sid]
+    return f"{short_producer(sid)}, {src.titre} · {src.millesime}"
+
+
+# --------------------------------------------------------------------------- sources page
+
+
+def sources_table(pack: Pack) -> pd.DataFrame:
+    """Sources used by the pack (statistics, geography, layers)."""
+    from carnet.layers import layer_registry
+
+    cfg = pack.config
+    ids = [cfg.contours, cfg.cog, *filter(None, [cfg.cog_recent]), *cfg.sources]
+    for lid in pack.layer_ids:
+        spec = layer_registry()[lid]
+        ids += [spec["source"], *filter(None, [spec.get("locations")])]
+    cat = catalogue()
+    rows = [
+        {"Source": cat[s].titre, "Producteur": cat[s].producteur, "Millésime": cat[s].millesime,
+         "Licence": cat[s].licence, "Lien": cat[s].url, "Identifiant": s}
+        for s in dict.fromkeys(ids) if s in cat
+    ]
+    return pd.DataFrame(rows)
+
+
+RULE_LABELS = {
+    "sum": "Somme des communes",
+    "ratio": "Rapport des sommes (jamais une moyenne de taux)",
+    "growth": "Taux annuel moyen calculé sur les sommes",
+    "weighted": "Moyenne pondérée",
+    "none": "Non agrégeable : commune seulement",
+}
+
+
+def indicators_table(pack: Pack) -> pd.DataFrame:
+    """Every indicator with its theme, unit, definition, rule, source and vintage."""
+    rows = [
+        {"Thème": ind.theme, "Indicateur": ind.label, "Unité": ind.unit,
+         "Définition": ind.definition, "Agrégation": RULE_LABELS.get(ind.rule, ind.rule),
+         "Source": source_label(ind), "Identifiant": iid}
+        for iid, ind in pack.indicators.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def territory_epcis(pack: Pack) -> pd.DataFrame:
+    """Each contract territory with its EPCI and commune counts (the perimeter approximation)."""
+    epci = pack.table("epci").set_index("code")
+    rows = []
+    for t in pack.territoires:
+        for e in t.epcis:
+            rows.append({"Territoire": t.nom, "EPCI": str(epci["nom"].get(e, e)), "SIREN": e,
+                         "Communes retenues": int(epci["communes"].get(e, 0)),
+                         "Communes de l'EPCI": int(epci["communes_total"].get(e, 0))})
+    return pd.DataFrame(rows)
+
+
+def mergers_table(pack: Pack) -> pd.DataFrame:
+    """Commune mergers found at build time: merged commune and the former communes."""
+    names = pack.table("commune").set_index("code")["nom"]
+    fus = pack.diagnostics.get("fusions", {}) or {}
+    rows = [
+        {"Commune nouvelle (code)": code,
+         "Communes d'origine": ", ".join(f"{names.get(c, c)} ({c})" for c in olds)}
+        for code, olds in fus.items()
+    ]
+    return pd.DataFrame(rows, columns=["Commune nouvelle (code)", "Communes d'origine"])
+
+
+def missing_joins(pack: Pack) -> pd.DataFrame:
+    """Per statistical source: rows read and communes absent (build diagnostics)."""
+    j = pack.diagnostics.get("jointures", {}) or {}
+    rows = [
+        {"Source": sid, "Lignes lues": fmt_number(d.get("lignes")),
+         "Communes absentes": ", ".join(d.get("communes_absentes", [])) or "aucune",
+         "Codes inconnus": ", ".join(d.get("codes_inconnus", [])) or "aucun"}
+        for sid, d in j.items()
+    ]
+    return pd.DataFrame(rows)

@@ -1,0 +1,73 @@
+"""Cached access to the territory pack, keyed on simple values.
+
+``st.cache_resource`` holds one :class:`~carnet.pack.Pack` per (pack id, cache folder);
+pages call :func:`pack` and pass only ids to the builders of :mod:`carnet.ui.cartes`.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from carnet import paths
+from carnet.errors import CarnetError
+from carnet.pack import Pack, load_pack
+
+ENV_PACK = "CARNET_PACK"
+DEFAULT_PACK = "nord"
+
+
+def pack_id() -> str:
+    """The pack the app shows: ``$CARNET_PACK``, else ``nord``."""
+    return os.environ.get(ENV_PACK, DEFAULT_PACK)
+
+
+@st.cache_resource(show_spinner=False)
+def _load(pid: str, cache_dir: str) -> Pack:
+    return load_pack(pid)
+
+
+def cache_key() -> str:
+    """The build cache folder, part of every cache key (tests use their own)."""
+    return str(paths.cache_dir())
+
+
+def pack() -> Pack:
+    """The built pack (cached for the server's lifetime)."""
+    return _load(pack_id(), str(paths.cache_dir()))
+
+
+def build_command(pid: str) -> str:
+    return f"CARNET_SOURCES=/chemin/vers/sources python -m carnet build --territoire {pid}"
+
+
+def ensure_pack() -> Pack | None:
+    """Return the pack, building it first if it is missing and ``$CARNET_SOURCES`` is set.
+
+    Without sources, print a French message with the build command and return None.
+    """
+    pid = pack_id()
+    try:
+        return pack()
+    except CarnetError as first:
+        src = os.environ.get(paths.ENV_SOURCES)
+        if src and paths.sources_dir().exists():
+            from carnet.build import build
+
+            with st.spinner(f"Construction du carnet « {pid} » à partir de {src}…"):
+                try:
+                    build(pid, progress=False)
+                    return pack()
+                except CarnetError as exc:
+                    st.error(f"La construction du carnet a échoué : {exc}")
+                    return None
+        st.error(f"{first}", icon="🗂️")
+        st.markdown(
+            "Le Carnet lit des données déjà préparées. Construisez-les une fois (quelques "
+            "secondes) depuis le dossier des sources ouvertes, puis rechargez la page :"
+        )
+        st.code(build_command(pid), language="bash")
+        st.caption("Si la variable CARNET_SOURCES est définie au lancement de l'application, "
+                   "la construction est faite automatiquement.")
+        return None

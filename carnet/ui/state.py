@@ -1,0 +1,125 @@
+"""View state kept in the URL (``st.query_params``) so that any view is a permalink.
+
+Streamlit clears the query string when the user switches page; :func:`sync`, called by
+``app.py`` at every run, copies the URL into the session and writes it back after a
+page switch. Widgets bound with :func:`select` / :func:`multiselect` read their value
+from that state and write it on change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+# Every URL parameter of the atlas.
+PARAMS = ("territoire", "indicateur", "classes", "commune", "niveau", "unites", "indicateurs", "carte")
+_PREFIX = "_url_"
+SEP = ","
+
+
+def sync() -> None:
+    """URL → session for parameters present in the URL; session → URL for the others."""
+    qp = st.query_params
+    for name in PARAMS:
+        if name in qp:
+            st.session_state[_PREFIX + name] = qp[name]
+        elif _PREFIX + name in st.session_state:
+            qp[name] = st.session_state[_PREFIX + name]
+
+
+def get(name: str, options=None, default: str | None = None) -> str | None:
+    """Current value of a parameter; ``default`` if absent or not among ``options``."""
+    v = st.session_state.get(_PREFIX + name, st.query_params.get(name))
+    if v is None or (options is not None and v not in options):
+        return default
+    return v
+
+
+def put(name: str, value: str | None) -> None:
+    """Set (or with None, remove) a parameter in the session and the URL."""
+    if value is None:
+        st.session_state.pop(_PREFIX + name, None)
+        if name in st.query_params:
+            del st.query_params[name]
+        return
+    st.session_state[_PREFIX + name] = str(value)
+    st.query_params[name] = str(value)
+
+
+def get_list(name: str, options=None, default=()) -> list[str]:
+    """A comma-separated list parameter, filtered on ``options``."""
+    raw = get(name)
+    if raw is None:
+        return list(default)
+    items = [x for x in raw.split(SEP) if x and (options is None or x in options)]
+    return items
+
+
+def put_list(name: str, values) -> None:
+    put(name, SEP.join(values))
+
+
+def _bind(wkey: str, current) -> None:
+    """Make the widget show the state's value (set before the widget is created)."""
+    if st.session_state.get(wkey) != current:
+        st.session_state[wkey] = current
+
+
+def select(label: str, name: str, options: Mapping[str, str], default: str, *, widget=None,
+           key: str | None = None, **kwargs) -> str:
+    """A selectbox (or ``widget``: st.radio, st.segmented_control…) bound to URL parameter ``name``.
+
+    ``options`` maps stored values to French labels. Returns the current value.
+    """
+    widget = widget or st.selectbox
+    current = get(name, options, default)
+    wkey = key or f"w_{name}"
+    _bind(wkey, current)
+
+    def _changed():
+        v = st.session_state.get(wkey)
+        put(name, v if v in options else default)
+
+    widget(label, list(options), format_func=lambda k: options.get(k, k), key=wkey,
+           on_change=_changed, **kwargs)
+    return current
+
+
+def multiselect(label: str, name: str, options: Mapping[str, str], default, *, key: str | None = None,
+                **kwargs) -> list[str]:
+    """A multiselect bound to the comma-separated URL parameter ``name``."""
+    current = get_list(name, options, default)
+    wkey = key or f"w_{name}"
+    _bind(wkey, current)
+
+    def _changed():
+        put_list(name, [v for v in st.session_state.get(wkey, []) if v in options])
+
+    st.multiselect(label, list(options), format_func=lambda k: options.get(k, k), key=wkey,
+                   on_change=_changed, **kwargs)
+    return current
+
+
+def current() -> dict[str, str]:
+    """Every parameter currently set (for links that keep the view)."""
+    out = {}
+    for name in PARAMS:
+        v = get(name)
+        if v is not None:
+            out[name] = v
+    return out
+
+
+def link_params(**overrides: str) -> dict[str, str]:
+    """Query parameters for a page link: the current view with ``overrides``."""
+    return {**current(), **overrides}
+
+
+def new_click(map_key: str, value: str | None) -> bool:
+    """Whether ``value`` (a map's last clicked feature) differs from the one already handled."""
+    seen_key = f"_seen_{map_key}"
+    if value is None or st.session_state.get(seen_key) == value:
+        return False
+    st.session_state[seen_key] = value
+    return True

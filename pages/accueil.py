@@ -1,0 +1,55 @@
+"""Accueil: the département, its contract territories and how to use the atlas."""
+
+import streamlit as st
+
+from carnet import fiches
+from carnet.ui import cartes, components, data, nav, state
+from carnet.ui.assets import show_map
+
+p = data.pack()
+terr = fiches.territory_options(p)
+
+st.title(f"Carnet de Territoire — {p.config.titre}")
+st.markdown(
+    f"Un atlas des **{len(terr)} territoires de contrat** du {p.config.titre} et de leurs "
+    f"{len(p.table('commune'))} communes, à partir de données publiques ouvertes."
+)
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Les territoires de contrat")
+    inds = fiches.indicator_options(p, aggregable_only=True)
+    iid = state.select("Couleur de la carte", "indicateur", inds, default="taux_chomage_2022",
+                       key="w_indicateur_accueil")
+    m = cartes.territories_map(p.id, data.cache_key(), iid)
+    clicked = show_map(m, key="carte_accueil", height=560)
+    components.sources_caption([fiches.source_label(p.indicator(iid))])
+    if state.new_click("carte_accueil", clicked) and clicked in terr:
+        state.put("territoire", clicked)
+        st.switch_page(nav.TERRITOIRE, query_params=state.link_params(territoire=clicked))
+    st.caption("Cliquez sur un territoire pour ouvrir son carnet, ou choisissez-le ci-dessous.")
+    cols = st.columns(4)
+    for i, (code, nom) in enumerate(terr.items()):
+        cols[i % 4].page_link(nav.TERRITOIRE, label=nom, icon=":material/arrow_forward:",
+                              query_params=state.link_params(territoire=code))
+with right:
+    st.subheader("Le département en chiffres")
+    figs = fiches.key_figures(p, "departement", p.config.dep)
+    components.key_figure_cards(figs, columns=2, compare=False)
+
+st.subheader("Comment utiliser le Carnet")
+st.markdown(
+    """
+1. **Choisissez un territoire** sur la carte, dans les liens ci-dessus ou dans le menu de gauche.
+2. **Territoire** : chiffres clés comparés au département, résumé, carte des communes (indicateur
+   et classes au choix, couches d'équipements), classements et évolution de la population.
+3. **Commune** : cherchez une commune par son nom ou son code INSEE, ou cliquez-la sur une carte.
+4. **Comparer** : mettez côte à côte des territoires ou des EPCI et téléchargez le tableau (CSV, XLSX).
+5. **Sources et méthodes** : producteurs, licences, millésimes, définitions et règles de calcul.
+
+L'adresse de chaque page garde la vue affichée : copiez-la pour partager exactement ce que vous voyez.
+Une valeur « non publié » relève du secret statistique ou d'une absence dans la source ; elle n'est
+jamais remplacée par zéro.
+"""
+)
+components.perimeter_note(p.config.perimetre.get("note", ""))

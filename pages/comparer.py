@@ -1,0 +1,40 @@
+"""Comparer: territories or EPCI side by side, with downloads."""
+
+import streamlit as st
+
+from carnet import charts, fiches
+from carnet.ui import components, data, state
+
+p = data.pack()
+st.title("Comparer")
+st.caption("Mettez côte à côte des territoires de contrat ou des EPCI, sur les indicateurs de votre choix.")
+
+levels = {"territoire": "Territoires de contrat", "epci": "EPCI"}
+c1, c2 = st.columns([1, 3])
+with c1:
+    level = state.select("Échelle", "niveau", levels, default="territoire", widget=st.radio)
+units = fiches.units(p, level)
+default_units = list(units) if level == "territoire" else [
+    e for t in p.territoires if t.id == state.get("territoire") for e in t.epcis]
+with c2:
+    codes = state.multiselect(levels[level], "unites", units, default=default_units or list(units)[:4],
+                              key=f"w_unites_{level}")
+inds = fiches.indicator_options(p, aggregable_only=True)
+ids = state.multiselect("Indicateurs", "indicateurs", inds, default=list(fiches.DEFAULT_COMPARE))
+if not codes or not ids:
+    st.info("Choisissez au moins une unité et un indicateur.")
+    st.stop()
+
+st.subheader("Tableau")
+st.dataframe(fiches.compare_display(p, level, codes, ids), hide_index=True, width="stretch")
+components.sources_caption(fiches.sources_footer(p, ids))
+components.downloads(fiches.compare_export(p, level, codes, ids), stem=f"carnet-comparaison-{level}",
+                     key="comparer", sources=fiches.export_sources(p, ids))
+
+st.subheader("Graphique")
+chart_options = {i: inds[i] for i in ids}
+iid = st.selectbox("Indicateur du graphique", list(chart_options), format_func=chart_options.get)
+ind = p.indicator(iid)
+st.altair_chart(charts.compare_chart(fiches.compare_long(p, level, codes, iid), ind.label, ind.unit),
+                width="stretch")
+components.sources_caption([fiches.source_label(ind)])

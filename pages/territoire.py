@@ -1,0 +1,81 @@
+"""Territoire: the carnet of one contract territory."""
+
+import streamlit as st
+
+from carnet import charts, fiches, summary
+from carnet.ui import cartes, components, data, nav, state
+from carnet.ui.assets import show_map
+
+p = data.pack()
+terr = fiches.territory_options(p)
+tid = state.get("territoire", terr, next(iter(terr)))
+t = p.config.territoire(tid)
+
+st.title(terr[tid])
+epcis = fiches.units(p, "epci")
+st.caption(f"Territoire de contrat du {p.config.titre} · {len(fiches.territory_communes(p, tid))} "
+           f"communes · EPCI : {', '.join(epcis.get(e, e) for e in t.epcis)}")
+
+st.subheader("Chiffres clés")
+st.caption("Chaque valeur est comparée au département et à l'étendue (minimum – maximum) "
+           "des six autres territoires.")
+components.key_figure_cards(fiches.key_figures(p, "territoire", tid), reference_name=p.config.dep_nom)
+
+st.subheader("En bref")
+st.markdown(summary.summary_markdown(summary.territory_summary(p, tid)))
+
+st.subheader("Carte des communes")
+inds = fiches.indicator_options(p)
+c1, c2 = st.columns([3, 2])
+with c1:
+    iid = state.select("Indicateur", "indicateur", inds, default="taux_chomage_2022")
+with c2:
+    scheme = state.select("Classes", "classes", fiches.SCHEMES, default="quantiles",
+                          widget=st.radio, horizontal=True)
+overlays = state.multiselect("Couches", "carte", cartes.OVERLAYS, default=["epci"],
+                             placeholder="Ajouter des couches")
+ind = p.indicator(iid)
+m = cartes.commune_map(p.id, data.cache_key(), tid, iid, scheme, tuple(overlays))
+clicked = show_map(m, key=f"carte_territoire_{tid}", height=600)
+components.sources_caption([fiches.source_label(ind)])
+if state.new_click(f"carte_territoire_{tid}", clicked) and clicked in set(p.table("commune")["code"]):
+    state.put("commune", clicked)
+code = state.get("commune")
+info = fiches.commune_info(p, code) if code else None
+if info is not None and info.territoire == tid:
+    val = fiches.fmt_ind(p, iid, fiches.value(p, "commune", code, iid))
+    st.info(f"Commune sélectionnée : **{info.nom}** ({code}) — {ind.label} : {val}", icon=":material/place:")
+    st.page_link(nav.COMMUNE, label=f"Ouvrir la fiche de {info.nom}", icon=":material/arrow_forward:",
+                 query_params=state.link_params(commune=code))
+else:
+    st.caption("Cliquez sur une commune de la carte pour la sélectionner et ouvrir sa fiche.")
+
+st.subheader("Graphiques")
+tab1, tab2, tab3 = st.tabs(["Classement des communes", "Comparaison des territoires",
+                            "Évolution de la population"])
+with tab1:
+    rank = fiches.ranking(p, tid, iid)
+    n_pub = int(rank["valeur"].notna().sum())
+    st.markdown(f"**{ind.label}** : les {min(25, n_pub)} premières communes sur {n_pub} "
+                f"où la valeur est publiée.")
+    st.altair_chart(charts.ranking_chart(rank, ind.label, ind.unit, highlight=code), width="stretch")
+    with st.expander("Toutes les communes"):
+        st.dataframe(rank[["rang", "nom", "epci_nom", "texte"]].rename(
+            columns={"rang": "Rang", "nom": "Commune", "epci_nom": "EPCI", "texte": ind.label}),
+            hide_index=True, width="stretch")
+    components.sources_caption([fiches.source_label(ind)])
+with tab2:
+    if ind.aggregable:
+        comp = fiches.territory_comparison(p, iid, highlight=tid)
+        st.altair_chart(charts.territories_chart(comp, ind.label, ind.unit), width="stretch")
+    else:
+        st.info(f"« {ind.label} » n'est publié qu'à l'échelle des communes : une médiane ou un taux de "
+                "pauvreté ne s'additionne pas, il n'y a donc pas de valeur par territoire.")
+    components.sources_caption([fiches.source_label(ind)])
+with tab3:
+    indexed = st.toggle("Comparer au département (base 100 en 2011)", value=True)
+    series = fiches.population_with_reference(p, tid, with_departement=indexed)
+    st.altair_chart(charts.population_chart(series, indexed=indexed), width="stretch")
+    components.sources_caption(fiches.sources_footer(p, [i for i in fiches.POP_SERIES if i in p.indicators]))
+
+components.perimeter_note(p.config.perimetre.get("note", ""))
