@@ -30,7 +30,7 @@ with tab_map:
     st.caption(f"{len(df) - a_localiser} projet(s) sur la carte ; {a_localiser} à localiser. "
                "Couleur : orientation ; trait plein : engagé, en cours ou réalisé.")
 with tab_table:
-    st.dataframe(ui.table_view(df), hide_index=True, use_container_width=True)
+    st.dataframe(ui.table_view(df), hide_index=True, width="stretch")
     ids = df["id"].tolist()
     pid = st.selectbox("Fiche du projet n°", [None, *ids],
                        format_func=lambda i: "—" if i is None else f"n°{i}")
