@@ -28,7 +28,7 @@ import carnet
 from carnet import paths
 from carnet.config import PackConfig, load_config
 from carnet.errors import CarnetError, ConfigError
-from carnet.geometry import DETAIL_TOLERANCE_M, dissolve, representative_points, simplify_coverage
+from carnet.geometry import DETAIL_TOLERANCE_M, METRIC_CRS, dissolve, representative_points, simplify_coverage
 from carnet.indicators import LEVELS, add_products, aggregate, compute, needed_variables
 from carnet.layers import all_stations, build_layer, derived_variables, layer_registry
 from carnet.readers import normalize_code, to_number
@@ -251,6 +251,33 @@ def _centres(cfg, communes: gpd.GeoDataFrame, sources_dir, diag) -> gpd.GeoSerie
     return gpd.GeoSeries(np.where(ok, pts, inside.values), index=communes.index, crs=4326)
 
 
+EPCI_CHECK_SOURCE = "epci-contours-2025"
+
+
+def _epci_crosscheck(cfg, dissolved: gpd.GeoDataFrame, sources_dir: Path) -> dict:
+    """Compare EPCI outlines dissolved from communes with IGN's published ones.
+
+    Returns, per EPCI, the share of the published outline covered by the dissolved
+    one and the reverse (1.0 = identical); an EPCI that straddles the département
+    border is only partly covered. Empty when the control source is absent.
+    """
+    src = get_source(EPCI_CHECK_SOURCE)
+    if not src.resolve(sources_dir).exists():
+        return {}
+    ref = src.read(sources_dir).to_crs(METRIC_CRS).set_index("code")
+    ours = dissolved.to_crs(METRIC_CRS).set_index("code")
+    out = {}
+    for code, geom in ours.geometry.items():
+        if code not in ref.index:
+            out[code] = {"absent_de_la_reference": True}
+            continue
+        other = ref.geometry[code]
+        inter = geom.intersection(other).area
+        out[code] = {"part_reference_couverte": round(inter / other.area, 4),
+                     "part_dissoute_dans_reference": round(inter / geom.area, 4)}
+    return out
+
+
 def _write_atomic(target: Path, writer) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
@@ -378,6 +405,7 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
             src = g.assign(key=(keyed[col].reindex(g["code"]).values if col else cfg.dep))
             src = src[src["key"].notna()]
             geo[lvl][detail] = dissolve(src, "key").rename(columns={"key": "code"})
+    diag["controle_epci"] = _epci_crosscheck(cfg, geo["epci"]["complet"], sources_dir)
     bar.update()
 
     step("écriture")

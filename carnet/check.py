@@ -6,7 +6,7 @@ communes without territory, missing values per indicator and level, totals.
 
 from __future__ import annotations
 
-from carnet.formatting import fmt_int, fmt_value
+from carnet.formatting import fmt_int, fmt_percent, fmt_value
 from carnet.indicators import LEVELS
 from carnet.pack import Pack
 
@@ -47,6 +47,20 @@ def report(pack: Pack) -> str:
         details = ", ".join(f"{k} {v}" for k, v in r.items())
         out.append(f"  {lid} : {details}")
     out.append("")
+    ctrl = d.get("controle_epci", {})
+    if ctrl:
+        out.append("Contrôle des contours d'EPCI (dissous des communes) contre IGN Admin Express 2025 :")
+        out.append("  (1 à 3 % d'écart viennent des simplifications différentes des deux sources)")
+        names = pack.table("epci").set_index("code")["nom"]
+        for code, r in ctrl.items():
+            if r.get("absent_de_la_reference"):
+                out.append(f"  {code} {names.get(code, '')} : absent de la référence")
+                continue
+            ref, ours = r["part_reference_couverte"], r["part_dissoute_dans_reference"]
+            flag = "" if min(ref, ours) > 0.95 else "  ← écart notable : EPCI à cheval sur un autre département ?"
+            out.append(f"  {code} {names.get(code, '')} : {fmt_percent(100 * ref)} du contour IGN couvert, "
+                       f"{fmt_percent(100 * ours)} du contour dissous dans le contour IGN{flag}")
+        out.append("")
     out.append("Valeurs manquantes (non publiées) par indicateur et maille :")
     counts = {lvl: pack.values(lvl).isna().sum() for lvl in LEVELS}
     for iid, ind in pack.indicators.items():
