@@ -57,7 +57,8 @@ def report(pack: Pack) -> str:
                 out.append(f"  {code} {names.get(code, '')} : absent de la référence")
                 continue
             ref, ours = r["part_reference_couverte"], r["part_dissoute_dans_reference"]
-            flag = "" if min(ref, ours) > 0.95 else "  ← écart notable : EPCI à cheval sur un autre département ?"
+            flag = ("" if min(ref, ours) > 0.95
+                    else "  ← écart notable : EPCI à cheval sur un autre département ?")
             out.append(f"  {code} {names.get(code, '')} : {fmt_percent(100 * ref)} du contour IGN couvert, "
                        f"{fmt_percent(100 * ours)} du contour dissous dans le contour IGN{flag}")
         out.append("")
