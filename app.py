@@ -22,7 +22,7 @@ pages = [
 ]
 if (HERE / nav.PLAN_ACTIONS).exists():
     pages.append(st.Page(nav.PLAN_ACTIONS, title="Plan d'actions", icon=":material/checklist:",
-                         url_path="plan-actions"))
+                         url_path="plan_actions"))
 pages.append(st.Page(nav.SOURCES, title="Sources et méthodes", icon=":material/menu_book:",
                      url_path="sources"))
 page = st.navigation(pages)
@@ -35,7 +35,13 @@ state.sync()
 with st.sidebar:
     st.markdown(f"### Carnet de Territoire\n{pack.config.titre}")
     options = territory_options(pack)
+
+    def _forget_commune_elsewhere(tid: str) -> None:
+        if pack.territoire_of(state.get("commune") or "") != tid:
+            state.put("commune", None)
+
     state.select("Territoire de contrat", "territoire", options, default=next(iter(options)),
+                 after=_forget_commune_elsewhere,
                  help="Le territoire choisi est gardé d'une page à l'autre et dans l'adresse de la page.")
     st.caption("L'adresse de la page garde la vue affichée : copiez-la pour la partager.")
     st.caption("Données ouvertes : INSEE, IGN, ministères de la Culture et de l'Éducation nationale, "

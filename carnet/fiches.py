@@ -70,6 +70,11 @@ def source_label(ind: Indicator) -> str:
     return f"{short_producer(ind.source)}, {src.titre} · {ind.vintage}"
 
 
+def source_short(ind: Indicator) -> str:
+    """Producer and vintage only: ``INSEE · RP 2022`` (full citation: :func:`source_label`)."""
+    return f"{short_producer(ind.source)} · {ind.vintage}"
+
+
 # --------------------------------------------------------------------------- values
 
 
@@ -140,7 +145,7 @@ def key_figure(pack: Pack, level: str, code: str, iid: str) -> KeyFigure:
         id=iid, label=ind.label, value=x, text=fmt_ind(pack, iid, x, level),
         reference=fmt_ind(pack, iid, dep, "departement"), others=others,
         source=source_label(ind), definition=ind.definition,
-        source_short=f"{short_producer(ind.source)} · {ind.vintage}",
+        source_short=source_short(ind),
     )
 
 
@@ -310,7 +315,7 @@ def units(pack: Pack, level: str) -> dict[str, str]:
 
 def sources_footer(pack: Pack, ids) -> list[str]:
     """Distinct ``source · vintage`` citations of a list of indicators."""
-    return list(dict.fromkeys(source_label(pack.indicator(i)) for i in ids))
+    return list(dict.fromkeys(source_label(pack.indicator(i)) for i in ids if i in pack.indicators))
 
 
 # --------------------------------------------------------------------------- communes
@@ -404,7 +409,7 @@ def commune_profile(pack: Pack, code: str, ids=COMMUNE_FICHE) -> pd.DataFrame:
     """A commune's indicators against its EPCI, its territory and the département.
 
     Columns: ``Indicateur``, ``Commune``, ``EPCI``, ``Territoire``, ``Département``,
-    ``Source`` (formatted text).
+    ``Source`` (producer and vintage; full citations: :func:`sources_footer`).
     """
     info = commune_info(pack, code)
     if info is None:
@@ -420,7 +425,7 @@ def commune_profile(pack: Pack, code: str, ids=COMMUNE_FICHE) -> pd.DataFrame:
         row = {"Indicateur": ind.label}
         for col, level, ucode in units_:
             row[col] = fmt_ind(pack, i, value(pack, level, ucode, i), level)
-        row["Source"] = source_label(ind)
+        row["Source"] = source_short(ind)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -442,6 +447,13 @@ def commune_facilities(pack: Pack, code: str) -> dict[str, pd.DataFrame]:
         label = layer_registry().get(lid, {}).get("label", lid)
         out[label] = df.astype("string").fillna("").reset_index(drop=True)
     return out
+
+
+def layer_attribution(layer_id: str) -> str:
+    """Short map attribution of a layer: its producer."""
+    from carnet.layers import layer_registry
+
+    return f"{short_producer(layer_registry()[layer_id]['source'])}"
 
 
 def layer_source(layer_id: str) -> str:

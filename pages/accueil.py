@@ -15,27 +15,28 @@ st.markdown(
     f"{len(p.table('commune'))} communes, à partir de données publiques ouvertes."
 )
 
-left, right = st.columns([3, 2], gap="large")
+st.subheader("Le département en chiffres")
+components.key_figure_cards(fiches.key_figures(p, "departement", p.config.dep), compare=False)
+
+st.subheader("Les territoires de contrat")
+left, right = st.columns([5, 2], gap="large")
 with left:
-    st.subheader("Les territoires de contrat")
     inds = fiches.indicator_options(p, aggregable_only=True)
     iid = state.select("Couleur de la carte", "indicateur", inds, default="taux_chomage_2022",
                        key="w_indicateur_accueil")
     m = cartes.territories_map(p.id, data.cache_key(), iid)
-    clicked = show_map(m, key="carte_accueil", height=560)
+    clicked = show_map(m, key="carte_accueil", height=620)
     components.sources_caption([fiches.source_label(p.indicator(iid))])
     if state.new_click("carte_accueil", clicked) and clicked in terr:
         state.put("territoire", clicked)
         st.switch_page(nav.TERRITOIRE, query_params=state.link_params(territoire=clicked))
-    st.caption("Cliquez sur un territoire pour ouvrir son carnet, ou choisissez-le ci-dessous.")
-    cols = st.columns(4)
-    for i, (code, nom) in enumerate(terr.items()):
-        cols[i % 4].page_link(nav.TERRITOIRE, label=nom, icon=":material/arrow_forward:",
-                              query_params=state.link_params(territoire=code))
 with right:
-    st.subheader("Le département en chiffres")
-    figs = fiches.key_figures(p, "departement", p.config.dep)
-    components.key_figure_cards(figs, columns=2, compare=False)
+    st.markdown("**Ouvrir le carnet d'un territoire**")
+    st.caption("Cliquez sur un territoire de la carte, ou choisissez-le ici.")
+    for code, nom in terr.items():
+        with st.container(border=True):
+            st.page_link(nav.TERRITOIRE, label=nom, icon=":material/arrow_forward:",
+                         query_params=state.link_params(territoire=code))
 
 st.subheader("Comment utiliser le Carnet")
 st.markdown(

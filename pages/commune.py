@@ -13,6 +13,10 @@ tid = state.get("territoire", terr, next(iter(terr)))
 st.title("Fiche commune")
 query = st.text_input("Rechercher une commune (nom ou code INSEE)", key="recherche_commune",
                       placeholder="Ex. : Maubeuge, 59392, le cateau")
+commune_tid = p.territoire_of(state.get("commune") or "")
+if commune_tid and commune_tid != tid:  # a commune from a link or a map: its territory follows
+    state.put("territoire", commune_tid)
+    st.rerun()
 options, chosen = fiches.commune_choices(p, query, tid, state.get("commune"))
 if chosen is None:
     st.warning(f"Aucune commune ne correspond à « {query} ».")
@@ -28,34 +32,35 @@ st.markdown(f"EPCI : **{info.epci_nom}** · Territoire de contrat : **{info.terr
             f"Arrondissement : {info.arrondissement_nom}")
 if info.note:
     st.warning(f"Commune nouvelle : {info.note}", icon=":material/merge:")
-if info.territoire != tid:
-    st.page_link(nav.TERRITOIRE, label=f"Voir le carnet du territoire {info.territoire_nom}",
-                 icon=":material/arrow_forward:", query_params=state.link_params(territoire=info.territoire))
+st.page_link(nav.TERRITOIRE, label=f"Voir le carnet du territoire {info.territoire_nom}",
+             icon=":material/arrow_forward:", query_params=state.link_params(territoire=info.territoire))
 
-left, right = st.columns([3, 2], gap="large")
+st.subheader("Indicateurs comparés")
+st.caption("La commune face à son EPCI, à son territoire de contrat et au département. "
+           "« non agrégeable » : une médiane ou un taux de pauvreté ne s'additionne pas entre communes.")
+profile = fiches.commune_profile(p, code)
+st.dataframe(profile, hide_index=True, width="stretch", height=36 * (len(profile) + 1) + 4,
+             column_config={"Indicateur": st.column_config.TextColumn(width="medium")})
+components.sources_caption(fiches.sources_footer(p, fiches.COMMUNE_FICHE))
+
+left, right = st.columns([1, 1], gap="large")
 with left:
-    st.subheader("Indicateurs comparés")
-    st.caption("La commune face à son EPCI, à son territoire de contrat et au département. "
-               "« non agrégeable » : une médiane ou un taux de pauvreté ne s'additionne pas entre communes.")
-    st.dataframe(fiches.commune_profile(p, code), hide_index=True, width="stretch",
-                 column_config={"Source": st.column_config.TextColumn(width="medium")})
-with right:
     st.subheader("Situation")
-    clicked = show_map(cartes.locator_map(p.id, data.cache_key(), code), key="carte_commune", height=430)
+    clicked = show_map(cartes.locator_map(p.id, data.cache_key(), code), key="carte_commune", height=540)
     st.caption("Communes du territoire colorées selon leur population 2022 (INSEE, RP 2022) ; "
                "la commune choisie est entourée. Cliquez une autre commune pour ouvrir sa fiche.")
     if state.new_click("carte_commune", clicked) and clicked != code and fiches.commune_info(p, clicked):
         state.put("commune", clicked)
         st.rerun()
-
-st.subheader("Équipements et patrimoine")
-facilities = fiches.commune_facilities(p, code)
-if not facilities:
-    st.info("Aucun monument historique, musée de France, gare ni collège recensé dans cette commune.")
-else:
-    tabs = st.tabs([f"{name} ({len(df)})" for name, df in facilities.items()])
-    for tab, df in zip(tabs, facilities.values(), strict=True):
-        with tab:
-            st.dataframe(df, hide_index=True, width="stretch")
-    lids = [lid for lid in p.layer_ids if lid != "pnr"]
-    components.sources_caption([fiches.layer_source(lid) for lid in lids])
+with right:
+    st.subheader("Équipements et patrimoine")
+    facilities = fiches.commune_facilities(p, code)
+    if not facilities:
+        st.info("Aucun monument historique, musée de France, gare ni collège recensé dans cette commune.")
+    else:
+        tabs = st.tabs([f"{name} ({len(df)})" for name, df in facilities.items()])
+        for tab, df in zip(tabs, facilities.values(), strict=True):
+            with tab:
+                st.dataframe(df, hide_index=True, width="stretch")
+        lids = [lid for lid in p.layer_ids if lid != "pnr"]
+        components.sources_caption([fiches.layer_source(lid) for lid in lids])

@@ -11,7 +11,7 @@ import folium
 import streamlit as st
 
 from carnet import maps
-from carnet.fiches import layer_source, short_producer
+from carnet.fiches import layer_attribution, short_producer
 from carnet.ui.data import _load
 
 # Optional layers offered on the territory map (id → French label).
@@ -52,6 +52,15 @@ def _epci_outlines(p, tid: str | None):
     return e[e["territoire"] == tid] if tid else e
 
 
+def _move_legend(m: folium.Map, position: str) -> None:
+    """Place the choropleth legend in another corner (the Nord's south-west corner is empty)."""
+    from carnet.maps.elements import Legend
+
+    for child in m._children.values():
+        if isinstance(child, Legend):
+            child.position = position
+
+
 @st.cache_data(show_spinner="Préparation de la carte…", max_entries=64)
 def commune_map(pack_id: str, cache_dir: str, tid: str | None, iid: str, scheme: str,
                 overlays: tuple[str, ...] = ("epci",)) -> folium.Map:
@@ -70,12 +79,12 @@ def commune_map(pack_id: str, cache_dir: str, tid: str | None, iid: str, scheme:
             maps.add_outlines(m, _epci_outlines(p, tid), label=OVERLAYS["epci"],
                               attribution=GEO_ATTRIBUTION, weight=2.2)
         elif lid == "pnr" and lid in p.layer_ids:
-            maps.add_polygons(m, p.layer("pnr"), label=OVERLAYS["pnr"], attribution=layer_source("pnr"))
+            maps.add_polygons(m, p.layer("pnr"), label=OVERLAYS["pnr"], attribution=layer_attribution("pnr"))
         elif lid in POINT_STYLE and lid in p.layer_ids:
             lay = p.layer(lid)
             lay = lay[lay["commune"].isin(codes)]
             style = POINT_STYLE[lid]
-            maps.add_points(m, lay, label=f"{OVERLAYS[lid]} ({len(lay)})", attribution=layer_source(lid),
+            maps.add_points(m, lay, label=f"{OVERLAYS[lid]} ({len(lay)})", attribution=layer_attribution(lid),
                             tooltip_fields=style["fields"], color=style["color"],
                             cluster=lid == "monuments" and len(lay) > 150)
     maps.add_layer_control(m, collapsed=False)
@@ -97,6 +106,7 @@ def territories_map(pack_id: str, cache_dir: str, iid: str) -> folium.Map:
     )
     maps.add_outlines(m, _epci_outlines(p, None), label=OVERLAYS["epci"], attribution=GEO_ATTRIBUTION,
                       color="#555555", weight=0.8, dash="3 3")
+    _move_legend(m, "bottomleft")
     maps.add_layer_control(m, collapsed=True)
     return m
 
@@ -117,6 +127,7 @@ def locator_map(pack_id: str, cache_dir: str, code: str, iid: str = "pop_2022") 
                       color="#777777", weight=1.2)
     maps.add_outlines(m, gdf[gdf["code"] == code], label="Commune choisie", attribution=GEO_ATTRIBUTION,
                       color="#D55E00", weight=4)
+    _move_legend(m, "bottomleft")
     x0, y0, x1, y1 = gdf[gdf["code"] == code].total_bounds
     pad = 0.06
     m.fit_bounds([[y0 - pad, x0 - pad], [y1 + pad, x1 + pad]])
@@ -126,7 +137,8 @@ def locator_map(pack_id: str, cache_dir: str, code: str, iid: str = "pop_2022") 
             lay = lay[lay["commune"] == code]
             if len(lay):
                 style = POINT_STYLE[lid]
-                maps.add_points(m, lay, label=f"{OVERLAYS[lid]} ({len(lay)})", attribution=layer_source(lid),
-                                tooltip_fields=style["fields"], color=style["color"])
+                maps.add_points(m, lay, label=f"{OVERLAYS[lid]} ({len(lay)})",
+                                attribution=layer_attribution(lid), tooltip_fields=style["fields"],
+                                color=style["color"])
     maps.add_layer_control(m, collapsed=True)
     return m

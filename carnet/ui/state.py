@@ -67,10 +67,11 @@ def _bind(wkey: str, current) -> None:
 
 
 def select(label: str, name: str, options: Mapping[str, str], default: str, *, widget=None,
-           key: str | None = None, **kwargs) -> str:
-    """A selectbox (or ``widget``: st.radio, st.segmented_control…) bound to URL parameter ``name``.
+           key: str | None = None, after=None, **kwargs) -> str:
+    """A selectbox (or ``widget``: st.radio…) bound to URL parameter ``name``.
 
-    ``options`` maps stored values to French labels. Returns the current value.
+    ``options`` maps stored values to French labels; ``after(value)`` is called when the
+    user changes the value. Returns the current value.
     """
     widget = widget or st.selectbox
     current = get(name, options, default)
@@ -80,6 +81,8 @@ def select(label: str, name: str, options: Mapping[str, str], default: str, *, w
     def _changed():
         v = st.session_state.get(wkey)
         put(name, v if v in options else default)
+        if after is not None:
+            after(get(name))
 
     widget(label, list(options), format_func=lambda k: options.get(k, k), key=wkey,
            on_change=_changed, **kwargs)
