@@ -190,6 +190,8 @@ def format_value(x, unit: str = "", decimals: int = 0) -> str:
 
 def class_labels(c: Classification, decimals: int) -> list[str]:
     """French labels of the classes, e.g. ``1 234 – 5 678``."""
+    if c.k == 0:
+        return []
     labels = []
     lows = [c.lower, *c.bins[:-1]]
     for lo, hi in zip(lows, c.bins, strict=True):
