@@ -49,16 +49,15 @@ def ranking_chart(df: pd.DataFrame, label: str, unit: str, highlight: str | None
     """
     d = df.dropna(subset=["valeur"]).head(top).copy()
     d["groupe"] = ["Commune choisie" if c == highlight else "Communes" for c in d["code"]]
-    height = max(120, 22 * len(d))
     bars = alt.Chart(d).mark_bar().encode(
-        y=alt.Y("nom:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
+        y=alt.Y("nom:N", sort=None, title=None, axis=alt.Axis(labelLimit=220, labelOverlap=False)),
         x=alt.X("valeur:Q", title=_axis_title(label, unit), axis=alt.Axis(format=",~r")),
         color=alt.Color("groupe:N", scale=alt.Scale(domain=["Communes", "Commune choisie"],
                                                      range=[HIGHLIGHT, REFERENCE]), legend=None),
         tooltip=[alt.Tooltip("nom:N", title="Commune"), alt.Tooltip("texte:N", title=label)],
     )
     text = bars.mark_text(align="left", dx=4, fontSize=12).encode(text="texte:N", color=alt.value("#333"))
-    return _base((bars + text).properties(height=height))
+    return _base((bars + text).properties(height=alt.Step(26)))
 
 
 def territories_chart(df: pd.DataFrame, label: str, unit: str) -> alt.Chart:
@@ -70,7 +69,7 @@ def territories_chart(df: pd.DataFrame, label: str, unit: str) -> alt.Chart:
     d = df.dropna(subset=["valeur"])
     domain = ["Territoire choisi", "Autres territoires", "Département"]
     bars = alt.Chart(d).mark_bar().encode(
-        y=alt.Y("nom:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
+        y=alt.Y("nom:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)),
         x=alt.X("valeur:Q", title=_axis_title(label, unit), axis=alt.Axis(format=",~r")),
         color=alt.Color("groupe:N", title=None,
                         scale=alt.Scale(domain=domain, range=[HIGHLIGHT, OTHERS, REFERENCE]),
@@ -78,14 +77,14 @@ def territories_chart(df: pd.DataFrame, label: str, unit: str) -> alt.Chart:
         tooltip=[alt.Tooltip("nom:N", title="Territoire"), alt.Tooltip("texte:N", title=label)],
     )
     text = bars.mark_text(align="left", dx=4, fontSize=12).encode(text="texte:N", color=alt.value("#333"))
-    return _base((bars + text).properties(height=max(160, 34 * len(d))))
+    return _base((bars + text).properties(height=alt.Step(34)))
 
 
 def compare_chart(df: pd.DataFrame, label: str, unit: str) -> alt.Chart:
     """Bars of compared units plus the département (``groupe``: Sélection / Département)."""
     d = df.dropna(subset=["valeur"])
     bars = alt.Chart(d).mark_bar().encode(
-        y=alt.Y("nom:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("nom:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
         x=alt.X("valeur:Q", title=_axis_title(label, unit), axis=alt.Axis(format=",~r")),
         color=alt.Color("groupe:N", title=None,
                         scale=alt.Scale(domain=["Sélection", "Département"], range=[HIGHLIGHT, REFERENCE]),
@@ -93,7 +92,7 @@ def compare_chart(df: pd.DataFrame, label: str, unit: str) -> alt.Chart:
         tooltip=[alt.Tooltip("nom:N", title="Nom"), alt.Tooltip("texte:N", title=label)],
     )
     text = bars.mark_text(align="left", dx=4, fontSize=12).encode(text="texte:N", color=alt.value("#333"))
-    return _base((bars + text).properties(height=max(140, 34 * len(d))))
+    return _base((bars + text).properties(height=alt.Step(34)))
 
 
 def population_chart(df: pd.DataFrame, indexed: bool = False) -> alt.Chart:

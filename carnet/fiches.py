@@ -174,7 +174,8 @@ def territory_comparison(pack: Pack, iid: str, highlight: str | None = None) -> 
         grp = "Territoire choisi" if t.id == highlight else "Autres territoires"
         rows.append((t.id, t.nom, vals.get(t.id, math.nan), grp))
     dep = pack.values("departement")[iid].iloc[0]
-    rows.append((pack.config.dep, f"{pack.config.dep_nom} (département)", dep, "Département"))
+    if shows_reference(pack.indicator(iid)):
+        rows.append((pack.config.dep, f"{pack.config.dep_nom} (département)", dep, "Département"))
     df = pd.DataFrame(rows, columns=["code", "nom", "valeur", "groupe"])
     df["texte"] = [fmt_ind(pack, iid, v, "territoire") for v in df["valeur"]]
     return df
@@ -259,7 +260,10 @@ def compare_table(pack: Pack, level: str, codes, ids) -> pd.DataFrame:
 
 
 def compare_display(pack: Pack, level: str, codes, ids) -> pd.DataFrame:
-    """The same table with French-formatted text cells, plus a département row."""
+    """The same table with French-formatted text cells, plus a département row.
+
+    The code column is kept for EPCI (SIREN), dropped for territories.
+    """
     raw = compare_table(pack, level, codes, ids)
     dep = compare_table(pack, "departement", [pack.config.dep], ids)
     dep["Nom"] = f"{pack.config.dep_nom} (département)"
@@ -268,7 +272,7 @@ def compare_display(pack: Pack, level: str, codes, ids) -> pd.DataFrame:
         lab = pack.indicator(i).label
         lvl = [level] * len(raw) + ["departement"]
         out[lab] = [fmt_ind(pack, i, x, lv) for x, lv in zip(out[lab], lvl, strict=True)]
-    return out
+    return out.drop(columns="Code") if level == "territoire" else out.rename(columns={"Code": "SIREN"})
 
 
 def compare_export(pack: Pack, level: str, codes, ids) -> pd.DataFrame:
@@ -292,13 +296,22 @@ def export_sources(pack: Pack, ids) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def shows_reference(ind: Indicator) -> bool:
+    """Whether the département bar belongs on a chart of units: rates yes, counts no.
+
+    A count (rule ``sum``) of the département dwarfs its parts and says nothing by comparison.
+    """
+    return ind.rule != "sum"
+
+
 def compare_long(pack: Pack, level: str, codes, iid: str) -> pd.DataFrame:
-    """One indicator for the compared units plus the département (for a bar chart)."""
+    """One indicator for the compared units plus, for rates, the département (bar chart)."""
     names = pack.table(level).set_index("code")["nom"]
     vals = pack.values(level)[iid]
     rows = [(c, str(names.get(c, c)), vals.get(c, math.nan), "Sélection") for c in codes]
     dep = pack.values("departement")[iid].iloc[0]
-    rows.append((pack.config.dep, f"{pack.config.dep_nom} (département)", dep, "Département"))
+    if shows_reference(pack.indicator(iid)):
+        rows.append((pack.config.dep, f"{pack.config.dep_nom} (département)", dep, "Département"))
     df = pd.DataFrame(rows, columns=["code", "nom", "valeur", "groupe"])
     df["texte"] = [fmt_ind(pack, iid, v, level if g != "Département" else "departement")
                    for v, g in zip(df["valeur"], df["groupe"], strict=True)]

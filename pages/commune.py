@@ -13,10 +13,6 @@ tid = state.get("territoire", terr, next(iter(terr)))
 st.title("Fiche commune")
 query = st.text_input("Rechercher une commune (nom ou code INSEE)", key="recherche_commune",
                       placeholder="Ex. : Maubeuge, 59392, le cateau")
-commune_tid = p.territoire_of(state.get("commune") or "")
-if commune_tid and commune_tid != tid:  # a commune from a link or a map: its territory follows
-    state.put("territoire", commune_tid)
-    st.rerun()
 options, chosen = fiches.commune_choices(p, query, tid, state.get("commune"))
 if chosen is None:
     st.warning(f"Aucune commune ne correspond à « {query} ».")
@@ -26,6 +22,9 @@ if chosen != state.get("commune"):
 label = "Résultats de la recherche" if query.strip() else f"Communes du territoire {terr[tid]}"
 code = state.select(label, "commune", options, default=chosen)
 info = fiches.commune_info(p, code)
+if info.territoire != tid:  # a commune from a link, a search or a map: its territory follows
+    state.put("territoire", info.territoire)
+    st.rerun()
 
 st.header(f"{info.nom} ({info.code})")
 st.markdown(f"EPCI : **{info.epci_nom}** · Territoire de contrat : **{info.territoire_nom}** · "

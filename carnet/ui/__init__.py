@@ -8,10 +8,13 @@ which Streamlit's legacy multipage mode auto-discovers: until some session has r
 permalink such as ``/commune?commune=59350`` opened first after a server start would
 run ``pages/commune.py`` alone, without the frame of ``app.py``. The guard below turns
 the legacy mode off and reruns, so ``app.py`` routes to the same page (same URL path).
+It runs on the first import of this package and on every :func:`carnet.ui.data.pack` call
+(the first line of every atlas page).
 """
 
 
-def _leave_legacy_pages_mode() -> None:
+def leave_legacy_pages_mode() -> None:
+    """If Streamlit runs a page of ``pages/`` without ``app.py``, rerun through ``app.py``."""
     try:
         import streamlit as st
         from streamlit.runtime.pages_manager import PagesManager
@@ -23,4 +26,4 @@ def _leave_legacy_pages_mode() -> None:
         st.rerun()
 
 
-_leave_legacy_pages_mode()
+leave_legacy_pages_mode()

@@ -58,7 +58,7 @@ def downloads(df: pd.DataFrame, stem: str, key: str, sources: pd.DataFrame | Non
         if sources is not None:
             sources.to_excel(xl, index=False, sheet_name="Sources")
             xl.sheets["Sources"].set_column(0, len(sources.columns) - 1, 40)
-    c1, c2, _ = st.columns([1, 1, 3])
+    c1, c2, _ = st.columns([1, 1, 1])
     c1.download_button("Télécharger (CSV)", csv, file_name=f"{stem}.csv", mime="text/csv",
                        key=f"{key}_csv", icon=":material/download:")
     c2.download_button("Télécharger (XLSX)", buf.getvalue(), file_name=f"{stem}.xlsx",

@@ -34,7 +34,10 @@ def cache_key() -> str:
 
 
 def pack() -> Pack:
-    """The built pack (cached for the server's lifetime)."""
+    """The built pack (cached for the server's lifetime); pages call it first."""
+    from carnet.ui import leave_legacy_pages_mode
+
+    leave_legacy_pages_mode()
     return _load(pack_id(), str(paths.cache_dir()))
 
 

@@ -1,0 +1,33 @@
+"""AppTest fixtures: the app run against the Nord pack built from the real sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+NBSP = "\u202f"
+
+
+@pytest.fixture
+def app(built_cache, monkeypatch):
+    """A fresh AppTest of app.py reading the test cache (not yet run)."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CARNET_CACHE", str(built_cache))
+    monkeypatch.delenv("CARNET_PACK", raising=False)
+    return AppTest.from_file(APP, default_timeout=120)
+
+
+def texts(at) -> str:
+    """Every markdown, caption, title, header and subheader text of a run, joined."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def no_exception(at) -> None:
+    assert not at.exception, [e.message for e in at.exception]

@@ -1,0 +1,58 @@
+"""Domain helpers behind the pages (carnet.fiches), on the real Nord pack."""
+
+from __future__ import annotations
+
+import pytest
+
+from carnet import fiches
+
+pytestmark = pytest.mark.integration
+NBSP = "\u202f"
+
+
+def test_key_figures_compare_with_departement_and_others(nord):
+    figs = {f.id: f for f in fiches.key_figures(nord, "territoire", "cambresis")}
+    pop = figs["pop_2022"]
+    assert pop.text == f"158{NBSP}302{NBSP}hab."
+    assert pop.reference == f"2{NBSP}616{NBSP}909{NBSP}hab."
+    assert pop.others == f"125{NBSP}780 – 1{NBSP}292{NBSP}958{NBSP}hab."  # other six territories
+    assert pop.source_short == "INSEE · RP 2022"
+
+
+def test_non_aggregable_above_commune(nord):
+    assert fiches.fmt_ind(nord, "revenu_median_2021", 20000.0, "territoire") == "non agrégeable"
+    assert fiches.fmt_ind(nord, "revenu_median_2021", 20520.0) == f"20{NBSP}520{NBSP}€/UC"
+
+
+def test_ranking_and_search(nord):
+    rank = fiches.ranking(nord, "cambresis", "pop_2022")
+    assert rank.iloc[0]["nom"] == "Cambrai" and rank.iloc[0]["rang"] == 1
+    assert len(rank) == 116
+    assert fiches.search_communes(nord, "59350").iloc[0]["nom"] == "Lille"
+    assert fiches.search_communes(nord, "le cateau").iloc[0]["code"] == "59136"  # accents, hyphens
+    assert fiches.search_communes(nord, "   ").empty
+
+
+def test_commune_choices(nord):
+    opts, chosen = fiches.commune_choices(nord, "", "cambresis", None)
+    assert chosen == "59122" and len(opts) == 116
+    opts, chosen = fiches.commune_choices(nord, "", "cambresis", "59350")  # elsewhere: kept
+    assert chosen == "59350" and next(iter(opts)) == "59350"
+    opts, chosen = fiches.commune_choices(nord, "zzz", "cambresis", None)
+    assert chosen is None and not opts
+
+
+def test_compare_export_and_sources(nord):
+    df = fiches.compare_export(nord, "epci", ["200068500"], ["pop_2022", "taux_chomage_2022"])
+    assert list(df.columns) == ["Code", "Nom", "Population 2022 (hab.)",
+                                "Taux de chômage des 15-64 ans 2022 (%)"]
+    assert df.iloc[-1]["Population 2022 (hab.)"] == 2616909
+    src = fiches.export_sources(nord, ["pop_2022"])
+    assert src.iloc[0]["Millésime"] == "RP 2022"
+
+
+def test_facilities_and_mergers(nord):
+    fac = fiches.commune_facilities(nord, "59350")
+    assert len(fac["Musées de France"]) == 3
+    assert "59006" in set(fiches.mergers_table(nord)["Commune nouvelle (code)"])
+    assert len(fiches.territory_epcis(nord)) == 17

@@ -1,0 +1,143 @@
+"""Every page renders, reacts to the territory and indicator, and round-trips its URL."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import NBSP, no_exception, texts
+
+pytestmark = pytest.mark.integration
+
+PAGES = ["pages/accueil.py", "pages/territoire.py", "pages/commune.py", "pages/comparer.py",
+         "pages/sources.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders(app, page):
+    app.run()
+    no_exception(app)
+    app.switch_page(page).run()
+    no_exception(app)
+    assert app.title, page
+
+
+def test_accueil_shows_departement_figures(app):
+    app.run()
+    no_exception(app)
+    out = texts(app)
+    assert "Département du Nord" in out
+    assert f"2{NBSP}616{NBSP}909{NBSP}hab." in out
+    assert "INSEE · RP 2022" in out  # source and vintage beside the figure
+
+
+def test_territory_picker_updates_carnet(app):
+    app.switch_page("pages/territoire.py").run()
+    app.sidebar.selectbox(key="w_territoire").set_value("cambresis").run()
+    no_exception(app)
+    assert app.title[0].value == "Cambrésis"
+    out = texts(app)
+    assert f"158{NBSP}302{NBSP}hab." in out  # Cambrésis population 2022
+    assert f"Nord : **2{NBSP}616{NBSP}909{NBSP}hab.**" in out
+    assert "Le Cambrésis compte 158" in out  # plain-language summary
+    assert app.query_params["territoire"] == "cambresis"
+
+    app.sidebar.selectbox(key="w_territoire").set_value("douaisis").run()
+    assert app.title[0].value == "Douaisis"
+    assert f"219{NBSP}148{NBSP}hab." in texts(app)
+
+
+def test_indicator_and_classes_update_view_and_url(app):
+    app.switch_page("pages/territoire.py").run()
+    app.sidebar.selectbox(key="w_territoire").set_value("cambresis").run()
+    app.selectbox(key="w_indicateur").set_value("densite_2022").run()
+    app.radio(key="w_classes").set_value("natural_breaks").run()
+    no_exception(app)
+    out = texts(app)
+    assert "**Densité de population 2022** : les 25 premières communes" in out
+    assert app.query_params["indicateur"] == "densite_2022"
+    assert app.query_params["classes"] == "natural_breaks"
+
+
+def test_non_aggregable_indicator_says_so(app):
+    app.query_params.update({"territoire": "cambresis", "indicateur": "revenu_median_2021"})
+    app.switch_page("pages/territoire.py").run()
+    no_exception(app)
+    assert "n'est publié qu'à l'échelle des communes" in texts(app)
+
+
+def test_permalink_restores_view(app):
+    app.query_params.update({"territoire": "sambre-avesnois", "indicateur": "taux_vacance_2022",
+                             "classes": "equal_interval", "carte": "epci,gares"})
+    app.switch_page("pages/territoire.py").run()
+    no_exception(app)
+    assert app.title[0].value == "Sambre-Avesnois"
+    assert app.sidebar.selectbox(key="w_territoire").value == "sambre-avesnois"
+    assert app.selectbox(key="w_indicateur").value == "taux_vacance_2022"
+    assert app.radio(key="w_classes").value == "equal_interval"
+    assert app.multiselect(key="w_carte").value == ["epci", "gares"]
+
+
+def test_state_survives_page_switch(app):
+    app.switch_page("pages/territoire.py").run()
+    app.sidebar.selectbox(key="w_territoire").set_value("cambresis").run()
+    app.switch_page("pages/commune.py").run()  # Streamlit clears the URL on a page switch
+    no_exception(app)
+    assert app.query_params["territoire"] == "cambresis"
+    assert app.header[0].value == "Cambrai (59122)"  # most populous commune of the territory
+
+
+def test_commune_permalink_and_search(app):
+    app.query_params["commune"] = "59350"
+    app.switch_page("pages/commune.py").run()
+    no_exception(app)
+    assert app.header[0].value == "Lille (59350)"
+    assert app.query_params["territoire"] == "metropole-lilloise"  # the territory follows
+    profile = app.dataframe[0].value
+    row = profile[profile["Indicateur"] == "Population 2022"].iloc[0]
+    assert row["Commune"] == f"238{NBSP}695{NBSP}hab."
+    assert row["Territoire"] == f"1{NBSP}292{NBSP}958{NBSP}hab."
+    income = profile[profile["Indicateur"] == "Revenu disponible médian 2021"].iloc[0]
+    assert income["EPCI"] == "non agrégeable"
+
+    app.text_input(key="recherche_commune").input("amfroipret").run()
+    no_exception(app)
+    assert app.header[0].value == "Amfroipret (59006)"
+    assert any("Fusionnée en 59006" in w.value for w in app.warning)  # merger note
+    assert app.query_params["commune"] == "59006"
+    assert app.query_params["territoire"] == "sambre-avesnois"
+
+
+def test_commune_search_without_result(app):
+    app.switch_page("pages/commune.py").run()
+    app.text_input(key="recherche_commune").input("zzzz").run()
+    no_exception(app)
+    assert any("Aucune commune" in w.value for w in app.warning)
+
+
+def test_comparer_levels_and_url(app):
+    app.query_params.update({"territoire": "cambresis"})
+    app.switch_page("pages/comparer.py").run()
+    no_exception(app)
+    table = app.dataframe[0].value
+    assert list(table["Nom"])[-1] == "Nord (département)"
+    assert f"158{NBSP}302{NBSP}hab." in set(table["Population 2022"])
+
+    app.radio(key="w_niveau").set_value("epci").run()
+    no_exception(app)
+    table = app.dataframe[0].value
+    assert set(table["SIREN"]) >= {"200068500", "200030633", "245901038"}  # Cambrésis EPCI
+    assert app.query_params["niveau"] == "epci"
+
+
+def test_sources_page_lists_sources_and_mergers(app):
+    app.switch_page("pages/sources.py").run()
+    no_exception(app)
+    frames = [d.value for d in app.dataframe]
+    sources = frames[0]
+    assert {"Producteur", "Licence", "Millésime", "Lien"} <= set(sources.columns)
+    assert "Licence Ouverte 2.0" in set(sources["Licence"])
+    indicators = frames[1]
+    assert "Non agrégeable : commune seulement" in set(indicators["Agrégation"])
+    mergers = frames[3]
+    assert "Bermeries (59070)" in mergers.iloc[0, 1]
+    assert "EPCI" in texts(app)

@@ -1,0 +1,64 @@
+"""Altair chart builders: valid specs, French locale, missing values dropped."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from carnet import charts
+
+
+def _ranking_frame(n=30):
+    return pd.DataFrame({
+        "code": [f"59{i:03d}" for i in range(n)], "nom": [f"Commune {i}" for i in range(n)],
+        "valeur": [float(n - i) if i % 7 else math.nan for i in range(n)],
+        "texte": [f"{n - i} %" for i in range(n)],
+    })
+
+
+def test_ranking_chart_top_and_missing():
+    spec = charts.ranking_chart(_ranking_frame(), "Taux", "%", highlight="59001", top=10).to_dict()
+    data = next(iter(spec["datasets"].values()))
+    assert len(data) == 10
+    assert all(not (isinstance(r["valeur"], float) and math.isnan(r["valeur"])) for r in data)
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    assert {r["groupe"] for r in data} == {"Communes", "Commune choisie"}
+
+
+def test_territories_and_compare_charts():
+    df = pd.DataFrame({"code": ["a", "b", "59"], "nom": ["A", "B", "Nord (département)"],
+                       "valeur": [1.0, 2.0, 1.5], "texte": ["1", "2", "1,5"],
+                       "groupe": ["Territoire choisi", "Autres territoires", "Département"]})
+    spec = charts.territories_chart(df, "X", "%").to_dict()
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["range"][0] == charts.HIGHLIGHT
+    df2 = df.assign(groupe=["Sélection", "Sélection", "Département"])
+    spec2 = charts.compare_chart(df2, "X", "%").to_dict()
+    assert spec2["layer"][0]["encoding"]["x"]["title"] == "X (%)"
+
+
+def test_population_chart_indexed():
+    df = pd.DataFrame({"code": ["t"] * 3, "nom": ["T"] * 3, "annee": [2011, 2016, 2022],
+                       "population": [100.0, 110.0, 121.0], "texte": ["100", "110", "121"],
+                       "millesime": ["RP 2011", "RP 2016", "RP 2022"]})
+    spec = charts.population_chart(df, indexed=True).to_dict()
+    data = next(iter(spec["datasets"].values()))
+    assert [round(r["indice"]) for r in data] == [100, 110, 121]
+    assert "base 100 en 2011" in spec["encoding"]["y"]["title"]
+
+
+@pytest.mark.integration
+def test_charts_from_real_pack(nord):
+    from carnet import fiches
+
+    rank = fiches.ranking(nord, "cambresis", "taux_chomage_2022")
+    charts.ranking_chart(rank, "Chômage", "%").to_dict()
+    comp = fiches.territory_comparison(nord, "pop_2022", "cambresis")
+    assert "Département" not in set(comp["groupe"])  # a count: no département bar
+    comp = fiches.territory_comparison(nord, "taux_chomage_2022", "cambresis")
+    assert set(comp["groupe"]) == {"Territoire choisi", "Autres territoires", "Département"}
+    charts.territories_chart(comp, "Chômage", "%").to_dict()
+    series = fiches.population_with_reference(nord, "cambresis")
+    assert len(series) == 2 * len(fiches.POP_SERIES)
+    charts.population_chart(series, indexed=True).to_dict()
