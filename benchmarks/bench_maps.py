@@ -80,7 +80,9 @@ def load_communes(src: Path, tolerance_m: float | None = 60.0) -> gpd.GeoDataFra
         usecols=["CODGEO", "P22_POP", "TP6021", "MED21"],
     )
     for col in ("TP6021", "MED21"):
-        table[col] = pd.to_numeric(table[col].astype(str).str.replace(",", ".", regex=False), errors="coerce")
+        table[col] = pd.to_numeric(
+            table[col].astype(str).str.replace(",", ".", regex=False), errors="coerce"
+        )
     gdf = gdf.merge(table, left_on="code", right_on="CODGEO", how="left")
     return simplify(gdf, tolerance_m) if tolerance_m else gdf
 
@@ -111,7 +113,9 @@ def load_layers(src: Path) -> dict[str, gpd.GeoDataFrame]:
     musees = musees[musees["departement"] == "Nord"]
     musees = gpd.GeoDataFrame(
         {"nom": musees["nom_officiel_du_musee"].to_numpy(), "commune": musees["commune"]},
-        geometry=gpd.points_from_xy(musees["longitude"].astype(float), musees["latitude"].astype(float)),
+        geometry=gpd.points_from_xy(
+            musees["longitude"].astype(float), musees["latitude"].astype(float)
+        ),
         crs=4326,
     )
     mh = pd.read_csv(src / "culture-monuments-historiques" / "merimee_nord_59_points.csv")
@@ -148,7 +152,9 @@ def build_map(communes: gpd.GeoDataFrame, layers: dict | None = None, tiles=None
     )
     layers = layers or {}
     if "pnr" in layers:
-        add_polygons(m, layers["pnr"], label="Parcs naturels régionaux", attribution="INPN, PNR", show=False)
+        add_polygons(
+            m, layers["pnr"], label="Parcs naturels régionaux", attribution="INPN, PNR", show=False
+        )
     if "epci" in layers:
         add_outlines(m, layers["epci"], label="EPCI (2025)", attribution="IGN Admin Express 2025")
     if "gares" in layers:
@@ -239,6 +245,9 @@ def data():
     return load_communes(src), load_layers(src)
 
 communes, layers = data()
+if st.query_params.get("couches") == "aucune":  # baseline: Streamlit alone, no map
+    st.markdown("Commune sélectionnée : **aucune carte**")
+    st.stop()
 if st.query_params.get("couches") == "toutes":
     m = build_map(communes, layers)
 else:  # the atlas's commune map: choropleth + EPCI outlines
@@ -248,6 +257,7 @@ st.markdown(f"Commune sélectionnée : **{{code}}**")
 """
 
 SCENARIOS = {
+    "sans carte": "?couches=aucune",  # baseline: the same page without the map
     "communes": "?couches=epci",  # choropleth + EPCI outlines + layer control
     "complete": "?couches=toutes",  # + PNR, stations, museums, clustered monuments
 }
@@ -266,7 +276,9 @@ def _wait_port(port: int, timeout: float = 60) -> None:
 
 def _map_frame(page, timeout_s: float = 30):
     """The streamlit-folium component iframe (waits for it)."""
-    handle = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=timeout_s * 1000)
+    handle = page.wait_for_selector(
+        "iframe[title='streamlit_folium.st_folium']", timeout=timeout_s * 1000
+    )
     return handle.content_frame()
 
 
@@ -341,14 +353,19 @@ def _load(p, url: str, external: list[str]):
     page = browser.new_page(viewport={"width": 1280, "height": 860})
     page.on(
         "request",
-        lambda r: None if r.url.startswith(("http://127.0.0.1", "data:")) else external.append(r.url),
+        lambda r: (
+            None if r.url.startswith(("http://127.0.0.1", "data:")) else external.append(r.url)
+        ),
     )
     t0 = time.perf_counter()
     page.goto(url)
-    frame = _map_frame(page)
-    frame.wait_for_function(
-        "document.querySelectorAll('path.leaflet-interactive').length >= 600", timeout=30000
-    )
+    if "aucune" in url:
+        page.get_by_text("aucune carte").wait_for(timeout=30000)
+    else:
+        frame = _map_frame(page)
+        frame.wait_for_function(
+            "document.querySelectorAll('path.leaflet-interactive').length >= 600", timeout=30000
+        )
     return (time.perf_counter() - t0) * 1000, page, browser
 
 
@@ -402,7 +419,8 @@ def main() -> int:
         print(f"gdf.explore() mêmes données (brutes)    : {pay['explore_kb']:.1f} KB")
         print(f"rapport explore / nous (brutes)         : {ratio:.1f}x")
         print(
-            f"rapport explore / nous (simplifiées)    : {pay['explore_kb'] / pay['ours_simplified_kb']:.1f}x"
+            "rapport explore / nous (simplifiées)    : "
+            f"{pay['explore_kb'] / pay['ours_simplified_kb']:.1f}x"
         )
     else:
         print("gdf.explore() : matplotlib absent, mesure sautée")
@@ -410,15 +428,19 @@ def main() -> int:
         f"construction + rendu, médiane (p90)     : {pay['build_render_ms_median']:.1f} ms "
         f"({pay['build_render_ms_p90']:.1f} ms)"
     )
-    print(f"carte complète (5 couches) : {pay['full_map_kb']:.1f} KB, {pay['full_map_ms_median']:.1f} ms")
+    print(
+        f"carte complète (5 couches) : {pay['full_map_kb']:.1f} KB, "
+        f"{pay['full_map_ms_median']:.1f} ms"
+    )
     if args.no_browser:
         return 0
     br = bench_browser(src, runs=args.runs)
     for name in SCENARIOS:
         runs = ", ".join(f"{x:.0f}" for x in br["runs_ms"][name])
-        print(f"navigateur [{name}] 1er chargement (serveur à froid) : {br['first_load_ms'][name]:.0f} ms")
+        first = br["first_load_ms"][name]
+        print(f"[{name}] premier chargement du scénario : {first:.0f} ms")
         print(
-            f"navigateur [{name}] navigateur neuf, polygones visibles : "
+            f"[{name}] navigateur neuf → polygones (ou texte) visibles : "
             f"médiane {br['median_ms'][name]:.0f} ms ({runs})"
         )
     ext = br["external_requests"]

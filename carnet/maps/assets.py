@@ -186,7 +186,9 @@ def _npm_pack(packages: tuple[VendorPackage, ...], dest: Path) -> None:
         raise AssetError(
             "npm est introuvable : installez Node.js et npm (par exemple "
             "« apt-get install -y nodejs npm »), ou passez --from-dir avec des "
-            "archives obtenues ailleurs par « npm pack " + " ".join(p.spec for p in packages) + " »."
+            "archives obtenues ailleurs par « npm pack "
+            + " ".join(p.spec for p in packages)
+            + " »."
         )
     cmd = [npm, "pack", "--silent", "--pack-destination", str(dest), *(p.spec for p in packages)]
     try:
@@ -216,7 +218,9 @@ def _extract(package: VendorPackage, tarball: Path, target: Path) -> None:
             try:
                 member = tar.getmember(f"package/{member_name}")
             except KeyError as exc:
-                raise AssetError(f"Fichier {member_name} absent de l'archive {package.spec}.") from exc
+                raise AssetError(
+                    f"Fichier {member_name} absent de l'archive {package.spec}."
+                ) from exc
             if not member.isfile():
                 raise AssetError(f"{member_name} n'est pas un fichier dans {package.spec}.")
             out = target / _installed_name(member_name)
@@ -227,7 +231,9 @@ def _extract(package: VendorPackage, tarball: Path, target: Path) -> None:
                 shutil.copyfileobj(src, dst)
 
 
-def install(static_dir: Path | None = None, *, force: bool = False, from_dir: Path | None = None) -> Path:
+def install(
+    static_dir: Path | None = None, *, force: bool = False, from_dir: Path | None = None
+) -> Path:
     """Install the vendor files into ``<static_dir>/vendor`` (idempotent).
 
     Parameters
@@ -269,7 +275,9 @@ def install(static_dir: Path | None = None, *, force: bool = False, from_dir: Pa
                 if not tarball.is_file():
                     raise AssetError(f"Archive introuvable : {tarball} ({package.spec}).")
                 _extract(package, tarball, staging / package.folder)
-            (staging / MANIFEST_NAME).write_text(json.dumps(_expected_manifest(), indent=2), encoding="utf-8")
+            (staging / MANIFEST_NAME).write_text(
+                json.dumps(_expected_manifest(), indent=2), encoding="utf-8"
+            )
             if vdir.exists():
                 shutil.rmtree(vdir)
             staging.rename(vdir)
@@ -289,10 +297,15 @@ def iter_elements(element) -> Iterator:
         yield from iter_elements(child)
 
 
+def local_url(name: str, base_url: str = DEFAULT_BASE_URL) -> str:
+    """Local URL of a folium resource name (``"leaflet"``, ``"markerclustercss"``...)."""
+    package, file = {**LOCAL_JS, **LOCAL_CSS}[name]
+    return f"{base_url.rstrip('/')}/{package.folder}/{file}"
+
+
 def _local(table: dict, name: str, url: str, base_url: str) -> str | None:
     if name in table:
-        package, file = table[name]
-        return f"{base_url.rstrip('/')}/{package.folder}/{file}"
+        return local_url(name, base_url)
     if name in DROPPED:
         return None
     return url  # unknown: kept, reported by external_links()
@@ -386,7 +399,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_install = sub.add_parser("install", help="installer (ne fait rien si déjà installé)")
     p_install.add_argument("--force", action="store_true", help="réinstaller")
-    p_install.add_argument("--from-dir", type=Path, help="dossier d'archives .tgz déjà obtenues par npm pack")
+    p_install.add_argument(
+        "--from-dir", type=Path, help="dossier d'archives .tgz déjà obtenues par npm pack"
+    )
     p_install.add_argument("--static-dir", type=Path, help="dossier static/ (défaut : dépôt)")
     p_check = sub.add_parser("check", help="vérifier l'installation")
     p_check.add_argument("--static-dir", type=Path)
@@ -397,7 +412,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Bibliothèques cartographiques présentes dans {vendor_dir(args.static_dir)}.")
             return 0
         print(
-            "Bibliothèques cartographiques absentes : lancez « python -m carnet.maps.assets install ».",
+            "Bibliothèques cartographiques absentes : lancez "
+            "« python -m carnet.maps.assets install ».",
             file=sys.stderr,
         )
         return 1

@@ -20,7 +20,8 @@ TILES: dict[str, dict] = {
     "OpenStreetMap": {
         "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "attr": (
-            '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>'
+            '&copy; <a href="https://www.openstreetmap.org/copyright">'
+            "les contributeurs d’OpenStreetMap</a>"
         ),
         "name": "Fond OpenStreetMap",
         "max_native_zoom": 19,

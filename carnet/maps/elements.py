@@ -21,6 +21,7 @@ from folium.map import Layer
 from folium.template import Template
 from folium.utilities import get_obj_in_upper_tree
 
+from carnet.maps.assets import local_url
 from carnet.maps.encoding import DECODER_JS, script_json
 
 NA_FILL = "#c8c8c8"
@@ -271,22 +272,11 @@ class PointLayer(JSCSSMixin, Layer):
         Source shown in the attribution control (escaped here).
     """
 
-    # Local copies of these are served by the app; see carnet.maps.assets.
-    _cluster_js = [
-        (
-            "markerclusterjs",
-            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.5.3/leaflet.markercluster.js",
-        )
-    ]
+    # Served by the app (see carnet.maps.assets); re-pointed by use_local_assets.
+    _cluster_js = [("markerclusterjs", local_url("markerclusterjs"))]
     _cluster_css = [
-        (
-            "markerclustercss",
-            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.5.3/MarkerCluster.css",
-        ),
-        (
-            "markerclusterdefaultcss",
-            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.5.3/MarkerCluster.Default.css",
-        ),
+        ("markerclustercss", local_url("markerclustercss")),
+        ("markerclusterdefaultcss", local_url("markerclusterdefaultcss")),
     ]
 
     _template = Template(

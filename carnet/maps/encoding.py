@@ -190,9 +190,11 @@ if (!window.CarnetMaps) { window.CarnetMaps = {
   ring: function (s, f) {
     var pts = [], i = 0, n = s.length, x = 0, y = 0, r, sh, b;
     while (i < n) {
-      r = 0; sh = 0; do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);
+      r = 0; sh = 0;
+      do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);
       x += (r & 1) ? ~(r >>> 1) : (r >>> 1);
-      r = 0; sh = 0; do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);
+      r = 0; sh = 0;
+      do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);
       y += (r & 1) ? ~(r >>> 1) : (r >>> 1);
       pts.push([x / f, y / f]);
     }

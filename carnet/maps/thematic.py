@@ -101,7 +101,7 @@ def classify(values, scheme: str = "quantiles", k: int = 5) -> Classification:
     scheme : str
         A key of :data:`SCHEMES`.
     k : int
-        Requested number of classes (2–9). Fewer are formed when the data
+        Requested number of classes (1–9). Fewer are formed when the data
         have fewer distinct values.
 
     Returns
@@ -115,10 +115,11 @@ def classify(values, scheme: str = "quantiles", k: int = 5) -> Classification:
     """
     if scheme not in SCHEMES:
         raise ValueError(
-            f"méthode de discrétisation inconnue : {scheme!r} (valeurs possibles : {', '.join(SCHEMES)})"
+            f"méthode de discrétisation inconnue : {scheme!r} "
+            f"(valeurs possibles : {', '.join(SCHEMES)})"
         )
-    if not 2 <= int(k) <= 9:
-        raise ValueError(f"nombre de classes hors limites : {k} (entre 2 et 9)")
+    if not 1 <= int(k) <= 9:
+        raise ValueError(f"nombre de classes hors limites : {k} (entre 1 et 9)")
     y = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
     valid = np.isfinite(y)
     classes = np.full(len(y), -1, dtype=int)
@@ -126,8 +127,8 @@ def classify(values, scheme: str = "quantiles", k: int = 5) -> Classification:
     if len(yv) == 0:
         return Classification(scheme, np.array([]), np.nan, classes, np.array([], dtype=int))
     n_unique = len(np.unique(yv))
-    if n_unique == 1:
-        bins = np.array([yv[0]])
+    if n_unique == 1 or int(k) == 1:
+        bins = np.array([yv.max()])
         yb = np.zeros(len(yv), dtype=int)
     else:
         with warnings.catch_warnings():
@@ -297,6 +298,7 @@ def choropleth(
     tiles: Tiles = None,
     fit_bounds: bool = True,
     legend: bool = True,
+    legend_position: str = "bottomright",
     base_url: str | None = None,
 ) -> folium.Map:
     """Draw a classified choropleth of ``gdf[column]`` (like ``gdf.explore``).
@@ -317,7 +319,7 @@ def choropleth(
         A key of :data:`SCHEMES`: ``"quantiles"``, ``"natural_breaks"`` or
         ``"equal_interval"``.
     k : int
-        Number of classes (2–9).
+        Number of classes (1–9).
     m : folium.Map, optional
         Map to draw on; a new :func:`carnet.maps.base.base_map` otherwise.
     tooltip_fields : list of str or dict, optional
@@ -340,6 +342,9 @@ def choropleth(
         Fit the view to the polygons.
     legend : bool
         Add the legend control.
+    legend_position : str
+        Its corner (``"bottomleft"`` suits the whole Nord, whose south-west
+        corner is empty).
     base_url : str, optional
         URL of the vendored assets (default: the map's, else ``/app/static/vendor``).
 
@@ -399,7 +404,10 @@ def choropleth(
     ).add_to(m)
     if legend:
         Legend(
-            legend_html(cls, colors, label=label, unit=unit, source=source, vintage=vintage, decimals=d)
+            legend_html(
+                cls, colors, label=label, unit=unit, source=source, vintage=vintage, decimals=d
+            ),
+            position=legend_position,
         ).add_to(m)
     if fit_bounds and (b := bounds_of(frame)) is not None:
         m.fit_bounds(b, padding=(8, 8))

@@ -37,7 +37,9 @@ def fake_packages(tmp_path, monkeypatch):
     two = assets.VendorPackage("leaflet.markercluster", "8.8.8", "", ("dist/mc.js",))
     one = replace(
         one,
-        integrity=_tarball(src / one.tarball, {"dist/leaflet.js": b"var L={};", "LICENSE": b"BSD", "x": b""}),
+        integrity=_tarball(
+            src / one.tarball, {"dist/leaflet.js": b"var L={};", "LICENSE": b"BSD", "x": b""}
+        ),
     )
     two = replace(two, integrity=_tarball(src / two.tarball, {"dist/mc.js": b"//mc"}))
     monkeypatch.setattr(assets, "PACKAGES", (one, two))

@@ -48,7 +48,9 @@ def served(tmp_path, communes):
     playwright = pytest.importorskip("playwright.sync_api")
     (tmp_path / "app").mkdir()
     shutil.copytree(STATIC_DIR / "vendor", tmp_path / "app" / "static" / "vendor")
-    m = choropleth(communes, "valeur", label="Population", unit="hab.", source="INSEE", vintage=2022)
+    m = choropleth(
+        communes, "valeur", label="Population", unit="hab.", source="INSEE", vintage=2022
+    )
     pts = gpd.GeoDataFrame({"nom": [XSS_NAME]}, geometry=[shapely.Point(3.02, 50.62)], crs=4326)
     add_points(m, pts, label="Points", attribution="test", cluster=True)
     add_layer_control(m)
@@ -78,7 +80,9 @@ def test_map_renders_offline_and_safely(served):
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(url)
-            page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length >= 6")
+            page.wait_for_function(
+                "document.querySelectorAll('path.leaflet-interactive').length >= 6"
+            )
             assert errors == []
             assert outside == []
             # missing value drawn with the hatch pattern, listed in the legend

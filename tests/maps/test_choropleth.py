@@ -64,7 +64,9 @@ def test_tiles_optional(communes):
     offline = _render(choropleth(communes, "valeur", label="x", unit="", source="s", vintage=1))
     assert "tile.openstreetmap.org" not in offline
     assert "L.tileLayer" not in offline
-    osm = choropleth(communes, "valeur", label="x", unit="", source="s", vintage=1, tiles="OpenStreetMap")
+    osm = choropleth(
+        communes, "valeur", label="x", unit="", source="s", vintage=1, tiles="OpenStreetMap"
+    )
     html = _render(osm)
     assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
     assert all(u.startswith("/app/") for u in script_and_link_urls(html))
@@ -127,6 +129,13 @@ def test_legend_content(chmap):
     assert "non publi" in html and "INSEE, recensement" in html
 
 
+def test_legend_position(communes):
+    m = choropleth(
+        communes, "valeur", label="x", unit="", source="s", vintage=1, legend_position="bottomleft"
+    )
+    assert 'L.control({position: "bottomleft"})' in _render(m)
+
+
 def test_legend_without_missing_values(communes):
     communes = communes.assign(valeur=communes["valeur"].fillna(1.0))
     m = choropleth(communes, "valeur", label="x", unit="", source="s", vintage=1)
@@ -163,7 +172,9 @@ def test_bad_inputs(communes):
 
 
 def test_all_missing_values(communes):
-    m = choropleth(communes.assign(valeur=np.nan), "valeur", label="x", unit="", source="s", vintage=1)
+    m = choropleth(
+        communes.assign(valeur=np.nan), "valeur", label="x", unit="", source="s", vintage=1
+    )
     assert {f["c"] for f in _features(_layer(m))} == {-1}
     assert "non publié" in _render(m)
 

@@ -26,7 +26,7 @@ def test_unknown_scheme_lists_valid_ones():
         assert name in str(err.value)
 
 
-@pytest.mark.parametrize("k", [1, 10])
+@pytest.mark.parametrize("k", [0, 10])
 def test_k_out_of_range(k):
     with pytest.raises(ValueError, match="classes"):
         classify([1, 2, 3], "quantiles", k)
@@ -72,6 +72,12 @@ def test_few_distinct_values_reduce_k_without_empty_classes():
     assert (c.counts > 0).all()
     one = classify([4.0, 4.0], "equal_interval", 3)
     assert one.k == 1 and one.classes.tolist() == [0, 0]
+
+
+def test_single_class():
+    c = classify([3.0, 1.0, 2.0, np.nan], "quantiles", 1)
+    assert c.bins.tolist() == [3.0] and c.lower == 1.0
+    assert c.classes.tolist() == [0, 0, 0, -1]
 
 
 def test_all_missing():

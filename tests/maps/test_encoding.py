@@ -24,7 +24,9 @@ def test_ring_roundtrip(precision):
 
 
 def test_negative_and_large_coordinates():
-    ring = np.array([[-179.98765, -89.5], [179.5, 89.99999], [0.00001, -0.00001], [-179.98765, -89.5]])
+    ring = np.array(
+        [[-179.98765, -89.5], [179.5, 89.99999], [0.00001, -0.00001], [-179.98765, -89.5]]
+    )
     (text,) = encode_rings([ring])
     assert np.allclose(decode_ring(text), ring, atol=1e-5)
 
