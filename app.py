@@ -15,7 +15,7 @@ HERE = Path(__file__).parent
 st.set_page_config(page_title="Carnet de Territoire — Nord", page_icon=":material/map:", layout="wide")
 
 pages = [
-    st.Page(nav.ACCUEIL, title="Accueil", icon=":material/home:", url_path="accueil", default=True),
+    st.Page(nav.ACCUEIL, title="Accueil", icon=":material/home:", default=True),
     st.Page(nav.TERRITOIRE, title="Territoire", icon=":material/map:", url_path="territoire"),
     st.Page(nav.COMMUNE, title="Commune", icon=":material/location_city:", url_path="commune"),
     st.Page(nav.COMPARER, title="Comparer", icon=":material/bar_chart:", url_path="comparer"),

@@ -34,6 +34,11 @@ def _base(chart: alt.Chart) -> alt.Chart:
     )
 
 
+def _order(d: pd.DataFrame) -> list[str]:
+    """Names from the highest value to the lowest (explicit: layered charts ignore "-x")."""
+    return list(d.sort_values("valeur", ascending=False)["nom"])
+
+
 def ranking_chart(df: pd.DataFrame, label: str, unit: str, highlight: str | None = None,
                   top: int = 25) -> alt.Chart:
     """Horizontal bars of communes ranked on an indicator (highest first).
@@ -69,7 +74,7 @@ def territories_chart(df: pd.DataFrame, label: str, unit: str) -> alt.Chart:
     d = df.dropna(subset=["valeur"])
     domain = ["Territoire choisi", "Autres territoires", "Département"]
     bars = alt.Chart(d).mark_bar().encode(
-        y=alt.Y("nom:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)),
+        y=alt.Y("nom:N", sort=_order(d), title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)),
         x=alt.X("valeur:Q", title=_axis_title(label, unit), axis=alt.Axis(format=",~r")),
         color=alt.Color("groupe:N", title=None,
                         scale=alt.Scale(domain=domain, range=[HIGHLIGHT, OTHERS, REFERENCE]),
@@ -84,11 +89,11 @@ def compare_chart(df: pd.DataFrame, label: str, unit: str) -> alt.Chart:
     """Bars of compared units plus the département (``groupe``: Sélection / Département)."""
     d = df.dropna(subset=["valeur"])
     bars = alt.Chart(d).mark_bar().encode(
-        y=alt.Y("nom:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+        y=alt.Y("nom:N", sort=_order(d), title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
         x=alt.X("valeur:Q", title=_axis_title(label, unit), axis=alt.Axis(format=",~r")),
         color=alt.Color("groupe:N", title=None,
                         scale=alt.Scale(domain=["Sélection", "Département"], range=[HIGHLIGHT, REFERENCE]),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="bottom") if d["groupe"].nunique() > 1 else None),
         tooltip=[alt.Tooltip("nom:N", title="Nom"), alt.Tooltip("texte:N", title=label)],
     )
     text = bars.mark_text(align="left", dx=4, fontSize=12).encode(text="texte:N", color=alt.value("#333"))

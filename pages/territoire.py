@@ -37,7 +37,8 @@ overlays = state.multiselect("Couches", "carte", cartes.OVERLAYS, default=["epci
 ind = p.indicator(iid)
 m = cartes.commune_map(p.id, data.cache_key(), tid, iid, scheme, tuple(overlays))
 clicked = show_map(m, key=f"carte_territoire_{tid}", height=600)
-components.sources_caption([fiches.source_label(ind)])
+components.sources_caption([fiches.source_label(ind)] + [fiches.layer_source(lid) for lid in overlays
+                                                         if lid in p.layer_ids])
 if state.new_click(f"carte_territoire_{tid}", clicked) and clicked in set(p.table("commune")["code"]):
     state.put("commune", clicked)
 code = state.get("commune")
