@@ -10,6 +10,16 @@ Only Leaflet and Leaflet.markercluster are installed: the atlas draws no
 awesome-markers icon, no Bootstrap widget and no jQuery-based popup, so those
 links are dropped from every map.
 
+How streamlit-folium (0.27.4) loads them: its component bundles no Leaflet.
+``st_folium`` strips every ``<script src>`` and stylesheet ``<link>`` from the
+rendered header, collects instead the ``default_js`` / ``default_css`` of every
+``JSCSSMixin`` in the map (plus two d3 CDN scripts whenever a branca
+``ColorMap`` is present, hence the atlas's own HTML legend), and the iframe
+loads those URLs one after the other before injecting the remaining header
+(inline styles) and running the map script. So rewiring ``default_js`` /
+``default_css`` per instance (:func:`use_local_assets`) covers both the
+standalone HTML and the Streamlit component.
+
 Command line (idempotent, fast when already installed)::
 
     python -m carnet.maps.assets install [--force] [--from-dir DIR]
