@@ -202,7 +202,9 @@ def _npm_pack(packages: tuple[VendorPackage, ...], dest: Path) -> None:
         )
     cmd = [npm, "pack", "--silent", "--pack-destination", str(dest), *(p.spec for p in packages)]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=300, check=False, cwd=dest
+        )
     except subprocess.TimeoutExpired as exc:
         raise AssetError(
             "Le téléchargement des bibliothèques cartographiques par npm a dépassé 5 minutes : "

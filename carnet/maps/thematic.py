@@ -257,7 +257,8 @@ def field_text(series: pd.Series, decimals: int | None = None) -> list[str]:
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         d = auto_decimals(series) if decimals is None else decimals
         return [esc(format_value(x, "", d)) for x in series.astype(float)]
-    return [esc(x) for x in series]
+    words = {True: "oui", False: "non"}
+    return [esc(words.get(x, x) if isinstance(x, bool) else x) for x in series]
 
 
 def tooltip_spec(tooltip_fields) -> list[tuple[str, str]]:
@@ -382,7 +383,8 @@ def choropleth(
         *(field_text(frame[col]) for col, _ in extra),
     ]
     rings = encode_polygonal(frame.geometry.values, precision)
-    rows = [[*vals, geom] for *vals, geom in zip(*columns, rings, strict=True)]
+    # Features without geometry cannot be drawn (they still count in the legend).
+    rows = [[*vals, geom] for *vals, geom in zip(*columns, rings, strict=True) if geom]
     data = {"p": precision, "k": keys, "r": rows}
 
     if m is None:

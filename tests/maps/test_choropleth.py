@@ -185,3 +185,15 @@ def test_fit_bounds(chmap):
     (south, west), (north, east) = json.loads(match.group(1))
     assert (south, west) == pytest.approx((50.6, 3.0))
     assert (north, east) == pytest.approx((50.7, 3.15))
+
+
+def test_missing_geometry_and_bool_fields(communes):
+    communes = communes.copy()
+    communes["rural"] = [True, False, True, False, True, False]
+    communes.loc[5, "geometry"] = None
+    m = choropleth(
+        communes, "valeur", label="x", unit="", source="s", vintage=1, tooltip_fields=["rural"]
+    )
+    feats = _features(_layer(m))
+    assert [f["code"] for f in feats] == ["59000", "59001", "59002", "59003", "59004"]
+    assert feats[0]["x0"] == "oui" and feats[1]["x0"] == "non"
