@@ -135,12 +135,16 @@ def _cog_tables(cfg: PackConfig, sources_dir: Path) -> dict:
             "epci_type": epci_type}
 
 
-def _mergers(cfg: PackConfig, sources_dir: Path, ref_codes: set[str]) -> dict[str, list[str]]:
-    """Commune mergers after the reference COG: new code → former codes (reference)."""
+def _mergers(cfg: PackConfig, sources_dir: Path, ref_codes: set[str]
+             ) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Commune mergers after the reference COG.
+
+    Returns (new code → former codes of the reference, chef-lieu first; new code → name).
+    """
     if not cfg.cog_recent:
-        return {}
+        return {}, {}
     recent = get_source(cfg.cog_recent).read(sources_dir)
-    out = {}
+    out, names = {}, {}
     for c in recent["communes"]:
         if c.get("departement") == cfg.dep and c["type"] == "commune-actuelle" \
                 and c.get("anciensCodes"):
@@ -148,7 +152,8 @@ def _mergers(cfg: PackConfig, sources_dir: Path, ref_codes: set[str]) -> dict[st
             members = [m for m in members if m in ref_codes]
             if len(members) > 1:
                 out[c["code"]] = members
-    return out
+                names[c["code"]] = c["nom"]
+    return out, names
 
 
 def _territory_of(cfg: PackConfig, communes: pd.DataFrame) -> pd.Series:
@@ -349,8 +354,9 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
     communes["centre_lat"] = centres.y.values
     communes = gpd.GeoDataFrame(communes, geometry="geometry", crs=4326)
     ref_codes = set(communes["code"])
-    mergers = _mergers(cfg, sources_dir, ref_codes)
+    mergers, merger_names = _mergers(cfg, sources_dir, ref_codes)
     diag["fusions"] = {k: v for k, v in mergers.items()}
+    diag["fusions_noms"] = merger_names
     bar.update()
 
     step("couches")
@@ -385,8 +391,17 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
         if touched:
             commune_vals.loc[sorted(touched), ind.id] = np.nan
     for new, members in mergers.items():
-        notes.loc[members] = (f"Fusionnée en {new} ({', '.join(members)}) : les données publiées "
-                              "après la fusion portent sur la commune nouvelle.")
+        noms = keyed["nom"].reindex(members).tolist()
+        notes.loc[members] = (
+            f"{' et '.join(noms)} ont fusionné en {merger_names[new]} ({new}) après le COG de "
+            "référence : les données publiées depuis portent sur la commune nouvelle (colonne "
+            "« Commune nouvelle »), les autres sur chaque ancienne commune.")
+    merged_vals = pd.DataFrame(columns=[i.id for i in indicators])
+    if mergers:
+        member_of = pd.Series({m: new for new, ms in mergers.items() for m in ms})
+        sel = member_of.index
+        merged_vals = aggregate(indicators, values.loc[sel], member_of, absorbed.loc[sel])
+        merged_vals.insert(0, "nom", pd.Series(merger_names).reindex(merged_vals.index).values)
     levels = {
         "epci": keyed["epci"], "territoire": keyed["territoire"],
         "departement": pd.Series(cfg.dep, index=keyed.index),
@@ -427,6 +442,7 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
             for detail, g in by_detail.items():
                 g.to_parquet(tmp / f"geo_{lvl}_{detail}.parquet")
         commune_vals.reset_index().to_parquet(tmp / "values_commune.parquet")
+        merged_vals.rename_axis("code").reset_index().to_parquet(tmp / "values_fusion.parquet")
         for lvl, vals in level_vals.items():
             vals.index.name = "code"
             vals.reset_index().to_parquet(tmp / f"values_{lvl}.parquet")

@@ -430,6 +430,7 @@ def commune_profile(pack: Pack, code: str, ids=COMMUNE_FICHE) -> pd.DataFrame:
     units_ = (("Commune", "commune", code), ("EPCI", "epci", info.epci),
               ("Territoire", "territoire", info.territoire),
               ("Département", "departement", pack.config.dep))
+    merged = pack.merger_of(code)
     rows = []
     for i in ids:
         if i not in pack.indicators:
@@ -438,6 +439,8 @@ def commune_profile(pack: Pack, code: str, ids=COMMUNE_FICHE) -> pd.DataFrame:
         row = {"Indicateur": ind.label}
         for col, level, ucode in units_:
             row[col] = fmt_ind(pack, i, value(pack, level, ucode, i), level)
+            if merged and col == "Commune":
+                row["Commune nouvelle"] = fmt_ind(pack, i, pack.merged_values().loc[merged, i], "fusion")
         row["Source"] = source_short(ind)
         rows.append(row)
     return pd.DataFrame(rows)

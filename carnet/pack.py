@@ -80,6 +80,25 @@ class Pack:
         lookup({d: 1 for d in DETAILS}, detail, "Niveau de détail")
         return self._read(f"geo_{level}_{detail}", geo=True)
 
+    def merged_values(self) -> pd.DataFrame:
+        """Values of the communes created by a merger after the reference COG.
+
+        Indexed by the new commune code, with its ``nom``: computed from the
+        sources published after the merger (and from the former communes' values
+        summed where a source still publishes them separately).
+        """
+        key = ("idx", "values_fusion")
+        if key not in self._cache:
+            self._cache[key] = self._read("values_fusion").set_index("code")
+        return self._cache[key]
+
+    def merger_of(self, commune_code: str) -> str | None:
+        """Code of the commune that ``commune_code`` merged into, if any."""
+        for new, members in self.diagnostics.get("fusions", {}).items():
+            if commune_code in members:
+                return new
+        return None
+
     @property
     def layer_ids(self) -> list[str]:
         return list(self.meta["layers"])

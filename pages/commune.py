@@ -30,7 +30,7 @@ st.header(f"{info.nom} ({info.code})")
 st.markdown(f"EPCI : **{info.epci_nom}** · Territoire de contrat : **{info.territoire_nom}** · "
             f"Arrondissement : {info.arrondissement_nom}")
 if info.note:
-    st.warning(f"Commune nouvelle : {info.note}", icon=":material/merge:")
+    st.warning(f"Fusion de communes : {info.note}", icon=":material/merge:")
 st.page_link(nav.TERRITOIRE, label=f"Voir le carnet du territoire {info.territoire_nom}",
              icon=":material/arrow_forward:", query_params=state.link_params(territoire=info.territoire))
 

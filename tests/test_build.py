@@ -89,7 +89,7 @@ def test_secret_median_income_is_missing_not_zero(nord):
 def test_merger_is_reported_and_counted_once(nord):
     assert nord.diagnostics["fusions"] == {"59006": ["59006", "59070"]}
     c = nord.communes.set_index("code")
-    assert "Fusionnée" in c.loc["59070", "note"]
+    assert "ont fusionné en L'Orée de Mormal (59006)" in c.loc["59070", "note"]
     vals = nord.values("commune")
     assert math.isnan(vals.loc["59006", "pop_2022"]) and math.isnan(vals.loc["59070", "pop_2022"])
     # 59006 carries L'Orée de Mormal (609 inhabitants) in the 2025 file: counted in its EPCI
@@ -237,3 +237,15 @@ def test_corrupt_source_names_file_and_line_and_keeps_old_pack(
     assert "base_cc_comparateur_2025_59.csv" in err and "ligne" in err and expected in err
     assert sorted(p.name for p in (cache / "nord").iterdir()) == before  # old pack intact
     assert [p.name for p in cache.iterdir()] == ["nord"]  # no temporary folder left
+
+
+def test_merged_commune_values_are_those_of_the_new_commune(nord):
+    from carnet import fiches
+
+    merged = nord.merged_values()
+    assert merged.loc["59006", "nom"] == "L'Orée de Mormal"
+    assert merged.loc["59006", "pop_2022"] == 609  # the 2025 file's row 59006
+    assert merged.loc["59006", "pop_2011"] == pytest.approx(625)  # dossier complet, merged row
+    profile = fiches.commune_profile(nord, "59070").set_index("Indicateur")
+    assert profile.loc["Population 2022", "Commune nouvelle"] == "609\u202fhab."
+    assert profile.loc["Population 2022", "Commune"] == "non publié"

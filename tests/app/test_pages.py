@@ -102,7 +102,7 @@ def test_commune_permalink_and_search(app):
     app.text_input(key="recherche_commune").input("amfroipret").run()
     no_exception(app)
     assert app.header[0].value == "Amfroipret (59006)"
-    assert any("Fusionnée en 59006" in w.value for w in app.warning)  # merger note
+    assert any("fusionné en L'Orée de Mormal (59006)" in w.value for w in app.warning)  # merger note
     assert app.query_params["commune"] == "59006"
     assert app.query_params["territoire"] == "sambre-avesnois"
 
