@@ -208,22 +208,14 @@ function (row) {
 
 
 def _safe_json(obj) -> str:
-    """JSON that is safe inside a <script> element (like Jinja's ``tojson``)."""
+    """JSON that is safe inside a <script> element (like Jinja's ``tojson``).
+
+    Braces are escaped too: folium compiles a rendered script again as a Jinja
+    template, so ``{{ … }}`` in a project title must never reach it as is.
+    """
     return (json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("'", "\\u0027").replace("{", "\\u007b").replace("}", "\\u007d"))
-
-
-class _RawJS(Element):
-    """Script text added as is: branca would otherwise compile it as a Jinja template
-    (slow on megabytes of data, and ``{{ … }}`` in a title would be evaluated)."""
-
-    def __init__(self, js: str):
-        super().__init__()
-        self._js = js
-
-    def render(self, **kwargs) -> str:
-        return self._js
 
 
 class ProjectCluster(FastMarkerCluster):
@@ -240,7 +232,7 @@ class ProjectCluster(FastMarkerCluster):
             var {{ this.get_name() }} = (function(){
                 var styles = {{ this.styles_json }};
                 var callback = {{ this.callback_js }};
-                var data = {{ this.get_name() }}_data;
+                var data = {{ this.data_json }};
                 var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
                 for (var i = 0; i < data.length; i++) {
                     callback(data[i]).addTo(cluster);
@@ -262,13 +254,6 @@ class ProjectCluster(FastMarkerCluster):
         self.data_json = _safe_json(data)
         self.callback_js = _CALLBACK.strip()
         self.data = []
-
-    def render(self, **kwargs):
-        """Add the data as a raw script before the cluster's script."""
-        figure = self.get_root()
-        figure.script.add_child(_RawJS(f"var {self.get_name()}_data = {self.data_json};"),
-                                name=f"{self.get_name()}_data")
-        super().render(**kwargs)
 
 
 def map_points(df: pd.DataFrame) -> list[list]:
