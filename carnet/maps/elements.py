@@ -24,6 +24,10 @@ from folium.utilities import get_obj_in_upper_tree
 from carnet.maps.assets import local_url
 from carnet.maps.encoding import DECODER_JS, script_json
 
+# Panes above the choropleth (overlayPane, z-index 400), below Leaflet's markers.
+PANE_ZONES = ("carnet-zones", 410)
+PANE_OUTLINES = ("carnet-contours", 420)
+PANE_POINTS = ("carnet-points", 430)
 NA_FILL = "#c8c8c8"
 NA_PATTERN_ID = "carnet-na-hatch"
 BACKGROUND = "#f6f6f3"
@@ -80,6 +84,13 @@ class MapStyle(MacroElement):
         + 'if (window.performance && performance.mark) { performance.mark("carnet-map-start"); }\n'
         + DECODER_JS
         + """
+if (!window.CarnetMaps.pane) {
+  window.CarnetMaps.pane = function (map, name, z) {
+    if (!name) { return "overlayPane"; }
+    if (!map.getPane(name)) { map.createPane(name).style.zIndex = String(z); }
+    return name;
+  };
+}
 if (!window.CarnetMaps.naFill) {
   window.CarnetMaps.naFill = function (map, layer) {
     var r = map.getRenderer(layer);
@@ -153,6 +164,10 @@ class PolygonLayer(Layer):
         Source shown in the map's attribution control (escaped here).
     interactive : bool
         Whether features react to the mouse (tooltips, clicks).
+    pane : (str, int), optional
+        Leaflet pane (name, z-index) to draw in, created if needed; default the
+        overlay pane (z-index 400). Outlines and points sit in higher panes so
+        that a hovered commune (``bringToFront``) never covers them.
     show, overlay, control : bool
         As for any folium layer.
     """
@@ -162,8 +177,9 @@ class PolygonLayer(Layer):
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = (function () {
   var d = {{ this.data_json }}, o = {{ this.options_json }};
+  var pane = window.CarnetMaps.pane({{ this.map_name }}, o.pane, o.paneZ);
   var layer = L.geoJson(null, {
-    attribution: o.attribution, interactive: o.interactive, smoothFactor: o.smooth,
+    attribution: o.attribution, interactive: o.interactive, smoothFactor: o.smooth, pane: pane,
     style: function (f) {
       if (!o.palette) { return o.base; }
       var c = f.properties.c, s = Object.assign({}, o.base);
@@ -221,6 +237,7 @@ var {{ this.get_name() }} = (function () {
         attribution: str | None = None,
         interactive: bool = True,
         smooth_factor: float = 0.5,
+        pane: tuple[str, int] | None = None,
         show: bool = True,
         overlay: bool = True,
         control: bool = True,
@@ -237,6 +254,8 @@ var {{ this.get_name() }} = (function () {
             "attribution": esc(attribution) if attribution else None,
             "interactive": bool(interactive),
             "smooth": smooth_factor,
+            "pane": pane[0] if pane else None,
+            "paneZ": pane[1] if pane else None,
         }
         self.map_name = None
 
@@ -277,6 +296,8 @@ class PointLayer(JSCSSMixin, Layer):
         map's ``maxZoom`` (set by :func:`carnet.maps.base.base_map`).
     attribution : str, optional
         Source shown in the attribution control (escaped here).
+    pane : (str, int), optional
+        As for :class:`PolygonLayer`.
     """
 
     # Served by the app (see carnet.maps.assets); re-pointed by use_local_assets.
@@ -291,6 +312,7 @@ class PointLayer(JSCSSMixin, Layer):
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = (function () {
   var d = {{ this.data_json }}, o = {{ this.options_json }};
+  o.marker.pane = window.CarnetMaps.pane({{ this.map_name }}, o.pane, o.paneZ);
   var group = o.cluster ? L.markerClusterGroup(o.cluster) : L.featureGroup([]);
   group.options.attribution = o.attribution;
   var markers = d.r.map(function (row) {
@@ -325,6 +347,7 @@ var {{ this.get_name() }} = (function () {
         tooltip: dict | None = None,
         cluster: dict | None = None,
         attribution: str | None = None,
+        pane: tuple[str, int] | None = None,
         show: bool = True,
         overlay: bool = True,
         control: bool = True,
@@ -337,7 +360,10 @@ var {{ this.get_name() }} = (function () {
             "tooltip": tooltip,
             "cluster": cluster,
             "attribution": esc(attribution) if attribution else None,
+            "pane": pane[0] if pane else None,
+            "paneZ": pane[1] if pane else None,
         }
+        self.map_name = None
         self.default_js = list(self._cluster_js) if cluster else []
         self.default_css = list(self._cluster_css) if cluster else []
 
@@ -350,6 +376,10 @@ var {{ this.get_name() }} = (function () {
     def options_json(self) -> str:
         """The layer options as script-safe compact JSON."""
         return script_json(self.options_dict)
+
+    def render(self, **kwargs):
+        self.map_name = get_obj_in_upper_tree(self, folium.Map).get_name()
+        super().render(**kwargs)
 
 
 # --------------------------------------------------------------------- controls

@@ -11,7 +11,15 @@ import shapely
 
 from carnet.maps.assets import use_local_assets
 from carnet.maps.base import MAX_ZOOM
-from carnet.maps.elements import PointLayer, PolygonLayer, ensure_style, esc
+from carnet.maps.elements import (
+    PANE_OUTLINES,
+    PANE_POINTS,
+    PANE_ZONES,
+    PointLayer,
+    PolygonLayer,
+    ensure_style,
+    esc,
+)
 from carnet.maps.encoding import encode_polygonal
 from carnet.maps.thematic import field_text, to_wgs84, tooltip_spec
 
@@ -105,6 +113,7 @@ def add_outlines(
         tooltip=tooltip if interactive and name_field else None,
         attribution=attribution,
         interactive=interactive,
+        pane=PANE_OUTLINES,
         show=show,
     ).add_to(m)
     return m
@@ -148,6 +157,7 @@ def add_polygons(
         tooltip=tooltip if interactive and name_field else None,
         attribution=attribution,
         interactive=interactive,
+        pane=PANE_ZONES,
         show=show,
     ).add_to(m)
     return m
@@ -238,6 +248,7 @@ def add_points(
         tooltip=tooltip,
         cluster=dict(CLUSTER_OPTIONS) if cluster else None,
         attribution=attribution,
+        pane=PANE_POINTS,
         show=show,
     ).add_to(m)
     use_local_assets(m)

@@ -42,6 +42,19 @@ def test_outlines_are_lines_and_not_interactive(communes):
     assert layer.layer_name == "EPCI"
 
 
+def test_overlays_sit_in_panes_above_the_choropleth(communes, points):
+    m = add_outlines(base_map(), communes, label="EPCI", attribution="a")
+    add_polygons(m, communes, label="PNR", attribution="b")
+    add_points(m, points, label="Gares", attribution="c")
+    outlines, zones = _layers(m, PolygonLayer)
+    (pts,) = _layers(m, PointLayer)
+    z = [layer.options_dict["paneZ"] for layer in (zones, outlines, pts)]
+    assert z == sorted(z) and z[0] > 400  # overlayPane (choropleth) is 400
+    assert outlines.options_dict["pane"] == "carnet-contours"
+    html = m.get_root().render()
+    assert "window.CarnetMaps.pane(" in html and "map.createPane(name)" in html
+
+
 def test_polygons_repair_invalid_geometry():
     bowtie = shapely.Polygon([(3, 50), (3.1, 50.1), (3.1, 50), (3, 50.1), (3, 50)])
     assert not bowtie.is_valid
