@@ -9,10 +9,11 @@ import streamlit as st
 
 from carnet.fiches import territory_options
 from carnet.ui import data, nav, state
+from carnet.ui.icon import favicon
 
 HERE = Path(__file__).parent
 
-st.set_page_config(page_title="Carnet de Territoire — Nord", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="Carnet de Territoire — Nord", page_icon=favicon(), layout="wide")
 
 pages = [
     st.Page(nav.ACCUEIL, title="Accueil", icon=":material/home:", default=True),
