@@ -149,6 +149,7 @@ def build_map(communes: gpd.GeoDataFrame, layers: dict | None = None, tiles=None
         tooltip_fields={"P22_POP": "Population 2022", "TP6021": "Taux de pauvreté (%)"},
         tiles=tiles,
         layer_name="Communes : revenu médian 2021",
+        legend_position="bottomleft",  # the Nord's south-west corner is empty
     )
     layers = layers or {}
     if "pnr" in layers:
