@@ -48,3 +48,23 @@ def test_nord_choropleth_three_times_smaller_than_explore(nord):
     explore = len(nord.explore("densite").get_root().render().encode())
     ours = _ours(nord)
     assert explore >= 3 * ours, f"explore {explore / 1024:.0f} KB vs {ours / 1024:.0f} KB"
+
+
+def test_nord_choropleth_three_times_smaller_than_plain_folium(nord):
+    """Same guard without matplotlib: what explore() builds, by hand with folium."""
+    import folium
+
+    colors = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
+    ranks = nord["densite"].rank(pct=True)
+    frame = nord.assign(
+        couleur=[colors[min(int(r * 5), 4)] if r == r else "#c8c8c8" for r in ranks]
+    )
+    m = folium.Map(tiles=None)
+    folium.GeoJson(
+        frame[["code", "nom", "densite", "couleur", "geometry"]],
+        style_function=lambda f: {"fillColor": f["properties"]["couleur"], "weight": 0.6},
+        tooltip=folium.GeoJsonTooltip(["nom", "densite"]),
+    ).add_to(m)
+    plain = len(m.get_root().render().encode())
+    ours = _ours(nord)
+    assert plain >= 3 * ours, f"folium {plain / 1024:.0f} KB vs {ours / 1024:.0f} KB"
