@@ -147,3 +147,13 @@ def test_installed_vendor_files_are_served_files():
             f = vdir / package.folder / name.removeprefix("dist/")
             assert f.is_file() and f.stat().st_size > 0
     assert (vdir / "leaflet-1.9.4" / "leaflet.js").read_text()[:200].find("Leaflet") >= 0
+
+
+def test_failing_npm_gives_french_error(tmp_path, fake_packages, monkeypatch):
+    fake = tmp_path / "npm"
+    fake.write_text("#!/bin/sh\necho 'npm error code E404' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(assets.shutil, "which", lambda name: str(fake))
+    with pytest.raises(assets.AssetError, match="Échec de « npm pack ».*E404"):
+        assets.install(tmp_path / "static")
+    assert not (tmp_path / "static" / "vendor").exists()
