@@ -18,7 +18,6 @@ plus 63 (Google's polyline scheme, longitude first).
 from __future__ import annotations
 
 import json
-import math
 import re
 
 import numpy as np
@@ -177,11 +176,6 @@ def encode_polygonal(geoms, precision: int = 5) -> list[list[list[str]]]:
     for (i, j, _), ring in zip(parts, rings, strict=True):
         out[i][j].append(ring)
     return out
-
-
-def round_coord(x: float, precision: int = 5) -> float:
-    """Round a coordinate for output (NaN stays NaN, caught by the caller)."""
-    return round(float(x), precision) if math.isfinite(x) else x
 
 
 # JavaScript decoder, defined once per page (guarded), used by every layer.
