@@ -25,15 +25,15 @@ tab_map, tab_table, tab_dash, tab_edit, tab_io = st.tabs(
     ["Carte", "Tableau", "Tableau de bord", "Saisie", "Import / export"])
 with tab_map:
     editing = ui.roles.can(role, "edit")
-    clicked = ui.show_projects_map(df, clickable=editing)
+    clicked = ui.show_projects_map(df, ctx, f.contrats, clickable=editing)
     a_localiser = int(df["lon"].isna().sum())
     st.caption(f"{len(df) - a_localiser} projet(s) sur la carte ; {a_localiser} à localiser. "
                "Couleur : orientation ; trait plein : engagé, en cours ou réalisé.")
 with tab_table:
     st.dataframe(ui.table_view(df), hide_index=True, width="stretch")
-    ids = df["id"].tolist()
-    pid = st.selectbox("Fiche du projet n°", [None, *ids],
-                       format_func=lambda i: "—" if i is None else f"n°{i}")
+    titles = dict(zip(df["id"], df["titre"].fillna("").astype(str), strict=True))
+    pid = st.selectbox("Fiche du projet", [None, *titles], placeholder=ui.CHOISIR,
+                       format_func=lambda i: "—" if i is None else f"n°{i} — {titles[i][:80]}")
     if pid is not None:
         ui.fiche_section(repo, repo.get(int(pid)), user, role)
 with tab_dash:

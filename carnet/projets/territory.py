@@ -98,17 +98,20 @@ class TerritoryContext:
         One row per commune, EPSG:4326, pack columns.
     contrats : dict
         Contract-territory id → name.
+    pack : carnet.pack.Pack, optional
+        The loaded pack, for the simplified geometries of the map background.
     """
 
     territoire: str
     communes: gpd.GeoDataFrame
     contrats: dict[str, str] = field(default_factory=lambda: dict(CONTRATS))
+    pack: object | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_pack(cls, pack) -> TerritoryContext:
         """Build the context from a loaded territory pack."""
         contrats = {t.id: t.nom for t in getattr(pack, "territoires", [])} or dict(CONTRATS)
-        return cls(territoire=pack.id, communes=pack.communes, contrats=contrats)
+        return cls(territoire=pack.id, communes=pack.communes, contrats=contrats, pack=pack)
 
     @classmethod
     def load(cls, territoire: str) -> TerritoryContext:
@@ -125,6 +128,15 @@ class TerritoryContext:
         df = self.communes[["code", *cols]].copy()
         df["code"] = df["code"].astype(str)
         return df.set_index("code").to_dict("index")
+
+    @cached_property
+    def map_context(self):
+        """Offline map background (:class:`carnet.projets.views.MapContext`), built once."""
+        from carnet.projets.views import MapContext
+
+        if self.pack is not None:
+            return MapContext.from_pack(self.pack)
+        return MapContext.from_communes(self.communes)
 
     @cached_property
     def _areas(self) -> dict[str | None, object]:

@@ -7,9 +7,11 @@ import json
 from dataclasses import dataclass, field
 
 import folium
+import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Element
+import shapely
+from branca.element import MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
@@ -27,8 +29,7 @@ from carnet.projets.constants import (
 from carnet.projets.territory import TerritoryContext
 
 NON_RENSEIGNE = "Non renseigné"
-GREY = "#8c8c8c"
-NORD_CENTER = (50.45, 3.25)
+GREY = "#6f6f6f"
 
 
 def enrich(df: pd.DataFrame, ctx: TerritoryContext | None) -> pd.DataFrame:
@@ -195,13 +196,188 @@ def fiche(p: dict, ctx: TerritoryContext | None = None) -> list[tuple[str, str]]
     return [(k, "—" if v in (None, "") else str(v)) for k, v in rows]
 
 
+# ---------------------------------------------------------------------------- map
+
+#: Leaflet pane of the project markers: above the context polygons and outlines
+#: (carnet.maps panes 410–430), below Leaflet's marker pane (cluster icons, 600).
+PANE_PROJETS = ("carnet-projets", 450)
+#: Geometry producer and vintage, shown in the map's attribution control.
+GEO_ATTRIBUTION = "IGN Admin Express, INSEE COG"
+#: Closest zoom reached when fitting the view to a few projects (keeps some context).
+FIT_MAX_ZOOM = 12
+#: Smallest extent of the fitted view (degrees of latitude, longitude; ≈ 20 × 20 km), so
+#: that a handful of projects in one town still shows the neighbouring communes.
+FIT_MIN_SPAN = (0.18, 0.28)
+#: Pixels kept free around the fitted view: zoom buttons top left, the legend's column
+#: bottom right (about 240 px wide), so that no project starts hidden under a control.
+FIT_PADDING_TOP_LEFT = (56, 24)
+FIT_PADDING_BOTTOM_RIGHT = (250, 24)
+
+
+@dataclass(frozen=True, eq=False)
+class MapContext:
+    """Offline background of the projects map: communes and contract territories.
+
+    Parameters
+    ----------
+    communes : geopandas.GeoDataFrame
+        ``code``, ``nom``, ``territoire``, geometry (WGS84), light detail for the
+        whole département.
+    territoires : geopandas.GeoDataFrame
+        ``code`` (contract id), ``nom``, geometry (WGS84).
+    communes_detail : geopandas.GeoDataFrame, optional
+        Same as ``communes`` with the finer outlines drawn when a few territories are
+        filtered; ``communes`` is used when None.
+    labels : pandas.DataFrame, optional
+        Commune name labels: ``nom``, ``territoire``, ``population``, ``lon``, ``lat``.
+    """
+
+    communes: gpd.GeoDataFrame
+    territoires: gpd.GeoDataFrame
+    communes_detail: gpd.GeoDataFrame | None = None
+    labels: pd.DataFrame | None = None
+
+    @classmethod
+    def from_pack(cls, pack) -> MapContext:
+        """Build the context from a territory pack's simplified geometries."""
+        names = pack.table("commune")[["code", "nom", "territoire"]]
+        communes = pack.geometry("commune", "departement").merge(names, on="code")
+        detail = pack.geometry("commune", "territoire").merge(names, on="code")
+        territoires = pack.geometry("territoire", "departement").merge(
+            pack.table("territoire")[["code", "nom"]], on="code")
+        return cls(communes=communes, territoires=territoires, communes_detail=detail,
+                   labels=_labels_frame(pack.table("commune")))
+
+    @classmethod
+    def from_communes(cls, communes: gpd.GeoDataFrame) -> MapContext:
+        """Build the context from communes alone (territories dissolved from them).
+
+        Parameters
+        ----------
+        communes : geopandas.GeoDataFrame
+            ``code``, ``nom``, ``territoire`` and optionally ``territoire_nom``.
+        """
+        com = communes.to_crs(4326) if communes.crs and communes.crs.to_epsg() != 4326 else communes
+        com = com[["code", "nom", "territoire", *(
+            ["territoire_nom"] if "territoire_nom" in com else []), "geometry"]]
+        rows = []
+        for tid, part in com.groupby("territoire"):
+            nom = part["territoire_nom"].iloc[0] if "territoire_nom" in part else tid
+            rows.append({"code": tid, "nom": nom,
+                         "geometry": shapely.union_all(shapely.make_valid(part.geometry.values))})
+        territoires = gpd.GeoDataFrame(rows, geometry="geometry", crs=com.crs or "EPSG:4326")
+        return cls(communes=com.drop(columns="territoire_nom", errors="ignore"),
+                   territoires=territoires, labels=_labels_frame(communes))
+
+    def communes_of(self, contrats: list[str] | tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+        """Communes of the given contract territories (all, at light detail, if none)."""
+        if not contrats:
+            return self.communes
+        src = self.communes if self.communes_detail is None else self.communes_detail
+        return src[src["territoire"].isin(list(contrats))]
+
+    def labels_of(self, contrats: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+        """Labels of the given contract territories' communes (all if none)."""
+        if self.labels is None:
+            return pd.DataFrame(columns=["nom", "territoire", "population", "lon", "lat"])
+        return self.labels[self.labels["territoire"].isin(list(contrats))] if contrats else (
+            self.labels)
+
+    def bounds(self, contrats: list[str] | tuple[str, ...] = ()) -> list[list[float]]:
+        """``[[south, west], [north, east]]`` of the given territories (or of all)."""
+        t = self.territoires
+        if contrats:
+            t = t[t["code"].isin(list(contrats))]
+        if t.empty:
+            t = self.territoires
+        x0, y0, x1, y1 = t.total_bounds
+        return [[float(y0), float(x0)], [float(y1), float(x1)]]
+
+
+def _labels_frame(table: pd.DataFrame) -> pd.DataFrame | None:
+    """Commune labels from a communes table with centres (None without centres)."""
+    if not {"centre_lon", "centre_lat", "nom"} <= set(table.columns):
+        return None
+    pop = table["population"] if "population" in table else pd.Series(0, index=table.index)
+    out = pd.DataFrame({"nom": table["nom"].astype(str), "territoire": table.get("territoire"),
+                        "population": pd.to_numeric(pop, errors="coerce").fillna(0),
+                        "lon": table["centre_lon"], "lat": table["centre_lat"]})
+    return out.dropna(subset=["lon", "lat"]).sort_values("population", ascending=False)
+
+
+#: Commune labels: (minimal population, zoom from which the label shows, size class).
+LABEL_RULES = ((30_000, 0, "l"), (10_000, 9.5, "m"), (3_000, 10.5, "m"), (1_000, 11.5, "s"),
+               (0, 12.5, "s"))
+
+_LABEL_CSS = """
+<style>
+.carnet-label { width: 0; height: 0; }
+.carnet-label span { position: absolute; transform: translate(-50%, 7px); white-space: nowrap;
+  color: #3a3a3a; font-size: 11.5px; line-height: 1; pointer-events: none;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }
+.carnet-label-l span { font-size: 13.5px; font-weight: 600; color: #222; }
+.carnet-label-m span { font-size: 12.5px; }
+</style>
+"""
+
+
+class CommuneLabels(MacroElement):
+    """Commune names at their centres, shown from a zoom that depends on population.
+
+    Parameters
+    ----------
+    labels : pandas.DataFrame
+        ``nom``, ``population``, ``lon``, ``lat`` (names are escaped here).
+    """
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}" + _LABEL_CSS + "{% endmacro %}"
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function () {
+  var map = {{ this._parent.get_name() }}, pane = "carnet-labels";
+  if (!map.getPane(pane)) {
+    var el = map.createPane(pane); el.style.zIndex = "440"; el.style.pointerEvents = "none";
+  }
+  var group = L.layerGroup().addTo(map);
+  var items = {{ this.data_json }}.map(function (r) {
+    return [r[3], L.marker([r[0], r[1]], {pane: pane, interactive: false, keyboard: false,
+      icon: L.divIcon({className: "carnet-label carnet-label-" + r[4],
+                       html: "<span>" + r[2] + "</span>", iconSize: null})})];
+  });
+  function update() {
+    var z = map.getZoom();
+    for (var i = 0; i < items.length; i++) {
+      if (z >= items[i][0]) { group.addLayer(items[i][1]); } else { group.removeLayer(items[i][1]); }
+    }
+  }
+  map.on("zoomend", update);
+  update();
+  return group;
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, labels: pd.DataFrame):
+        super().__init__()
+        self._name = "CommuneLabels"
+        rows = []
+        for nom, pop, lon, lat in zip(labels["nom"], labels["population"], labels["lon"],
+                                      labels["lat"], strict=True):
+            minzoom, size = next((z, c) for p, z, c in LABEL_RULES if pop >= p)
+            rows.append([round(float(lat), 5), round(float(lon), 5), html.escape(str(nom)),
+                         minzoom, size])
+        self.data_json = _safe_json(rows)
+
+
 _CALLBACK = """
 function (row) {
     var s = styles[row[2]];
     var m = L.circleMarker(new L.LatLng(row[0], row[1]), {
-        radius: s[1], color: s[0], weight: 2, dashArray: s[2],
+        radius: s[1], color: s[0], weight: 2.5, dashArray: s[2], pane: pane,
         fillColor: s[0], fillOpacity: s[3]});
-    m.bindTooltip(row[3]);
+    m.bindTooltip(row[3], {className: "carnet-tooltip"});
     return m;
 }
 """
@@ -223,13 +399,17 @@ class ProjectCluster(FastMarkerCluster):
 
     Rows are ``[lat, lon, style index, escaped tooltip]``; styles are
     ``[colour, radius, dash, fill opacity]``. Skips folium's per-row validation, which
-    dominated the redraw time with 10,000 points.
+    dominated the redraw time with 10,000 points. Everything sits in the ``script``
+    macro: streamlit-folium renders only that macro of each element.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = (function(){
+                var map = {{ this._parent.get_name() }};
+                var pane = {{ this.pane_json }};
+                if (!map.getPane(pane)) { map.createPane(pane).style.zIndex = "{{ this.pane_z }}"; }
                 var styles = {{ this.styles_json }};
                 var callback = {{ this.callback_js }};
                 var data = {{ this.data_json }};
@@ -237,7 +417,7 @@ class ProjectCluster(FastMarkerCluster):
                 for (var i = 0; i < data.length; i++) {
                     callback(data[i]).addTo(cluster);
                 }
-                cluster.addTo({{ this._parent.get_name() }});
+                cluster.addTo(map);
                 return cluster;
             })();
         {% endmacro %}"""
@@ -253,6 +433,8 @@ class ProjectCluster(FastMarkerCluster):
         self.styles_json = _safe_json([list(k) for k in palette])
         self.data_json = _safe_json(data)
         self.callback_js = _CALLBACK.strip()
+        self.pane_json = _safe_json(PANE_PROJETS[0])
+        self.pane_z = int(PANE_PROJETS[1])
         self.data = []
 
 
@@ -262,7 +444,7 @@ def map_points(df: pd.DataFrame) -> list[list]:
     if located.empty:
         return []
     colors = located["orientation"].map(ORIENTATION_COLORS).fillna(GREY)
-    default = (5, "1,3", 0.3)
+    default = (6, "3,2", 0.35)  # status not given: visible, but not "engaged"-solid
     styles = [STATUT_STYLES.get(s, default) for s in located["statut"]]
     statut = located["statut"].map(STATUTS).fillna(NON_RENSEIGNE)
     names = located.get("commune_nom", located["commune"]).fillna("").astype(str)
@@ -277,49 +459,116 @@ def map_points(df: pd.DataFrame) -> list[list]:
     ]
 
 
-def _legend() -> str:
-    items = "".join(
-        f'<div><span style="display:inline-block;width:10px;height:10px;border-radius:5px;'
-        f'background:{ORIENTATION_COLORS[k]};margin-right:4px"></span>{html.escape(v)}</div>'
-        for k, v in ORIENTATION_SHORT.items())
-    items += (f'<div><span style="display:inline-block;width:10px;height:10px;'
-              f'border-radius:5px;background:{GREY};margin-right:4px"></span>'
-              "Orientation non renseignée</div>")
-    items += ("<div style='margin-top:4px'>Plein : engagé, en cours, réalisé · "
-              "pointillé : idée, étude, abandonné</div>")
-    return ("<div style='position:absolute;bottom:20px;left:10px;z-index:1000;background:"
-            "white;padding:6px 8px;font:12px sans-serif;border:1px solid #999'>"
-            f"<b>Projets</b>{items}</div>")
+def points_bounds(rows: list[list]) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` of map rows, widened to :data:`FIT_MIN_SPAN`."""
+    lats = [r[0] for r in rows]
+    lons = [r[1] for r in rows]
+    out = []
+    for lo, hi, span in ((min(lats), max(lats), FIT_MIN_SPAN[0]),
+                         (min(lons), max(lons), FIT_MIN_SPAN[1])):
+        pad = max(0.0, (span - (hi - lo)) / 2)
+        out.append((round(lo - pad, 5), round(hi + pad, 5)))
+    (s, n), (w, e) = out
+    return [[s, w], [n, e]]
 
 
-def projects_map(df: pd.DataFrame, m: folium.Map | None = None,
-                 cluster: bool = True) -> folium.Map:
-    """Map of projects: colour by orientation, style by status, fast clustering.
+def legend_html() -> str:
+    """Legend of the projects map (static French text, ``carnet-legend`` classes)."""
+    dot = ("<i style='width:12px;height:12px;border-radius:6px;border:2px solid {c};"
+           "background:{c}'></i>")
+    rows = "".join(f"<div class='lg-r'>{dot.format(c=ORIENTATION_COLORS[k])}{html.escape(v)}"
+                   "</div>" for k, v in ORIENTATION_SHORT.items())
+    rows += f"<div class='lg-r'>{dot.format(c=GREY)}Orientation non renseignée</div>"
+    full = ("<i style='width:12px;height:12px;border-radius:6px;border:2px solid #555;"
+            "background:#555'></i>")
+    dashed = ("<i style='width:12px;height:12px;border-radius:6px;border:2px dashed #555;"
+              "background:rgba(85,85,85,.15)'></i>")
+    rows += (f"<div class='lg-r' style='margin-top:4px'>{full}Engagé, en cours, réalisé</div>"
+             f"<div class='lg-r'>{dashed}Idée, étude, abandonné, non renseigné</div>"
+             "<div class='lg-s'>Chiffre : projets regroupés (cliquer pour zoomer)</div>")
+    return f"<div class='lg-t'>Projets</div>{rows}"
+
+
+def _add_context(m: folium.Map, context: MapContext, contrats, tiles: bool) -> None:
+    """Communes (light polygons, names on hover) and contract-territory outlines."""
+    from carnet import maps
+
+    communes = context.communes_of(contrats)
+    if not communes.empty:
+        maps.add_polygons(m, communes, label="Communes", attribution=GEO_ATTRIBUTION,
+                          color="#9a9a9a", interactive=True)
+        layer = list(m._children.values())[-1]
+        # Basemap look without tiles: white land, thin grey limits (add_polygons' default
+        # is a dashed zone outline); transparent over OpenStreetMap tiles.
+        layer.options_dict["base"] = {
+            "color": "#a9a9a9", "weight": 0.8, "opacity": 1, "fillColor": "#ffffff",
+            "fillOpacity": 0.0 if tiles else 0.85}
+        layer.options_dict["highlight"] = {"weight": 2, "color": "#555555"}
+    chosen = context.territoires["code"].isin(list(contrats))
+    others = context.territoires[~chosen] if contrats else context.territoires
+    if not others.empty:
+        maps.add_outlines(m, others, label="Territoires de contrat", attribution=GEO_ATTRIBUTION,
+                          color="#6e6e6e", weight=1.6)
+    if contrats and chosen.any():
+        maps.add_outlines(m, context.territoires[chosen], label="Territoire(s) filtré(s)",
+                          attribution=GEO_ATTRIBUTION, color="#0072B2", weight=3)
+    labels = context.labels_of(contrats)
+    if not labels.empty:
+        CommuneLabels(labels).add_to(m)
+
+
+def projects_map(df: pd.DataFrame, context: MapContext | None = None, *,
+                 contrats: list[str] | tuple[str, ...] = (), tiles: bool = False,
+                 cluster: bool = True, height: int | str = "100%",
+                 base_url: str | None = None) -> folium.Map:
+    """Map of projects over an offline background: colour by orientation, style by status.
 
     Parameters
     ----------
     df : pandas.DataFrame
         Projects (filtered), ``enrich``-ed for commune names in tooltips.
-    m : folium.Map, optional
-        Map to draw on (the app's map with local Leaflet assets); a new one otherwise.
+    context : MapContext, optional
+        Communes and contract territories drawn under the projects (no tiles needed).
+    contrats : sequence of str
+        Contract territories of the filter: their communes are drawn (all communes
+        otherwise) and their outline is highlighted.
+    tiles : bool
+        Add the OpenStreetMap basemap (needs Internet); off by default, like the atlas.
     cluster : bool
-        Cluster markers (FastMarkerCluster) — keep True beyond a few hundred points.
+        Cluster markers (Leaflet.markercluster) — keep True beyond a few hundred points.
+    height : int or str
+        Map height (folium format).
+    base_url : str, optional
+        Where the browser finds the vendored Leaflet files (see ``carnet.maps.assets``).
 
     Returns
     -------
     folium.Map
+        Fitted to the located projects, else to the filtered territories (or the
+        département); legend bottom right above the attribution, scale bottom left.
     """
-    if m is None:
-        m = folium.Map(location=NORD_CENTER, zoom_start=9, tiles="OpenStreetMap",
-                       control_scale=True)
+    from carnet.maps.base import NORD_BOUNDS, base_map
+    from carnet.maps.elements import Legend
+
+    kwargs = {"base_url": base_url} if base_url else {}
+    m = base_map(tiles="OpenStreetMap" if tiles else None, height=height, **kwargs)
+    if context is not None:
+        _add_context(m, context, list(contrats), tiles)
     rows = map_points(df)
     if rows:
-        options = {"disableClusteringAtZoom": 13, "chunkedLoading": True}
+        # No disableClusteringAtZoom: projects placed at the same commune centre stay a
+        # cluster that spiderfies at the maximum zoom, so each tooltip can be reached.
+        options = {"chunkedLoading": True, "maxClusterRadius": 45, "showCoverageOnHover": False,
+                   "spiderfyOnMaxZoom": True}
         if not cluster:
             options["disableClusteringAtZoom"] = 0
         ProjectCluster(rows, name="Projets", options=options).add_to(m)
-        lats = [r[0] for r in rows]
-        lons = [r[1] for r in rows]
-        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom=13)
-    m.get_root().html.add_child(Element(_legend()))
+        bounds = points_bounds(rows)
+    elif context is not None:
+        bounds = context.bounds(list(contrats))
+    else:
+        bounds = [list(NORD_BOUNDS[0]), list(NORD_BOUNDS[1])]
+    m.fit_bounds(bounds, padding_top_left=FIT_PADDING_TOP_LEFT,
+                 padding_bottom_right=FIT_PADDING_BOTTOM_RIGHT, max_zoom=FIT_MAX_ZOOM)
+    Legend(legend_html(), position="bottomright").add_to(m)
     return m

@@ -18,6 +18,9 @@ from carnet.projets.repository import ProjetRepository
 from carnet.projets.views import NON_RENSEIGNE, Filters, fiche
 
 EDIT_KEY = "projets_edit"
+#: French placeholders (Streamlit's default is the English "Choose options").
+CHOISIR = "Choisir…"
+TOUS = "Tous (choisir pour filtrer)"
 
 
 @st.cache_resource(show_spinner="Ouverture du registre des projets…")
@@ -87,7 +90,7 @@ def filters_sidebar(df: pd.DataFrame, contrats: dict[str, str]) -> Filters:
 
     def multi(label, options: dict[str, str], key):
         return sb.multiselect(label, list(options), format_func=lambda k: options.get(k, k),
-                              key=f"pf_{key}")
+                              key=f"pf_{key}", placeholder=TOUS)
 
     f = Filters(texte=sb.text_input("Recherche (titre, description, commune…)", key="pf_q"))
     f.contrats = multi("Contrat de territoire", contrats, "contrat")
@@ -134,7 +137,7 @@ def project_form(repo: ProjetRepository, user: str, projet: dict | None,
     def sel(label, vocab, name, required=False):
         opts = ([] if required else [None]) + list(vocab)
         cur = p.get(name) if p.get(name) in vocab else (None if not required else opts[0])
-        return st.selectbox(label, opts, index=opts.index(cur),
+        return st.selectbox(label, opts, index=opts.index(cur), placeholder=CHOISIR,
                             format_func=lambda k: vocab.get(k, NON_RENSEIGNE) if k else
                             NON_RENSEIGNE, key=f"{key}_{name}")
 
@@ -146,11 +149,11 @@ def project_form(repo: ProjetRepository, user: str, projet: dict | None,
         raw["contrat"] = sel("Contrat de territoire", ctx.contrats, "contrat")
         com = p.get("commune") if p.get("commune") in ctx.by_code else None
         raw["commune"] = st.selectbox(
-            "Commune", [None, *codes], index=([None, *codes]).index(com),
+            "Commune", [None, *codes], index=([None, *codes]).index(com), placeholder=CHOISIR,
             format_func=lambda c: f"{ctx.by_code[c].get('nom')} ({c})" if c else "—")
         x = st.text_input("X ou longitude", key=f"{key}_x")
         y = st.text_input("Y ou latitude", key=f"{key}_y")
-        crs = st.selectbox("Système", ["EPSG:4326", "EPSG:2154"], key=f"{key}_crs",
+        crs = st.selectbox("Système", ["EPSG:4326", "EPSG:2154"], key=f"{key}_crs", placeholder=CHOISIR,
                            format_func={"EPSG:4326": "WGS84 (degrés)",
                                         "EPSG:2154": "Lambert-93 (mètres)"}.get)
         if clicked:
@@ -254,7 +257,7 @@ def import_section(repo: ProjetRepository, user: str) -> None:
     if up.size > MAX_UPLOAD_BYTES:
         st.error("Fichier refusé : au-delà de la limite de 20 Mo.")
         return
-    contrat = st.selectbox("Contrat par défaut", [None, *repo.ctx.contrats],
+    contrat = st.selectbox("Contrat par défaut", [None, *repo.ctx.contrats], placeholder=CHOISIR,
                            format_func=lambda c: repo.ctx.contrats.get(c, "—") if c else "—")
     try:
         table = read_table(up.getvalue(), up.name)
@@ -268,6 +271,7 @@ def import_section(repo: ProjetRepository, user: str) -> None:
     grid = st.columns(3)
     for i, (fname, label) in enumerate(FIELD_LABELS.items()):
         choice = grid[i % 3].selectbox(label, cols, index=cols.index(guess.get(fname)),
+                                       placeholder=CHOISIR,
                                        key=f"map_{up.name}_{fname}")
         if choice:
             mapping[fname] = choice
@@ -298,21 +302,34 @@ def export_section(df: pd.DataFrame, territoire: str, contrat: str | None) -> No
             mime=FORMATS[fmt][1], key=f"exp_{fmt}")
 
 
-def show_projects_map(df: pd.DataFrame, clickable: bool) -> tuple[float, float] | None:
-    """Draw the projects map (local Leaflet assets); return the last click (lon, lat)."""
+def show_projects_map(df: pd.DataFrame, ctx, contrats: list[str],
+                      clickable: bool) -> tuple[float, float] | None:
+    """Draw the projects map over the offline background; return the last click (lon, lat).
+
+    The communes and contract territories come from the pack (no tiles needed); the
+    OpenStreetMap basemap is an opt-in toggle, since it needs Internet.
+    """
     from streamlit_folium import st_folium
 
-    from carnet.maps.assets import use_local_assets
-    from carnet.maps.base import base_map
+    from carnet.maps.assets import external_links, use_local_assets
     from carnet.projets.views import projects_map
     from carnet.ui.assets import assets_problem, static_base_url
 
     problem = assets_problem()
     if problem:
         st.warning(problem, icon="🗺️")
-    m = projects_map(df, base_map(tiles="OpenStreetMap", height=520))
+    tiles = st.toggle("Fond de plan OpenStreetMap (connexion Internet nécessaire)", value=False,
+                      key="projets_tiles",
+                      help="Sans fond de plan, la carte n'a besoin d'aucune connexion : les "
+                           "communes et les territoires de contrat viennent du carnet.")
+    m = projects_map(df, ctx.map_context, contrats=contrats, tiles=tiles,
+                     base_url=static_base_url())
     use_local_assets(m, base_url=static_base_url())
-    value = st_folium(m, key="projets_map", height=520, use_container_width=True,
+    remaining = external_links(m)
+    if remaining:
+        st.warning("Cette carte charge des fichiers externes (hors ligne elle ne s'affichera "
+                   "pas) : " + ", ".join(remaining))
+    value = st_folium(m, key="projets_map", height=540, use_container_width=True,
                       returned_objects=["last_clicked"] if clickable else [])
     click = (value or {}).get("last_clicked")
     if click:
