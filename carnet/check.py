@@ -62,6 +62,7 @@ def report(pack: Pack) -> str:
             out.append(f"  {code} {names.get(code, '')} : {fmt_percent(100 * ref)} du contour IGN couvert, "
                        f"{fmt_percent(100 * ours)} du contour dissous dans le contour IGN{flag}")
         out.append("")
+    out.extend(_epci_membership_changes(pack))
     out.append("Valeurs manquantes (non publiées) par indicateur et maille :")
     counts = {lvl: pack.values(lvl).isna().sum() for lvl in LEVELS}
     for iid, ind in pack.indicators.items():
@@ -86,3 +87,29 @@ def report(pack: Pack) -> str:
     out.append("Communes par territoire : " + ", ".join(
         f"{r.nom} {fmt_int(r.communes)}" for r in t.itertuples()))
     return "\n".join(out)
+
+
+def _epci_membership_changes(pack: Pack) -> list[str]:
+    """Communes whose EPCI differs between INSEE's 2022 table and the reference COG."""
+    from carnet import paths
+    from carnet.errors import CarnetError
+    from carnet.sources import get_source
+
+    src = get_source("insee-appartenance-geo-2022")
+    title = "Appartenance aux EPCI : table INSEE 2022 contre COG de référence :"
+    try:
+        table = src.read(paths.sources_dir())
+    except CarnetError as exc:
+        return [title, f"  contrôle impossible ({exc})", ""]
+    table = table[table["DEP"] == pack.config.dep].set_index("CODGEO")["EPCI"]
+    ref = pack.communes.set_index("code")["epci"]
+    common = ref.index.intersection(table.index)
+    changed = [c for c in common if table[c] != ref[c]]
+    lines = [title, f"  {len(common)} communes comparées ; {len(changed)} ont changé d'EPCI"]
+    names = pack.communes.set_index("code")["nom"]
+    for c in changed[:20]:
+        lines.append(f"  {c} {names[c]} : {table[c]} (2022) → {ref[c]} (référence)")
+    missing = sorted(set(ref.index) - set(table.index))
+    if missing:
+        lines.append(f"  absentes de la table 2022 : {', '.join(missing)}")
+    return [*lines, ""]

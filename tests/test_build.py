@@ -249,3 +249,14 @@ def test_merged_commune_values_are_those_of_the_new_commune(nord):
     profile = fiches.commune_profile(nord, "59070").set_index("Indicateur")
     assert profile.loc["Population 2022", "Commune nouvelle"] == "609\u202fhab."
     assert profile.loc["Population 2022", "Commune"] == "non publié"
+
+
+def test_check_report_names_merger_joins_and_totals(nord, monkeypatch):
+    from carnet.check import report
+
+    text = report(nord)
+    assert "59006 ← 59006 Amfroipret, 59070 Bermeries" in text
+    assert "insee-dossier-complet-2025-nord : 647 lignes" in text and "communes absentes : 59070" in text
+    assert "648 communes comparées ; 0 ont changé d'EPCI" in text  # real XLSX with header rows
+    assert "CC Flandre Lys" in text and "écart notable" in text
+    assert "Cambrésis 116" in text
