@@ -2,12 +2,64 @@
 
 from __future__ import annotations
 
+import html
 import io
 
 import pandas as pd
 import streamlit as st
 
 from carnet.fiches import KeyFigure
+from carnet.formatting import NBSP
+
+# Key-figure cards: the value's size follows the card width (container query units), the
+# number and its unit never break inside (each in a nowrap span), and the unit may go to the
+# next line as a whole when the card is too narrow (an ordinary space between the spans, which
+# disappears at the line break, instead of the narrow no-break space).
+CARD_CSS = """
+<style>
+.carnet-kf {container-type: inline-size;}
+.carnet-kf .kf-value {font-weight: 700; line-height: 1.15; margin: 0.1rem 0 0.6rem 0;
+  font-size: clamp(1.2rem, 15cqi, 1.9rem); overflow-wrap: normal; word-break: normal;}
+.carnet-kf .kf-unit {font-size: 0.72em; font-weight: 600;}
+.carnet-kf .kf-nowrap, .carnet-kf .kf-num, .carnet-kf .kf-unit {white-space: nowrap;}
+.carnet-kf .kf-lines {line-height: 1.45; overflow-wrap: normal; word-break: normal;}
+</style>
+"""
+
+
+def split_unit(text: str) -> tuple[str, str]:
+    """``("2\u202f616\u202f909", "hab.")``: a formatted value cut before its unit.
+
+    The unit is the part after the last narrow no-break space when it holds no ASCII digit
+    (``km²`` is a unit); ``%`` stays with its number, and a text without a unit
+    (``non publié``) is all number.
+    """
+    head, sep, tail = text.rpartition(NBSP)
+    if not sep or tail == "%" or any(ch in "0123456789" for ch in tail):
+        return text, ""
+    return head, tail
+
+
+def value_html(text: str) -> str:
+    """The big value of a card: number and unit in nowrap spans, a break allowed between them."""
+    num, unit = split_unit(text)
+    out = f'<span class="kf-num">{html.escape(num)}</span>'
+    if unit:
+        out += f' <span class="kf-unit">{html.escape(unit)}</span>'
+    return f'<div class="kf-value">{out}</div>'
+
+
+def nowrap_html(text: str, bold: bool = False) -> str:
+    """A formatted value (or ``lo – hi unit`` range) whose pieces never break inside."""
+    parts = []
+    for piece in text.split(" – "):
+        num, unit = split_unit(piece)
+        part = f'<span class="kf-nowrap">{html.escape(num)}</span>'
+        if unit:
+            part += f' <span class="kf-nowrap">{html.escape(unit)}</span>'
+        parts.append(part)
+    out = " – ".join(parts)
+    return f"<b>{out}</b>" if bold else out
 
 
 def key_figure_cards(figures: list[KeyFigure], columns: int = 4, compare: bool = True,
@@ -16,17 +68,19 @@ def key_figure_cards(figures: list[KeyFigure], columns: int = 4, compare: bool =
 
     With ``compare`` False (the département itself), only label, value and source.
     """
+    st.html(CARD_CSS)
     for start in range(0, len(figures), columns):
         cols = st.columns(columns)
         for col, fig in zip(cols, figures[start:start + columns], strict=False):
             with col.container(border=True):
                 st.markdown(f"**{fig.label}**", help=f"{fig.definition}\n\nSource : {fig.source}.")
-                st.subheader(fig.text, anchor=False)
+                body = value_html(fig.text)
                 if compare:
-                    lines = [f"{reference_name} : **{fig.reference}**"]
+                    lines = [f"{html.escape(reference_name)} : {nowrap_html(fig.reference, bold=True)}"]
                     if fig.others:
-                        lines.append(f"Autres territoires : {fig.others}")
-                    st.markdown("  \n".join(lines))
+                        lines.append(f"Autres territoires : {nowrap_html(fig.others)}")
+                    body += '<div class="kf-lines">' + "<br>".join(lines) + "</div>"
+                st.markdown(f'<div class="carnet-kf">{body}</div>', unsafe_allow_html=True)
                 st.caption(f"Source : {fig.source_short}")
 
 

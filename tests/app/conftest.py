@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,11 +23,15 @@ def app(built_cache, monkeypatch):
 
 
 def texts(at) -> str:
-    """Every markdown, caption, title, header and subheader text of a run, joined."""
+    """Every markdown, caption, title, header and subheader text of a run, joined.
+
+    HTML tags (the key-figure cards) are removed: ``<b><span>2 616 909</span> <span>hab.</span></b>``
+    reads ``2 616 909 hab.`` (an ordinary space before the unit in the cards).
+    """
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error"):
         parts += [str(e.value) for e in getattr(at, kind)]
-    return "\n".join(parts)
+    return re.sub(r"<[^>]+>", "", "\n".join(parts))
 
 
 def no_exception(at) -> None:

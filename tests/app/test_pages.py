@@ -26,7 +26,7 @@ def test_accueil_shows_departement_figures(app):
     no_exception(app)
     out = texts(app)
     assert "Département du Nord" in out
-    assert f"2{NBSP}616{NBSP}909{NBSP}hab." in out
+    assert f"2{NBSP}616{NBSP}909 hab." in out  # key-figure card: number, then the unit
     assert "INSEE · RP 2022" in out  # source and vintage beside the figure
 
 
@@ -36,14 +36,15 @@ def test_territory_picker_updates_carnet(app):
     no_exception(app)
     assert app.title[0].value == "Cambrésis"
     out = texts(app)
-    assert f"158{NBSP}302{NBSP}hab." in out  # Cambrésis population 2022
-    assert f"Nord : **2{NBSP}616{NBSP}909{NBSP}hab.**" in out
+    assert f"158{NBSP}302 hab." in out  # Cambrésis population 2022
+    assert f"Nord : 2{NBSP}616{NBSP}909 hab." in out
+    assert f"Autres territoires : 125{NBSP}780 – 1{NBSP}292{NBSP}958 hab." in out
     assert "Le Cambrésis compte 158" in out  # plain-language summary
     assert app.query_params["territoire"] == "cambresis"
 
     app.sidebar.selectbox(key="w_territoire").set_value("douaisis").run()
     assert app.title[0].value == "Douaisis"
-    assert f"219{NBSP}148{NBSP}hab." in texts(app)
+    assert f"219{NBSP}148 hab." in texts(app)
 
 
 def test_indicator_and_classes_update_view_and_url(app):
