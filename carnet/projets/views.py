@@ -290,8 +290,8 @@ class MapContext:
             t = t[t["code"].isin(list(contrats))]
         if t.empty:
             t = self.territoires
-        x0, y0, x1, y1 = t.total_bounds
-        return [[float(y0), float(x0)], [float(y1), float(x1)]]
+        x0, y0, x1, y1 = (round(float(v), 5) for v in t.total_bounds)
+        return [[y0, x0], [y1, x1]]
 
 
 def _labels_frame(table: pd.DataFrame) -> pd.DataFrame | None:
