@@ -35,13 +35,14 @@ with c2:
 overlays = state.multiselect("Couches", "carte", cartes.OVERLAYS, default=["epci"],
                              placeholder="Ajouter des couches")
 ind = p.indicator(iid)
-m = cartes.commune_map(p.id, data.cache_key(), tid, iid, scheme, tuple(overlays))
+code = state.get("commune")
+m = cartes.commune_map(p.id, data.cache_key(), tid, iid, scheme, tuple(overlays), selected=code)
 clicked = show_map(m, key=f"carte_territoire_{tid}", height=600)
 components.sources_caption([fiches.source_label(ind)] + [fiches.layer_source(lid) for lid in overlays
                                                          if lid in p.layer_ids])
 if state.new_click(f"carte_territoire_{tid}", clicked) and clicked in set(p.table("commune")["code"]):
     state.put("commune", clicked)
-code = state.get("commune")
+    st.rerun()  # redraw the map with the clicked commune outlined
 info = fiches.commune_info(p, code) if code else None
 if info is not None and info.territoire == tid:
     val = fiches.fmt_ind(p, iid, fiches.value(p, "commune", code, iid))

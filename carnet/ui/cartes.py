@@ -33,6 +33,8 @@ POINT_STYLE = {
                             "Éducation prioritaire": "Éducation prioritaire"}},
 }
 GEO_ATTRIBUTION = "IGN Admin Express 2018, INSEE COG 2024"
+SELECTED_LABEL = "Commune choisie"
+SELECTED_COLOR = "#D55E00"  # Okabe-Ito vermilion: stands out of the blue-green palette
 
 
 def _communes_frame(p, tid: str | None, iid: str):
@@ -52,19 +54,19 @@ def _epci_outlines(p, tid: str | None):
     return e[e["territoire"] == tid] if tid else e
 
 
-def _move_legend(m: folium.Map, position: str) -> None:
-    """Place the choropleth legend in another corner (the Nord's south-west corner is empty)."""
-    from carnet.maps.elements import Legend
-
-    for child in m._children.values():
-        if isinstance(child, Legend):
-            child.position = position
+def _outline_selected(m: folium.Map, gdf) -> None:
+    """Outline the chosen commune (vermilion, thick; not interactive, so clicks reach the communes)."""
+    maps.add_outlines(m, gdf, label=SELECTED_LABEL, attribution=GEO_ATTRIBUTION, color=SELECTED_COLOR,
+                      weight=4)
 
 
 @st.cache_data(show_spinner="Préparation de la carte…", max_entries=64)
 def commune_map(pack_id: str, cache_dir: str, tid: str | None, iid: str, scheme: str,
-                overlays: tuple[str, ...] = ("epci",)) -> folium.Map:
-    """Choropleth of an indicator over the communes of a territory (or the whole pack)."""
+                overlays: tuple[str, ...] = ("epci",), selected: str | None = None) -> folium.Map:
+    """Choropleth of an indicator over the communes of a territory (or the whole pack).
+
+    ``selected``: code of a commune to outline (the one clicked or chosen), if it is on the map.
+    """
     p = _load(pack_id, cache_dir)
     ind = p.indicator(iid)
     gdf = _communes_frame(p, tid, iid)
@@ -87,6 +89,8 @@ def commune_map(pack_id: str, cache_dir: str, tid: str | None, iid: str, scheme:
             maps.add_points(m, lay, label=f"{OVERLAYS[lid]} ({len(lay)})", attribution=layer_attribution(lid),
                             tooltip_fields=style["fields"], color=style["color"],
                             cluster=lid == "monuments" and len(lay) > 150)
+    if selected in codes:
+        _outline_selected(m, gdf[gdf["code"] == selected])
     maps.add_layer_control(m, collapsed=False)
     return m
 
@@ -102,11 +106,10 @@ def territories_map(pack_id: str, cache_dir: str, iid: str) -> folium.Map:
     m = maps.choropleth(
         g, "valeur", label=ind.label, unit=ind.unit, source=short_producer(ind.source),
         vintage=ind.vintage, scheme="quantiles", k=max(k, 1), decimals=ind.decimals,
-        layer_name="Territoires de contrat",
+        layer_name="Territoires de contrat", legend_position="bottomleft",
     )
     maps.add_outlines(m, _epci_outlines(p, None), label=OVERLAYS["epci"], attribution=GEO_ATTRIBUTION,
                       color="#555555", weight=0.8, dash="3 3")
-    _move_legend(m, "bottomleft")
     maps.add_layer_control(m, collapsed=True)
     return m
 
@@ -122,12 +125,11 @@ def locator_map(pack_id: str, cache_dir: str, code: str, iid: str = "pop_2022") 
         gdf, "valeur", label=ind.label, unit=ind.unit, source=short_producer(ind.source),
         vintage=ind.vintage, scheme="quantiles", k=5, decimals=ind.decimals,
         tooltip_fields={"epci_nom": "EPCI"}, layer_name=f"Communes — {ind.label}",
+        legend_position="bottomleft",
     )
     maps.add_outlines(m, _epci_outlines(p, tid), label=OVERLAYS["epci"], attribution=GEO_ATTRIBUTION,
                       color="#777777", weight=1.2)
-    maps.add_outlines(m, gdf[gdf["code"] == code], label="Commune choisie", attribution=GEO_ATTRIBUTION,
-                      color="#D55E00", weight=4)
-    _move_legend(m, "bottomleft")
+    _outline_selected(m, gdf[gdf["code"] == code])
     x0, y0, x1, y1 = gdf[gdf["code"] == code].total_bounds
     pad = 0.06
     m.fit_bounds([[y0 - pad, x0 - pad], [y1 + pad, x1 + pad]])
