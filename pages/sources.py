@@ -3,7 +3,7 @@
 import streamlit as st
 
 from carnet import fiches
-from carnet.ui import data
+from carnet.ui import components, data
 
 p = data.pack()
 st.title("Sources et méthodes")
@@ -14,8 +14,7 @@ st.markdown(
 )
 
 st.header("Sources")
-st.dataframe(fiches.sources_table(p), hide_index=True, width="stretch",
-             column_config={"Lien": st.column_config.LinkColumn("Lien", display_text="Site du producteur")})
+st.markdown(components.sources_markdown(fiches.sources_table(p)), unsafe_allow_html=True)
 
 st.header("Indicateurs")
 st.markdown(

@@ -118,3 +118,25 @@ def downloads(df: pd.DataFrame, stem: str, key: str, sources: pd.DataFrame | Non
     c2.download_button("Télécharger (XLSX)", buf.getvalue(), file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", icon=":material/download:")
+
+
+def _md_cell(text) -> str:
+    """A value safe inside a Markdown table cell (pipes escaped, no line breaks)."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def sources_markdown(sources: pd.DataFrame) -> str:
+    """The sources as a Markdown table that wraps (no sideways scrolling, unlike st.dataframe).
+
+    One row per source: title with the producer's link and the catalogue id, producer,
+    vintage, licence.
+    """
+    lines = ["| Source | Producteur | Millésime | Licence |", "|:--|:--|:--|:--|"]
+    for row in sources.itertuples(index=False):
+        title = f"**{_md_cell(row.Source)}**"
+        if row.Lien:
+            title += f" · [site du producteur]({str(row.Lien).replace(')', '%29')})"
+        title += f"<br><small>`{_md_cell(row.Identifiant)}`</small>"
+        lines.append(f"| {title} | {_md_cell(row.Producteur)} | {_md_cell(row.Millésime)} | "
+                     f"{_md_cell(row.Licence)} |")
+    return "\n".join(lines)
