@@ -11,7 +11,14 @@ import pandas as pd
 import streamlit as st
 
 from carnet.projets import roles
-from carnet.projets.constants import CATEGORIES, MODES, NATURES, ORIENTATIONS, STATUTS
+from carnet.projets.constants import (
+    CATEGORIES,
+    MODES,
+    NATURES,
+    ORIENTATION_SHORT,
+    ORIENTATIONS,
+    STATUTS,
+)
 from carnet.projets.errors import ConflictError, ImportRejected, ProjetError
 from carnet.projets.exporter import FORMATS, export_filename, export_projects
 from carnet.projets.repository import ProjetRepository
@@ -117,13 +124,14 @@ def table_view(df: pd.DataFrame) -> pd.DataFrame:
     """Display-ready table: French headers and labels (pure pandas, shown by the page)."""
     out = pd.DataFrame({
         "N°": df["id"], "Titre": df["titre"], "Contrat": df.get("contrat_nom"),
-        "Commune": df.get("commune_nom"), "Orientation": df["orientation"].map(ORIENTATIONS),
+        "Commune": df.get("commune_nom"), "Orientation": df["orientation"].map(ORIENTATION_SHORT),
         "Catégorie": df["categorie"].map(CATEGORIES), "Statut": df["statut"].map(STATUTS),
         "Maître d'ouvrage": df["maitre_ouvrage"], "Coût total (€)": df["cout_total"],
         "Participation CD (€)": df["participation_cd"], "Début": df["annee_debut"],
         "Fin": df["annee_fin"], "Illustratif": df["illustratif"],
     })
-    return out.fillna({"Orientation": NON_RENSEIGNE, "Statut": NON_RENSEIGNE})
+    return out.fillna({"Orientation": NON_RENSEIGNE, "Statut": NON_RENSEIGNE, "Commune": "—",
+                       "Contrat": "—", "Maître d'ouvrage": "—"})
 
 
 def project_form(repo: ProjetRepository, user: str, projet: dict | None,
