@@ -340,15 +340,28 @@ var {{ this.get_name() }} = (function () {
     var el = map.createPane(pane); el.style.zIndex = "440"; el.style.pointerEvents = "none";
   }
   var group = L.layerGroup().addTo(map);
+  var sizes = {l: [7.6, 16], m: [7, 15], s: [6.4, 14]};  // px per character, line height
   var items = {{ this.data_json }}.map(function (r) {
-    return [r[3], L.marker([r[0], r[1]], {pane: pane, interactive: false, keyboard: false,
-      icon: L.divIcon({className: "carnet-label carnet-label-" + r[4],
-                       html: "<span>" + r[2] + "</span>", iconSize: null})})];
+    return {row: r, marker: L.marker([r[0], r[1]], {pane: pane, interactive: false,
+      keyboard: false, icon: L.divIcon({className: "carnet-label carnet-label-" + r[4],
+                                        html: "<span>" + r[2] + "</span>", iconSize: null})})};
   });
+  // Rows come largest commune first: a label is skipped where it would overlap one
+  // already placed (box estimated from the name's length, no DOM measurement).
   function update() {
-    var z = map.getZoom();
+    var z = map.getZoom(), placed = [];
     for (var i = 0; i < items.length; i++) {
-      if (z >= items[i][0]) { group.addLayer(items[i][1]); } else { group.removeLayer(items[i][1]); }
+      var r = items[i].row, show = z >= r[3];
+      if (show) {
+        var p = map.project([r[0], r[1]], z), sz = sizes[r[4]];
+        var w = (r[5] * sz[0]) / 2 + 3, box = [p.x - w, p.y + 5, p.x + w, p.y + 9 + sz[1]];
+        for (var j = 0; j < placed.length && show; j++) {
+          var q = placed[j];
+          show = box[2] < q[0] || box[0] > q[2] || box[3] < q[1] || box[1] > q[3];
+        }
+        if (show) { placed.push(box); }
+      }
+      if (show) { group.addLayer(items[i].marker); } else { group.removeLayer(items[i].marker); }
     }
   }
   map.on("zoomend", update);
@@ -367,7 +380,7 @@ var {{ this.get_name() }} = (function () {
                                       labels["lat"], strict=True):
             minzoom, size = next((z, c) for p, z, c in LABEL_RULES if pop >= p)
             rows.append([round(float(lat), 5), round(float(lon), 5), html.escape(str(nom)),
-                         minzoom, size])
+                         minzoom, size, len(str(nom))])
         self.data_json = _safe_json(rows)
 
 
