@@ -2,15 +2,17 @@
 
 import streamlit as st
 
+from carnet.projets.repository import UserRepository
 from carnet.projets.seed import published_totals
 from carnet.projets.views import apply_filters, dashboard, enrich
 from carnet.ui import projets as ui
 
 st.title("Plan d'actions")
-repo = ui.repository()
-if repo is None:
+shared = ui.repository()
+if shared is None:
     st.stop()
 user, role = ui.current_user()
+repo = UserRepository(shared, user, role)  # every write checks the role
 ctx = repo.ctx
 all_df = enrich(repo.dataframe(ctx.territoire), ctx)
 f = ui.filters_sidebar(all_df, ctx.contrats)
@@ -21,8 +23,10 @@ if df["illustratif"].any():
                "fictives générées pour la démonstration, à ne pas citer.", icon="⚠️")
 ui.undo_bar(repo, user)
 
-tab_map, tab_table, tab_dash, tab_edit, tab_io = st.tabs(
-    ["Carte", "Tableau", "Tableau de bord", "Saisie", "Import / export"])
+admin = repo.can("admin")
+tab_map, tab_table, tab_dash, tab_edit, tab_io, *tab_admin = st.tabs(
+    ["Carte", "Tableau", "Tableau de bord", "Saisie", "Import / export"]
+    + (["Administration"] if admin else []))
 with tab_map:
     editing = ui.roles.can(role, "edit")
     clicked = ui.show_projects_map(df, ctx, f.contrats, clickable=editing)
@@ -58,3 +62,6 @@ with tab_io:
     if ui.roles.can(role, "import"):
         st.subheader("Importer des projets")
         ui.import_section(repo, user)
+if admin:
+    with tab_admin[0]:
+        ui.admin_section(repo, user)

@@ -315,3 +315,45 @@ class ProjetRepository:
                      "batch": "purge-illustratif", "before": None, "after": None}
                     for i in ids])
         return len(ids)
+
+
+class UserRepository:
+    """The registry as one signed-in user sees it: every write checks the user's role.
+
+    Reads (``get``, ``dataframe``, ``history``…) pass through to the shared
+    :class:`ProjetRepository`; writes raise :class:`~carnet.projets.errors.PermissionDenied`
+    (French message) unless the role allows them — ``edit`` for create, update, delete
+    and restore, ``import`` for batch imports, ``admin`` for purging illustrative records.
+    The page works on this object, so a viewer cannot write even if a widget or a
+    crafted session state reaches a write call.
+
+    Parameters
+    ----------
+    repo : ProjetRepository
+        The shared registry.
+    user : str
+        Who acts (written in the audit log).
+    role : str
+        ``viewer``, ``editor`` or ``admin`` (see :mod:`carnet.projets.roles`).
+    """
+
+    _WRITES = {"create": "edit", "update": "edit", "delete": "edit", "restore": "edit",
+               "create_many": "import", "purge_illustrative": "admin"}
+
+    def __init__(self, repo: ProjetRepository, user: str, role: str):
+        self.repo = repo
+        self.user = user
+        self.role = role
+
+    def can(self, action: str) -> bool:
+        """Whether this user's role allows ``action`` (read, export, edit, import, admin)."""
+        from carnet.projets import roles
+
+        return roles.can(self.role, action)
+
+    def __getattr__(self, name: str):
+        if name in self._WRITES:
+            from carnet.projets import roles
+
+            roles.require(self.role, self._WRITES[name])
+        return getattr(self.repo, name)

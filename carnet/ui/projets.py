@@ -242,7 +242,11 @@ def undo_bar(repo: ProjetRepository, user: str) -> None:
     """"Annuler la suppression" after a soft delete."""
     pid = st.session_state.get("projets_undo")
     if pid and st.button(f"↩ Annuler la suppression du projet n°{pid}"):
-        repo.restore(pid, user)
+        try:
+            repo.restore(pid, user)
+        except ProjetError as exc:
+            st.error(str(exc))
+            return
         st.session_state["projets_undo"] = None
         st.rerun()
 
@@ -343,6 +347,70 @@ def show_projects_map(df: pd.DataFrame, ctx, contrats: list[str],
     if click:
         st.session_state["projets_click"] = (round(click["lng"], 6), round(click["lat"], 6))
     return st.session_state.get("projets_click")
+
+
+def accounts_frames(users: dict, oidc_roles: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Accounts and OIDC roles from the secrets, for display (never a hash or password).
+
+    Parameters
+    ----------
+    users : dict
+        ``secrets["carnet"]["users"]``: name → {password_hash, role}.
+    oidc_roles : dict
+        ``secrets["carnet"]["oidc_roles"]``: e-mail → role.
+    """
+    def password_state(entry) -> str:
+        entry = dict(entry) if hasattr(entry, "keys") else {}
+        if "password_hash" in entry:
+            ok = str(entry["password_hash"]).startswith("pbkdf2_sha256$")
+            return "haché (PBKDF2)" if ok else "format inconnu : connexion impossible"
+        if "password" in entry:
+            return "en clair : refusé, à remplacer par un hachage"
+        return "absent : connexion impossible"
+
+    def role_label(role) -> str:
+        role = str(role or "viewer")
+        return roles.ROLES.get(role, f"{role} (inconnu : traité comme Lecteur)")
+
+    accounts = pd.DataFrame(
+        [{"Identifiant": str(name), "Rôle": role_label((dict(e) if hasattr(e, "keys") else {})
+                                                       .get("role")),
+          "Mot de passe": password_state(e)} for name, e in sorted(users.items())],
+        columns=["Identifiant", "Rôle", "Mot de passe"])
+    oidc = pd.DataFrame([{"Adresse électronique": str(k), "Rôle": role_label(v)}
+                         for k, v in sorted(oidc_roles.items())],
+                        columns=["Adresse électronique", "Rôle"])
+    return accounts, oidc
+
+
+def admin_section(repo, user: str) -> None:
+    """Administrators: accounts and roles (read-only, from the secrets), illustrative purge."""
+    st.subheader("Comptes et rôles")
+    st.caption("Lecture seule : les comptes se déclarent dans .streamlit/secrets.toml "
+               "(mots de passe hachés avec « python -m carnet.projets.roles »). Lecteur : "
+               "consulter et exporter ; Éditeur : saisir, modifier, supprimer, importer ; "
+               "Administrateur : en plus, cette page.")
+    accounts, oidc = accounts_frames(_secrets_section("users"), _secrets_section("oidc_roles"))
+    if accounts.empty:
+        st.info("Aucun compte déclaré : tout le monde consulte en lecture seule.")
+    else:
+        st.dataframe(accounts, hide_index=True)
+    if not oidc.empty:
+        st.markdown("**Connexion par le fournisseur d'identité (OIDC)**")
+        st.dataframe(oidc, hide_index=True)
+    st.subheader("Projets illustratifs")
+    territoire = repo.ctx.territoire
+    n = int(repo.dataframe(territoire)["illustratif"].sum())
+    st.caption(f"{n} projet(s) illustratif(s) dans le registre « {territoire} ».")
+    if n:
+        sure = st.checkbox("Je confirme la suppression de tous les projets illustratifs "
+                           "(réversible projet par projet depuis l'historique)")
+        if st.button("Supprimer les projets illustratifs", disabled=not sure):
+            try:
+                done = repo.purge_illustrative(territoire, user)
+                st.success(f"{done} projet(s) illustratif(s) supprimé(s).")
+            except ProjetError as exc:
+                st.error(str(exc))
 
 
 def dashboard_section(d: dict, totals: dict) -> None:
