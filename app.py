@@ -13,7 +13,8 @@ from carnet.ui.icon import favicon
 
 HERE = Path(__file__).parent
 
-st.set_page_config(page_title="Carnet de Territoire — Nord", page_icon=favicon(), layout="wide")
+st.set_page_config(page_title=f"Carnet de Territoire — {data.pack_id().title()}", page_icon=favicon(),
+                   layout="wide")
 
 pages = [
     st.Page(nav.ACCUEIL, title="Accueil", icon=":material/home:", default=True),
@@ -41,7 +42,7 @@ with st.sidebar:
         if pack.territoire_of(state.get("commune") or "") != tid:
             state.put("commune", None)
 
-    state.select("Territoire de contrat", "territoire", options, default=next(iter(options)),
+    state.select(data.territory_word(pack), "territoire", options, default=next(iter(options)),
                  after=_forget_commune_elsewhere,
                  help="Le territoire choisi est gardé d'une page à l'autre et dans l'adresse de la page.")
     st.caption("L'adresse de la page garde la vue affichée : copiez-la pour la partager.")

@@ -12,6 +12,7 @@ and simple values (codes, indicator ids) and returns plain data the pages print.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -154,9 +155,23 @@ def fmt_range(lo: float, hi: float, unit: str, decimals: int = 0) -> str:
     return f"{fmt_number(lo, decimals)} – {fmt_value(hi, unit, decimals)}"
 
 
+def latest_vintage(pack: Pack, iid: str) -> str | None:
+    """``iid`` if the pack has it, else the same indicator at its latest vintage in the pack.
+
+    ``pop_2022`` → ``pop_2021``, ``evol_pop_2016_2022`` → ``evol_pop_2015_2021`` (the Somme pack
+    stops at 2021); None when no vintage of it exists.
+    """
+    if iid in pack.indicators:
+        return iid
+    stem = re.sub(r"\d{4}", "#", iid)
+    same = [i for i in pack.indicators if re.sub(r"\d{4}", "#", i) == stem]
+    return max(same, key=lambda i: re.findall(r"\d{4}", i)[::-1]) if same else None
+
+
 def key_figures(pack: Pack, level: str, code: str, ids=KEY_FIGURES) -> list[KeyFigure]:
-    """Key figures of a unit (indicators absent from the pack are skipped)."""
-    return [key_figure(pack, level, code, i) for i in ids if i in pack.indicators]
+    """Key figures of a unit, each at the latest vintage the pack has (absent ones skipped)."""
+    found = [latest_vintage(pack, i) for i in ids]
+    return [key_figure(pack, level, code, i) for i in dict.fromkeys(found) if i]
 
 
 # --------------------------------------------------------------------------- territories

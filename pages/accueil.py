@@ -11,18 +11,20 @@ terr = fiches.territory_options(p)
 
 st.title(f"Carnet de Territoire — {p.config.titre}")
 st.markdown(
-    f"Un atlas des **{len(terr)} territoires de contrat** du {p.config.titre} et de leurs "
+    f"Un atlas des **{len(terr)} {data.territory_word(p, plural=True, lower=True)}** du {p.config.titre} "
+    f"et de leurs "
     f"{len(p.table('commune'))} communes, à partir de données publiques ouvertes."
 )
 
 st.subheader("Le département en chiffres")
 components.key_figure_cards(fiches.key_figures(p, "departement", p.config.dep), compare=False)
 
-st.subheader("Les territoires de contrat")
+st.subheader(f"Les {data.territory_word(p, plural=True, lower=True)}")
 left, right = st.columns([5, 2], gap="large")
 with left:
     inds = fiches.indicator_options(p, aggregable_only=True)
-    iid = state.select("Couleur de la carte", "indicateur", inds, default="taux_chomage_2022",
+    iid = state.select("Couleur de la carte", "indicateur", inds,
+                       default=data.first_available(inds, *data.MAP_DEFAULTS),
                        key="w_indicateur_accueil")
     m = cartes.territories_map(p.id, data.cache_key(), iid)
     clicked = show_map(m, key="carte_accueil", height=620)
@@ -32,7 +34,7 @@ with left:
         st.switch_page(nav.TERRITOIRE, query_params=state.link_params(territoire=clicked))
 with right:
     st.markdown("**Ouvrir le carnet d'un territoire**")
-    st.caption("Cliquez sur un territoire de la carte, ou choisissez-le ici.")
+    st.caption(f"Cliquez sur un {data.territory_word(p, lower=True)} de la carte, ou choisissez-le ici.")
     for code, nom in terr.items():
         with st.container(border=True):
             st.page_link(nav.TERRITOIRE, label=nom, icon=":material/arrow_forward:",
@@ -53,4 +55,4 @@ Une valeur « non publié » relève du secret statistique ou d'une absence dans
 jamais remplacée par zéro.
 """
 )
-components.perimeter_note(p.config.perimetre.get("note", ""))
+components.perimeter_note(p.config.perimetre.get("note", ""), data.territory_word(p, plural=True, lower=True))

@@ -27,15 +27,17 @@ if info.territoire != tid:  # a commune from a link, a search or a map: its terr
     st.rerun()
 
 st.header(f"{info.nom} ({info.code})")
-st.markdown(f"EPCI : **{info.epci_nom}** · Territoire de contrat : **{info.territoire_nom}** · "
-            f"Arrondissement : {info.arrondissement_nom}")
+where = f"EPCI : **{info.epci_nom}** · {data.territory_word(p)} : **{info.territoire_nom}**"
+if not data.territory_is_arrondissement(p):
+    where += f" · Arrondissement : {info.arrondissement_nom}"
+st.markdown(where)
 if info.note:
     st.warning(f"Fusion de communes : {info.note}", icon=":material/merge:")
 st.page_link(nav.TERRITOIRE, label=f"Voir le carnet du territoire {info.territoire_nom}",
              icon=":material/arrow_forward:", query_params=state.link_params(territoire=info.territoire))
 
 st.subheader("Indicateurs comparés")
-st.caption("La commune face à son EPCI, à son territoire de contrat et au département. "
+st.caption(f"La commune face à son EPCI, à son {data.territory_word(p, lower=True)} et au département. "
            "« non agrégeable » : une médiane ou un taux de pauvreté ne s'additionne pas entre communes.")
 profile = fiches.commune_profile(p, code)
 st.dataframe(profile, hide_index=True, width="stretch", height=36 * (len(profile) + 1) + 4,
@@ -45,9 +47,12 @@ components.sources_caption(fiches.sources_footer(p, fiches.COMMUNE_FICHE))
 left, right = st.columns([1, 1], gap="large")
 with left:
     st.subheader("Situation")
-    clicked = show_map(cartes.locator_map(p.id, data.cache_key(), code), key="carte_commune", height=540)
-    st.caption("Communes du territoire colorées selon leur population 2022 (INSEE, RP 2022) ; "
-               "la commune choisie est entourée. Cliquez une autre commune pour ouvrir sa fiche.")
+    pop = data.first_available(p.indicators, "pop_2022", "pop_2021", "pop_legale_2023")
+    clicked = show_map(cartes.locator_map(p.id, data.cache_key(), code, pop), key="carte_commune",
+                       height=540)
+    st.caption(f"Communes du territoire colorées selon « {p.indicator(pop).label} » "
+               f"({fiches.source_short(p.indicator(pop))}) ; la commune choisie est entourée. "
+               "Cliquez une autre commune pour ouvrir sa fiche.")
     if state.new_click("carte_commune", clicked) and clicked != code and fiches.commune_info(p, clicked):
         state.put("commune", clicked)
         st.rerun()

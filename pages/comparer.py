@@ -7,9 +7,10 @@ from carnet.ui import components, data, state
 
 p = data.pack()
 st.title("Comparer")
-st.caption("Mettez côte à côte des territoires de contrat ou des EPCI, sur les indicateurs de votre choix.")
+words = data.territory_word(p, plural=True)
+st.caption(f"Mettez côte à côte des {words.lower()} ou des EPCI, sur les indicateurs de votre choix.")
 
-levels = {"territoire": "Territoires de contrat", "epci": "EPCI"}
+levels = {"territoire": words, "epci": "EPCI"}
 c1, c2 = st.columns([1, 3])
 with c1:
     level = state.select("Échelle", "niveau", levels, default="territoire", widget=st.radio)
@@ -20,7 +21,8 @@ with c2:
     codes = state.multiselect(levels[level], "unites", units, default=default_units or list(units)[:4],
                               key=f"w_unites_{level}")
 inds = fiches.indicator_options(p, aggregable_only=True)
-ids = state.multiselect("Indicateurs", "indicateurs", inds, default=list(fiches.DEFAULT_COMPARE))
+ids = state.multiselect("Indicateurs", "indicateurs", inds,
+                        default=[i for i in fiches.DEFAULT_COMPARE if i in inds] or list(inds)[:4])
 if not codes or not ids:
     st.info("Choisissez au moins une unité et un indicateur.")
     st.stop()

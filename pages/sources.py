@@ -27,7 +27,7 @@ st.markdown(
 st.dataframe(fiches.indicators_table(p), hide_index=True, width="stretch",
              column_config={"Définition": st.column_config.TextColumn(width="large")})
 
-st.header("Périmètre des territoires de contrat")
+st.header(f"Périmètre des {data.territory_word(p, plural=True, lower=True)}")
 st.markdown(" ".join(p.config.perimetre.get("note", "").split()))
 st.dataframe(fiches.territory_epcis(p), hide_index=True, width="stretch")
 

@@ -13,13 +13,15 @@ t = p.config.territoire(tid)
 
 st.title(terr[tid])
 epcis = fiches.units(p, "epci")
-st.caption(f"Territoire de contrat du {p.config.titre} · {len(fiches.territory_communes(p, tid))} "
+st.caption(f"{data.territory_word(p)} du {p.config.titre} · {len(fiches.territory_communes(p, tid))} "
            f"communes · EPCI : {', '.join(epcis.get(e, e) for e in t.epcis)}")
 
 st.subheader("Chiffres clés")
-st.caption("Chaque valeur est comparée au département et à l'étendue (minimum – maximum) "
-           "des six autres territoires.")
-components.key_figure_cards(fiches.key_figures(p, "territoire", tid), reference_name=p.config.dep_nom)
+others = f"autres {data.territory_word(p, plural=True, lower=True)}"
+st.caption(f"Chaque valeur est comparée au département et à l'étendue (minimum – maximum) "
+           f"des {len(terr) - 1} {others}.")
+components.key_figure_cards(fiches.key_figures(p, "territoire", tid), reference_name=p.config.dep_nom,
+                            others_label=others.capitalize())
 
 st.subheader("En bref")
 st.markdown(summary.summary_markdown(summary.territory_summary(p, tid)))
@@ -28,7 +30,8 @@ st.subheader("Carte des communes")
 inds = fiches.indicator_options(p)
 c1, c2 = st.columns([3, 2])
 with c1:
-    iid = state.select("Indicateur", "indicateur", inds, default="taux_chomage_2022")
+    iid = state.select("Indicateur", "indicateur", inds,
+                       default=data.first_available(inds, *data.MAP_DEFAULTS))
 with c2:
     scheme = state.select("Classes", "classes", fiches.SCHEMES, default="quantiles",
                           widget=st.radio, horizontal=True)
@@ -80,4 +83,4 @@ with tab3:
     st.altair_chart(charts.population_chart(series, indexed=indexed), width="stretch")
     components.sources_caption(fiches.sources_footer(p, [i for i in fiches.POP_SERIES if i in p.indicators]))
 
-components.perimeter_note(p.config.perimetre.get("note", ""))
+components.perimeter_note(p.config.perimetre.get("note", ""), data.territory_word(p, plural=True, lower=True))

@@ -106,7 +106,7 @@ def territories_map(pack_id: str, cache_dir: str, iid: str) -> folium.Map:
     m = maps.choropleth(
         g, "valeur", label=ind.label, unit=ind.unit, source=short_producer(ind.source),
         vintage=ind.vintage, scheme="quantiles", k=max(k, 1), decimals=ind.decimals,
-        layer_name="Territoires de contrat", legend_position="bottomleft",
+        layer_name=p.config.perimetre.get("libelle_pluriel", "Territoires"), legend_position="bottomleft",
     )
     maps.add_outlines(m, _epci_outlines(p, None), label=OVERLAYS["epci"], attribution=GEO_ATTRIBUTION,
                       color="#555555", weight=0.8, dash="3 3")

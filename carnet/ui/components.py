@@ -63,7 +63,7 @@ def nowrap_html(text: str, bold: bool = False) -> str:
 
 
 def key_figure_cards(figures: list[KeyFigure], columns: int = 4, compare: bool = True,
-                     reference_name: str = "Département") -> None:
+                     reference_name: str = "Département", others_label: str = "Autres territoires") -> None:
     """Cards: label, value, département reference, range of the other territories, source.
 
     With ``compare`` False (the département itself), only label, value and source.
@@ -78,7 +78,7 @@ def key_figure_cards(figures: list[KeyFigure], columns: int = 4, compare: bool =
                 if compare:
                     lines = [f"{html.escape(reference_name)} : {nowrap_html(fig.reference, bold=True)}"]
                     if fig.others:
-                        lines.append(f"Autres territoires : {nowrap_html(fig.others)}")
+                        lines.append(f"{html.escape(others_label)} : {nowrap_html(fig.others)}")
                     body += '<div class="kf-lines">' + "<br>".join(lines) + "</div>"
                 st.markdown(f'<div class="carnet-kf">{body}</div>', unsafe_allow_html=True)
                 st.caption(f"Source : {fig.source_short}")
@@ -91,9 +91,11 @@ def sources_caption(citations) -> None:
         st.caption("Source" + ("s" if len(cites) > 1 else "") + " : " + " ; ".join(cites) + ".")
 
 
-def perimeter_note(note: str) -> None:
-    """The EPCI-approximation note of the territory perimeters, folded."""
-    with st.expander("Périmètre des territoires : une approximation par EPCI"):
+def perimeter_note(note: str, words: str = "territoires") -> None:
+    """The pack's note on its territory perimeters (the Nord: an EPCI approximation), folded."""
+    if not note.strip():
+        return
+    with st.expander(f"Périmètre des {words}"):
         st.markdown(" ".join(note.split()))
 
 

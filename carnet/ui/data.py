@@ -15,6 +15,8 @@ from carnet.errors import CarnetError
 from carnet.pack import Pack, load_pack
 
 ENV_PACK = "CARNET_PACK"
+# Indicator shown first on the maps, by preference (the first one the pack has).
+MAP_DEFAULTS = ("taux_chomage_2022", "taux_chomage_2021", "taux_chomage_2018")
 DEFAULT_PACK = "nord"
 
 
@@ -74,3 +76,27 @@ def ensure_pack() -> Pack | None:
         st.caption("Si la variable CARNET_SOURCES est définie au lancement de l'application, "
                    "la construction est faite automatiquement.")
         return None
+
+
+def territory_word(p: Pack, plural: bool = False, lower: bool = False) -> str:
+    """The pack's French word for its territories: « Territoire de contrat », « Arrondissement »…
+
+    From ``[perimetre] libelle`` / ``libelle_pluriel`` of the pack's ``territoire.toml``.
+    """
+    per = p.config.perimetre
+    word = (per.get("libelle_pluriel") or f"{per.get('libelle', 'Territoire de contrat')}s") if plural \
+        else per.get("libelle", "Territoire de contrat")
+    return word[0].lower() + word[1:] if lower else word
+
+
+def territory_is_arrondissement(p: Pack) -> bool:
+    """Whether the territories are the arrondissements (then not shown twice on a commune fiche)."""
+    return territory_word(p).lower() == "arrondissement"
+
+
+def first_available(options, *preferred: str) -> str:
+    """The first of ``preferred`` among ``options`` (a pack may lack a vintage), else the first option.
+
+    The Nord pack has 2022 census indicators; the Somme pack, built from other sources, stops at 2021.
+    """
+    return next((i for i in preferred if i in options), next(iter(options)))

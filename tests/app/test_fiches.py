@@ -56,3 +56,10 @@ def test_facilities_and_mergers(nord):
     assert len(fac["Musées de France"]) == 3
     assert "59006" in set(fiches.mergers_table(nord)["Commune nouvelle (code)"])
     assert len(fiches.territory_epcis(nord)) == 17
+
+
+def test_latest_vintage_fallback(nord):
+    assert fiches.latest_vintage(nord, "pop_2022") == "pop_2022"
+    assert fiches.latest_vintage(nord, "pop_2099") == "pop_2022"  # latest of the same indicator
+    assert fiches.latest_vintage(nord, "evol_pop_2090_2099") == "evol_pop_2016_2022"
+    assert fiches.latest_vintage(nord, "inconnu_2022") is None

@@ -38,7 +38,7 @@ def test_territory_picker_updates_carnet(app):
     out = texts(app)
     assert f"158{NBSP}302 hab." in out  # Cambrésis population 2022
     assert f"Nord : 2{NBSP}616{NBSP}909 hab." in out
-    assert f"Autres territoires : 125{NBSP}780 – 1{NBSP}292{NBSP}958 hab." in out
+    assert f"Autres territoires de contrat : 125{NBSP}780 – 1{NBSP}292{NBSP}958 hab." in out
     assert "Le Cambrésis compte 158" in out  # plain-language summary
     assert app.query_params["territoire"] == "cambresis"
 

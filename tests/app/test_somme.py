@@ -1,0 +1,45 @@
+"""The app on another pack: CARNET_PACK=somme (territories = the four arrondissements)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import no_exception, texts
+
+pytestmark = pytest.mark.integration
+
+PAGES = ["pages/accueil.py", "pages/territoire.py", "pages/commune.py", "pages/comparer.py",
+         "pages/sources.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_somme_pages_render_with_the_packs_word(somme_app, page):
+    somme_app.run()
+    no_exception(somme_app)
+    somme_app.switch_page(page).run()
+    no_exception(somme_app)
+    out = texts(somme_app)
+    assert "territoire de contrat" not in out.lower(), page  # the Nord's word never leaks
+    assert somme_app.sidebar.selectbox(key="w_territoire").label == "Arrondissement"
+
+
+def test_somme_territory_page(somme_app):
+    somme_app.query_params["territoire"] = "amiens"
+    somme_app.switch_page("pages/territoire.py").run()
+    no_exception(somme_app)
+    assert somme_app.title[0].value == "Arrondissement d'Amiens"
+    out = texts(somme_app)
+    assert "Arrondissement du Département de la Somme" in out
+    assert "des 3 autres arrondissements" in out
+    assert "Autres arrondissements : " in out
+
+
+def test_somme_accueil_and_commune(somme_app):
+    somme_app.run()
+    assert "4 arrondissements" in texts(somme_app)
+    somme_app.query_params["commune"] = "80021"  # Amiens
+    somme_app.switch_page("pages/commune.py").run()
+    no_exception(somme_app)
+    out = texts(somme_app)
+    assert "Arrondissement : **Arrondissement d'Amiens**" in out
+    assert out.count("Arrondissement :") == 1  # not shown twice when territories are arrondissements
