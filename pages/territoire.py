@@ -13,8 +13,9 @@ t = p.config.territoire(tid)
 
 st.title(terr[tid])
 epcis = fiches.units(p, "epci")
+epci_list = f" · EPCI : {', '.join(epcis.get(e, e) for e in t.epcis)}" if t.epcis else ""
 st.caption(f"{data.territory_word(p)} du {p.config.titre} · {len(fiches.territory_communes(p, tid))} "
-           f"communes · EPCI : {', '.join(epcis.get(e, e) for e in t.epcis)}")
+           f"communes{epci_list}")
 
 st.subheader("Chiffres clés")
 others = f"autres {data.territory_word(p, plural=True, lower=True)}"
@@ -23,8 +24,10 @@ st.caption(f"Chaque valeur est comparée au département et à l'étendue (minim
 components.key_figure_cards(fiches.key_figures(p, "territoire", tid), reference_name=p.config.dep_nom,
                             others_label=others.capitalize())
 
-st.subheader("En bref")
-st.markdown(summary.summary_markdown(summary.territory_summary(p, tid)))
+brief = summary.summary_markdown(summary.territory_summary(p, tid))
+if brief.strip():  # a pack without the summary's indicators (the Somme stops at 2021) has none
+    st.subheader("En bref")
+    st.markdown(brief)
 
 st.subheader("Carte des communes")
 inds = fiches.indicator_options(p)

@@ -76,9 +76,9 @@ def key_figure_cards(figures: list[KeyFigure], columns: int = 4, compare: bool =
                 st.markdown(f"**{fig.label}**", help=f"{fig.definition}\n\nSource : {fig.source}.")
                 body = value_html(fig.text)
                 if compare:
-                    lines = [f"{html.escape(reference_name)} : {nowrap_html(fig.reference, bold=True)}"]
+                    lines = [f"{html.escape(reference_name)}\u00a0: {nowrap_html(fig.reference, bold=True)}"]
                     if fig.others:
-                        lines.append(f"{html.escape(others_label)} : {nowrap_html(fig.others)}")
+                        lines.append(f"{html.escape(others_label)}\u00a0: {nowrap_html(fig.others)}")
                     body += '<div class="kf-lines">' + "<br>".join(lines) + "</div>"
                 st.markdown(f'<div class="carnet-kf">{body}</div>', unsafe_allow_html=True)
                 st.caption(f"Source : {fig.source_short}")

@@ -31,7 +31,7 @@ def test_somme_territory_page(somme_app):
     out = texts(somme_app)
     assert "Arrondissement du Département de la Somme" in out
     assert "des 3 autres arrondissements" in out
-    assert "Autres arrondissements : " in out
+    assert "Autres arrondissements\u00a0: " in out  # no break before the colon
 
 
 def test_somme_accueil_and_commune(somme_app):
