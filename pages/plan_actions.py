@@ -43,7 +43,7 @@ with tab_table:
 with tab_dash:
     contrats = f.contrats or list(published_totals(ctx.territoire))
     totals = {c: t for c, t in published_totals(ctx.territoire).items() if c in contrats}
-    ui.dashboard_section(dashboard(df), totals)
+    ui.dashboard_section(dashboard(df), totals, ctx.contrats)
 with tab_edit:
     if not ui.roles.can(role, "edit"):
         st.info("Lecture seule : connectez-vous avec un compte éditeur (barre latérale) "

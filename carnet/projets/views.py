@@ -118,9 +118,10 @@ def apply_filters(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
 
 def _group(df: pd.DataFrame, col: str, labels: dict[str, str]) -> pd.DataFrame:
     keys = df[col].fillna(NON_RENSEIGNE)
+    known_sum = lambda s: s.sum(min_count=1)  # noqa: E731 — unknown budgets stay unknown, never 0
     g = df.assign(_k=keys).groupby("_k", sort=False).agg(
-        projets=("id", "size"), cout_total=("cout_total", "sum"),
-        participation_cd=("participation_cd", "sum"))
+        projets=("id", "size"), cout_total=("cout_total", known_sum),
+        participation_cd=("participation_cd", known_sum))
     order = [*labels, NON_RENSEIGNE]
     g = g.reindex([k for k in order if k in g.index])
     g.index = [labels.get(k, k) for k in g.index]

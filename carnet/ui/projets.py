@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from carnet.formatting import fmt_int, fmt_number, fmt_percent
 from carnet.projets import roles
 from carnet.projets.constants import (
     CATEGORIES,
@@ -413,23 +414,25 @@ def admin_section(repo, user: str) -> None:
                 st.error(str(exc))
 
 
-def dashboard_section(d: dict, totals: dict) -> None:
-    """Counts, budgets, engaged share, and the contract's published totals."""
+def dashboard_section(d: dict, totals: dict, names: dict[str, str] | None = None) -> None:
+    """Counts, budgets, engaged share, and the contract's published totals (French formats)."""
+    names = names or {}
     c = st.columns(4)
-    c[0].metric("Projets (filtre)", d["total"])
-    share = "—" if d["part_engagee"] is None else f"{d['part_engagee']:.0%}"
-    c[1].metric("Engagés (engagé, en cours, réalisé)", d["engages"], share, delta_color="off")
-    c[2].metric("Coût total", f"{d['cout_total'] / 1e6:,.1f} M€".replace(",", " "))
-    c[3].metric("Participation du Département",
-                f"{d['participation_cd'] / 1e6:,.1f} M€".replace(",", " "))
+    c[0].metric("Projets (filtre)", fmt_int(d["total"]))
+    c[1].metric("Engagés", fmt_int(d["engages"]), help="Statut engagé, en cours ou réalisé.")
+    if d["part_engagee"] is not None:
+        c[1].caption(f"soit {fmt_percent(100 * d['part_engagee'])} des projets du filtre")
+    c[2].metric("Coût total", f"{fmt_number(d['cout_total'] / 1e6, 1)}\u202fM€")
+    c[3].metric("Participation du Département", f"{fmt_number(d['participation_cd'] / 1e6, 1)}\u202fM€")
     for cid, t in totals.items():
-        st.info(f"Totaux publiés du contrat « {cid} » (document fondateur) : {t['projets']} "
-                f"projets inscrits, dont {t['engages']} engagés et "
+        st.info(f"Totaux publiés du contrat {names.get(cid, cid)} (document fondateur) : "
+                f"{t['projets']} projets inscrits, dont {t['engages']} engagés et "
                 f"{t['maitrises_ouvrage_departementales']} grandes maîtrises d'ouvrage "
                 "départementales. Ces totaux sont cités tels quels ; seuls quelques projets "
-                "sont nommés dans le document.", icon="📄")
-    cols = st.columns(3)
-    for col, key in zip(cols, ("par_statut", "par_orientation", "par_categorie"), strict=True):
-        col.dataframe(d[key], column_config={
-            "Coût total (€)": st.column_config.NumberColumn(format="%.0f"),
-            "Participation du Département (€)": st.column_config.NumberColumn(format="%.0f")})
+                "sont nommés dans le document.", icon=":material/description:")
+    for key in ("par_statut", "par_orientation", "par_categorie"):
+        table = d[key].copy()
+        for col in ("Coût total (€)", "Participation du Département (€)"):
+            table[col] = table[col].map(lambda v: fmt_number(v, 0, missing="non renseigné"))
+        table["Projets"] = table["Projets"].map(fmt_int)
+        st.dataframe(table, width="stretch")

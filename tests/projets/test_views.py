@@ -78,6 +78,17 @@ def test_dashboard(df):
     assert d["par_categorie"].loc["Projet innovant", "Projets"] == 1
 
 
+def test_dashboard_unknown_budget_is_not_zero():
+    frame = pd.DataFrame({"id": [1, 2], "statut": ["idee", None], "orientation": [None, None],
+                          "categorie": [None, None], "cout_total": [100.0, None],
+                          "participation_cd": [None, None], "illustratif": [False, False],
+                          "lon": [None, None]})
+    s = dashboard(frame)["par_statut"]
+    assert s.loc["Idée", "Coût total (€)"] == 100.0
+    assert pd.isna(s.loc["Non renseigné", "Coût total (€)"])  # unknown, never 0
+    assert pd.isna(s.loc["Idée", "Participation du Département (€)"])
+
+
 def test_fiche(df, ctx):
     p = df.set_index("titre").loc["Maison médicale"].to_dict()
     f = dict(fiche(p, ctx))
