@@ -107,9 +107,20 @@ def require(role: str | None, action: str) -> None:
 
 
 def main() -> int:
-    """Ask a password twice and print its hash for ``secrets.toml``."""
-    import getpass
+    """Ask a password twice and print its hash for ``secrets.toml``.
 
+    Without a terminal (a pipe, a script), the password is read once from standard input.
+    """
+    import getpass
+    import sys
+
+    if not sys.stdin.isatty():
+        first = sys.stdin.readline().rstrip("\n")
+        if not first:
+            print("Aucun mot de passe lu sur l'entrée standard.", file=sys.stderr)
+            return 1
+        print(hash_password(first))
+        return 0
     first = getpass.getpass("Mot de passe : ")
     if first != getpass.getpass("Confirmation : "):
         print("Les deux saisies diffèrent.")

@@ -49,3 +49,14 @@ def test_oidc_roles():
     assert role_for_email(roles, "marie@example.org") == "admin"
     assert role_for_email(roles, "x@example.org") == "viewer"
     assert role_for_email(None, None) == "viewer"
+
+
+def test_hash_command_reads_stdin_without_terminal(monkeypatch, capsys):
+    import io
+
+    from carnet.projets import roles as r
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("mot-de-passe\n"))
+    assert r.main() == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("pbkdf2_sha256$") and "mot-de-passe" not in out
