@@ -8,6 +8,7 @@ from carnet.projets.views import apply_filters, dashboard, enrich
 from carnet.ui import projets as ui
 
 st.title("Plan d'actions")
+ui.show_flash()
 shared = ui.repository()
 if shared is None:
     st.stop()

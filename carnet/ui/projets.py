@@ -208,7 +208,7 @@ def project_form(repo: ProjetRepository, user: str, projet: dict | None,
         st.error(str(exc))
         return
     st.session_state[EDIT_KEY] = None
-    st.success(f"Projet n°{saved['id']} enregistré (version {saved['version']}).")
+    flash(f"Projet n°{saved['id']} enregistré (version {saved['version']}).")
 
 
 def _num(v) -> str:
@@ -263,8 +263,10 @@ def import_section(repo: ProjetRepository, user: str) -> None:
         suggest_mapping,
     )
 
+    n = st.session_state.get("projets_import_n", 0)  # a new key empties the uploader
     up = st.file_uploader("Fichier (CSV, XLSX, GeoJSON, GeoPackage, Shapefile zippé ; 20 Mo)",
-                          type=["csv", "txt", "xlsx", "geojson", "json", "gpkg", "zip"])
+                          type=["csv", "txt", "xlsx", "geojson", "json", "gpkg", "zip"],
+                          key=f"projets_import_{n}")
     if up is None:
         return
     if up.size > MAX_UPLOAD_BYTES:
@@ -284,8 +286,8 @@ def import_section(repo: ProjetRepository, user: str) -> None:
     grid = st.columns(3)
     for i, (fname, label) in enumerate(FIELD_LABELS.items()):
         choice = grid[i % 3].selectbox(label, cols, index=cols.index(guess.get(fname)),
-                                       placeholder=CHOISIR,
-                                       key=f"map_{up.name}_{fname}")
+                                       placeholder=CHOISIR, key=f"map_{up.name}_{fname}",
+                                       format_func=lambda c: "— (non importé)" if c is None else c)
         if choice:
             mapping[fname] = choice
     try:
@@ -301,9 +303,11 @@ def import_section(repo: ProjetRepository, user: str) -> None:
     if report.ok and st.button(f"Importer {len(report.valid)} projet(s)", type="primary"):
         try:
             created = commit(report, repo, user)
-            st.success(f"{len(created)} projet(s) importé(s).")
         except ProjetError as exc:
             st.error(str(exc))
+        else:
+            st.session_state["projets_import_n"] = n + 1
+            flash(f"{len(created)} projet(s) importé(s) depuis {up.name}.")
 
 
 def export_section(df: pd.DataFrame, territoire: str, contrat: str | None) -> None:
@@ -436,3 +440,19 @@ def dashboard_section(d: dict, totals: dict, names: dict[str, str] | None = None
             table[col] = table[col].map(lambda v: fmt_number(v, 0, missing="non renseigné"))
         table["Projets"] = table["Projets"].map(fmt_int)
         st.dataframe(table, width="stretch")
+
+
+FLASH_KEY = "projets_flash"
+
+
+def flash(message: str) -> None:
+    """Rerun the page so that map, table and dashboard show the change, then say it."""
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    """Show (once) the message left by :func:`flash`."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")

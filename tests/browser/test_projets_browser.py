@@ -11,16 +11,14 @@ Needs Debian's chromium, the offline map assets and $CARNET_SOURCES. Screenshots
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.support import sources_dir
+from tests.support import sources_dir, streamlit_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,12 +35,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent"),
     pytest.mark.skipif(sources_dir() is None, reason="CARNET_SOURCES non défini"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -73,31 +65,8 @@ def registry(built_cache, tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(registry):
     _, env = registry
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("le serveur Streamlit n'a pas démarré")
+    with streamlit_app(env, ROOT) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture
@@ -192,6 +161,9 @@ def test_hostile_titles_stay_text_in_map_table_and_fiche(page):
 def test_placeholders_are_french(page):
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_test_id("stMultiSelect").first.wait_for(timeout=30_000)
+    # the fiche picker sits in the "Tableau" tab: wait until the whole page has rendered
+    page.get_by_test_id("stSelectbox").filter(has_text="Fiche du projet").wait_for(
+        state="attached", timeout=30_000)
     # [placeholder, widget label]; the app-wide "Territoire de contrat" (app.py) excepted
     holders = [h for h in page.locator("input[placeholder]").evaluate_all(
         "els => els.map(e => [e.getAttribute('placeholder'), (e.closest("

@@ -1,0 +1,115 @@
+"""Real-browser acceptance of the import, as a new editor would do it.
+
+An editor signs in, uploads a real-world-style CSV (Windows-1252, ``;``, decimal commas,
+Lambert-93 coordinates) whose report flags two rows, uploads the corrected file, imports
+it, sees the projects on the map and in the table at once, and exports them as GeoPackage.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.support import CHROMIUM, CHROMIUM_ARGS, sources_dir, streamlit_app
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.integration,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent"),
+    pytest.mark.skipif(sources_dir() is None, reason="CARNET_SOURCES non défini"),
+]
+
+HEADER = "Référence;Intitulé;Code INSEE;X (Lambert 93);Y (Lambert 93);Statut;Coût total;Maître d'ouvrage"
+ROWS = [  # Lambert-93 coordinates of the communes' centres
+    "P-001;Rénovation de la médiathèque;59122;716841,7;7008665,8;engagé;1 250 000,50;Ville de Cambrai",
+    "P-002;Voie verte de l'Escaut;59122;716841,7;7008665,8;en cours;3 400 000;CA de Cambrai",
+    "P-003;Maison de santé pluriprofessionnelle;59139;729239,0;7001044,0;à l'étude;2 100 000;Caudry",
+    "P-004;Requalification d'une friche;59999;721465,3;7005797,3;idée;850 000;EPF",
+    "P-005;Béguinage en éco-quartier;59136;727581,3;6998808,7;terminé peut-être;1 900 000;Bailleur",
+    "P-006;Espace multi-services rural;59571;735651,1;7009677,5;idée;420 000;Commune",
+]
+
+
+def write_cp1252(path: Path, rows) -> Path:
+    path.write_bytes(("\r\n".join([HEADER, *rows]) + "\r\n").encode("cp1252"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def app(built_cache, tmp_path_factory):
+    from carnet.maps.assets import is_installed
+    from carnet.projets.roles import hash_password
+
+    if not is_installed():
+        pytest.skip("bibliothèques cartographiques absentes : python -m carnet.maps.assets install")
+    tmp = tmp_path_factory.mktemp("import")
+    home = tmp / "home"
+    (home / ".streamlit").mkdir(parents=True)
+    (home / ".streamlit" / "secrets.toml").write_text(
+        f'[carnet.users.marie]\npassword_hash = "{hash_password("editeur-demo")}"\nrole = "editor"\n',
+        encoding="utf-8")
+    env = {**os.environ, "HOME": str(home), "CARNET_CACHE": str(built_cache),
+           "CARNET_DATABASE_URL": f"sqlite:///{tmp / 'projets.sqlite'}"}
+    with streamlit_app(env, ROOT) as url:
+        yield url, tmp
+
+
+def test_editor_imports_fixes_sees_and_exports(app):
+    import geopandas as gpd
+    from playwright.sync_api import sync_playwright
+
+    url, tmp = app
+    bad = write_cp1252(tmp / "projets_cambresis.csv", ROWS)
+    fixed = write_cp1252(tmp / "projets_cambresis_corrige.csv",
+                         [r.replace(";59999;", ";59122;").replace("terminé peut-être", "réalisé")
+                          for r in ROWS])
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1400}, accept_downloads=True)
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{url}/plan_actions")
+        page.wait_for_selector("h1:has-text(\"Plan d'actions\")", timeout=60_000)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Compte : anonyme").click()
+        sidebar.get_by_label("Identifiant").fill("marie")
+        sidebar.get_by_label("Mot de passe").fill("editeur-demo")
+        sidebar.get_by_role("button", name="Se connecter").click()
+        sidebar.get_by_text("Compte : marie").wait_for(timeout=30_000)
+
+        page.get_by_role("tab", name="Import / export", exact=True).click()
+        page.locator('input[type="file"]').set_input_files(str(bad))
+        page.get_by_text("2 ligne(s) rejetée(s) sur 6").wait_for(timeout=30_000)
+        assert page.get_by_text("Windows-1252").count() >= 1
+        assert page.get_by_text("Lambert-93 (EPSG:2154) détectées sur 6 ligne(s)").count() >= 1
+        assert page.get_by_role("button", name="Importer").count() == 0  # all or nothing
+        page.screenshot(path=str(ARTIFACTS / "import-1-rapport.png"), full_page=True)
+
+        page.locator('input[type="file"]').set_input_files(str(fixed))
+        page.get_by_role("button", name="Importer 6 projet(s)").click()
+        page.get_by_text("6 projet(s) importé(s) depuis projets_cambresis_corrige.csv").wait_for(
+            timeout=30_000)
+        page.get_by_role("tab", name="Carte", exact=True).click()
+        page.get_by_text("11 projet(s) sur la carte").wait_for(timeout=30_000)  # 5 seed + 6 new
+        page.wait_for_timeout(3000)
+        page.screenshot(path=str(ARTIFACTS / "import-2-carte.png"))
+        page.get_by_role("tab", name="Import / export", exact=True).click()
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="Exporter en GPKG").click()
+        out = tmp / "export.gpkg"
+        dl.value.save_as(out)
+        browser.close()
+    assert errors == []
+    g = gpd.read_file(out).set_index("ref")
+    assert g.crs.to_epsg() == 4326
+    assert {"P-001", "P-004", "P-005", "P-006"} <= set(g.index)
+    assert g.loc["P-001", "cout_total"] == 1250000.5  # decimal comma
+    assert g.loc["P-005", "statut"] == "Réalisé"
+    p = g.loc["P-006"].geometry  # Lambert-93 → WGS84
+    assert p.x == pytest.approx(3.4986, abs=1e-4) and p.y == pytest.approx(50.1842, abs=1e-4)
