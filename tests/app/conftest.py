@@ -38,30 +38,6 @@ def no_exception(at) -> None:
     assert not at.exception, [e.message for e in at.exception]
 
 
-@pytest.fixture(scope="session")
-def somme_cache(tmp_path_factory):
-    """A cache folder holding the Somme pack (territories = its four arrondissements)."""
-    import os
-
-    from tests.support import sources_dir
-
-    if sources_dir() is None:
-        pytest.skip("CARNET_SOURCES non défini")
-    from carnet.build import build
-
-    cache = tmp_path_factory.mktemp("cache_somme")
-    old = os.environ.get("CARNET_CACHE")
-    os.environ["CARNET_CACHE"] = str(cache)
-    try:
-        build("somme", progress=False)
-    finally:
-        if old is None:
-            os.environ.pop("CARNET_CACHE", None)
-        else:
-            os.environ["CARNET_CACHE"] = old
-    return cache
-
-
 @pytest.fixture
 def somme_app(somme_cache, monkeypatch):
     """A fresh AppTest of app.py on the Somme pack (CARNET_PACK=somme)."""

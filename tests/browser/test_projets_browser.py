@@ -164,11 +164,17 @@ def test_placeholders_are_french(page):
     # the fiche picker sits in the "Tableau" tab: wait until the whole page has rendered
     page.get_by_test_id("stSelectbox").filter(has_text="Fiche du projet").wait_for(
         state="attached", timeout=30_000)
-    # [placeholder, widget label]; the app-wide "Territoire de contrat" (app.py) excepted
-    holders = [h for h in page.locator("input[placeholder]").evaluate_all(
-        "els => els.map(e => [e.getAttribute('placeholder'), (e.closest("
-        "'[data-testid=stSelectbox],[data-testid=stMultiSelect]') || {}).innerText || ''])")
-        if h[1] and not h[1].startswith("Territoire de contrat")]
+    # [placeholder, widget label]; the app-wide "Territoire de contrat" (app.py) excepted.
+    # Widgets are re-rendered while the page settles: poll until the expected ones are there.
+    expected = (["Tous (choisir pour filtrer)", "Statut"], ["Choisir…", "Fiche du projet"])
+    for _ in range(60):
+        holders = [h for h in page.locator("input[placeholder]").evaluate_all(
+            "els => els.map(e => [e.getAttribute('placeholder'), (e.closest("
+            "'[data-testid=stSelectbox],[data-testid=stMultiSelect]') || {}).innerText || ''])")
+            if h[1] and not h[1].startswith("Territoire de contrat")]
+        if all(e in holders for e in expected):
+            break
+        page.wait_for_timeout(500)
     assert ["Tous (choisir pour filtrer)", "Statut"] in holders, holders
     assert ["Choisir…", "Fiche du projet"] in holders, holders
     assert not any(h.startswith("Choose") for h, _ in holders), holders
