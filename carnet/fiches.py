@@ -39,10 +39,11 @@ KEY_FIGURES = (
 # Indicators offered by default in comparisons and commune fiches.
 DEFAULT_COMPARE = ("pop_2022", "evol_pop_2016_2022", "densite_2022", "taux_chomage_2022",
                    "part_75plus", "taux_vacance_2022")
+# Grouped by theme (the fiche shows one block per theme, in this order).
 COMMUNE_FICHE = (
     "pop_2022", "evol_pop_2016_2022", "densite_2022", "part_moins15", "part_75plus",
-    "taux_activite_2022", "taux_chomage_2022", "revenu_median_2021", "taux_pauvrete_2021",
-    "taux_vacance_2022", "part_proprietaires_2022", "emplois_2022", "etablissements_2024",
+    "taux_activite_2022", "taux_chomage_2022", "emplois_2022", "etablissements_2024",
+    "revenu_median_2021", "taux_pauvrete_2021", "taux_vacance_2022", "part_proprietaires_2022",
     "distance_gare",
 )
 LEVEL_LABELS = {"commune": "Commune", "epci": "EPCI", "territoire": "Territoire",
@@ -436,8 +437,9 @@ def commune_info(pack: Pack, code: str) -> CommuneInfo | None:
 def commune_profile(pack: Pack, code: str, ids=COMMUNE_FICHE) -> pd.DataFrame:
     """A commune's indicators against its EPCI, its territory and the département.
 
-    Columns: ``Indicateur``, ``Commune``, ``EPCI``, ``Territoire``, ``Département``,
-    ``Source`` (producer and vintage; full citations: :func:`sources_footer`).
+    Columns: ``Thème``, ``Indicateur``, ``Commune``, [``Commune nouvelle`` for a commune merged
+    since the reference COG], ``EPCI``, ``Territoire``, ``Département``, ``Source`` (producer
+    and vintage; full citations: :func:`sources_footer`).
     """
     info = commune_info(pack, code)
     if info is None:
@@ -451,7 +453,7 @@ def commune_profile(pack: Pack, code: str, ids=COMMUNE_FICHE) -> pd.DataFrame:
         if i not in pack.indicators:
             continue
         ind = pack.indicator(i)
-        row = {"Indicateur": ind.label}
+        row = {"Thème": ind.theme, "Indicateur": ind.label}
         for col, level, ucode in units_:
             row[col] = fmt_ind(pack, i, value(pack, level, ucode, i), level)
             if merged and col == "Commune":

@@ -39,9 +39,7 @@ st.page_link(nav.TERRITOIRE, label=f"Voir le carnet du territoire {info.territoi
 st.subheader("Indicateurs comparés")
 st.caption(f"La commune face à son EPCI, à son {data.territory_word(p, lower=True)} et au département. "
            "« non agrégeable » : une médiane ou un taux de pauvreté ne s'additionne pas entre communes.")
-profile = fiches.commune_profile(p, code)
-st.dataframe(profile, hide_index=True, width="stretch", height=36 * (len(profile) + 1) + 4,
-             column_config={"Indicateur": st.column_config.TextColumn(width="medium")})
+components.profile_table(fiches.commune_profile(p, code), headers={"Territoire": data.territory_word(p)})
 components.sources_caption(fiches.sources_footer(p, fiches.COMMUNE_FICHE))
 
 left, right = st.columns([1, 1], gap="large")

@@ -84,6 +84,91 @@ def key_figure_cards(figures: list[KeyFigure], columns: int = 4, compare: bool =
                 st.caption(f"Source : {fig.source_short}")
 
 
+# The commune fiche's comparison table: plain HTML that wraps inside the page's width (a
+# st.dataframe of 7 columns cut the indicator names and scrolled sideways at 1280 px and on
+# a 1024 px projector). Numbers never break inside; a unit may go to the next line whole.
+PROFILE_CSS = """
+<style>
+.carnet-profile {overflow-x: auto;}
+.carnet-profile table {width: 100%; border-collapse: collapse; font-size: 0.875rem;
+  line-height: 1.3; margin: 0;}
+.carnet-profile th, .carnet-profile td {border: none; border-bottom: 1px solid rgba(49, 51, 63, 0.12);
+  padding: 0.3rem 0.35rem; vertical-align: top;}
+.carnet-profile abbr {text-decoration: none;}
+.carnet-profile thead th {font-weight: 600; text-align: right; vertical-align: bottom;
+  border-bottom: 2px solid rgba(49, 51, 63, 0.3);}
+.carnet-profile thead th:first-child {text-align: left;}
+.carnet-profile td.num {text-align: right; font-variant-numeric: tabular-nums;}
+.carnet-profile td.ind {min-width: 9rem;}
+.carnet-profile .src {display: block; font-size: 0.78rem; opacity: 0.65;}
+.carnet-profile tr.theme th {text-align: left; font-weight: 700; padding-top: 0.7rem;
+  background: rgba(49, 51, 63, 0.04);}
+.carnet-profile .na {opacity: 0.65; font-style: italic;}
+.carnet-profile .nw {white-space: nowrap;}
+</style>
+"""
+
+
+# Units too long for a narrow value column (1024 px projector), abbreviated in the table only;
+# the full word stays in the abbreviation's title.
+UNIT_ABBR = {"établissements": "étab."}
+
+
+def cell_html(text: str) -> str:
+    """A formatted value for a table cell: number and unit each unbroken, text free to wrap.
+
+    ``1 143 établissements`` gives ``1 143`` and ``étab.`` (see :data:`UNIT_ABBR`) in
+    nowrap spans; ``non publié`` is plain text in a muted span.
+    """
+    num, unit = split_unit(text)
+    if not any(ch.isdigit() for ch in num):  # « non publié », « non agrégeable »
+        return f'<span class="na">{html.escape(text)}</span>'
+    out = f'<span class="nw">{html.escape(num)}</span>'
+    if unit in UNIT_ABBR:
+        return out + f' <abbr class="nw" title="{html.escape(unit)}">{html.escape(UNIT_ABBR[unit])}</abbr>'
+    return out + (f' <span class="nw">{html.escape(unit)}</span>' if unit else "")
+
+
+def profile_html(profile: pd.DataFrame, headers: dict[str, str] | None = None) -> str:
+    """HTML table of a commune profile (:func:`carnet.fiches.commune_profile`), grouped by theme.
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        Columns ``Thème``, ``Indicateur``, the value columns, ``Source``.
+    headers : dict, optional
+        Header text of value columns, e.g. ``{"Territoire": "Arrondissement"}``.
+
+    Returns
+    -------
+    str
+        One line of HTML (no indentation, which Markdown would take for code): each theme
+        opens with a heading row; the source (producer and vintage) sits under the indicator
+        name instead of in a column of its own. Every data text is escaped.
+    """
+    headers = headers or {}
+    values = [c for c in profile.columns if c not in ("Thème", "Indicateur", "Source")]
+    head = "".join(f"<th>{html.escape(headers.get(c, c))}</th>" for c in ["Indicateur", *values])
+    rows, theme = [], None
+    for rec in profile.to_dict("records"):
+        if rec.get("Thème") and rec["Thème"] != theme:
+            theme = rec["Thème"]
+            rows.append(f'<tr class="theme"><th colspan="{len(values) + 1}">{html.escape(theme)}</th></tr>')
+        ind = f'<td class="ind">{html.escape(rec["Indicateur"])}'
+        if rec.get("Source"):
+            ind += f'<span class="src">{html.escape(rec["Source"])}</span>'
+        cells = "".join(f'<td class="num">{cell_html(str(rec[c]))}</td>' for c in values)
+        rows.append(f"<tr>{ind}</td>{cells}</tr>")
+    return (f'<div class="carnet-profile"><table><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def profile_table(profile: pd.DataFrame, headers: dict[str, str] | None = None) -> None:
+    """Print :func:`profile_html` (wraps at the page width: no sideways scrolling)."""
+    st.html(PROFILE_CSS)
+    st.markdown(profile_html(profile, headers), unsafe_allow_html=True)
+
+
 def sources_caption(citations) -> None:
     """One caption listing distinct source citations."""
     cites = list(dict.fromkeys(citations))

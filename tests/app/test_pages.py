@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.app.conftest import NBSP, no_exception, texts
@@ -93,12 +95,16 @@ def test_commune_permalink_and_search(app):
     no_exception(app)
     assert app.header[0].value == "Lille (59350)"
     assert app.query_params["territoire"] == "metropole-lilloise"  # the territory follows
-    profile = app.dataframe[0].value
-    row = profile[profile["Indicateur"] == "Population 2022"].iloc[0]
-    assert row["Commune"] == f"238{NBSP}695{NBSP}hab."
-    assert row["Territoire"] == f"1{NBSP}292{NBSP}958{NBSP}hab."
-    income = profile[profile["Indicateur"] == "Revenu disponible médian 2021"].iloc[0]
-    assert income["EPCI"] == "non agrégeable"
+    table = next(m.value for m in app.markdown if "carnet-profile" in m.value)
+    rows = {r.split("<td", 2)[1]: r for r in table.split("<tr>")[1:] if "<td" in r}
+    pop = next(r for k, r in rows.items() if ">Population 2022<" in k)
+    cells = re.findall(r'<td class="num">(.*?)</td>', pop)
+    nums = [re.sub(r"<[^>]+>", "", c) for c in cells]  # Commune, EPCI, Territoire, Département
+    assert nums == [f"238{NBSP}695 hab.", f"1{NBSP}194{NBSP}040 hab.", f"1{NBSP}292{NBSP}958 hab.",
+                    f"2{NBSP}616{NBSP}909 hab."]
+    income = next(r for k, r in rows.items() if "Revenu disponible médian 2021" in k)
+    assert income.count("non agrégeable") == 3 and f"20{NBSP}520" in income
+    assert "INSEE · Filosofi 2021" in income  # the source under the indicator name
 
     app.text_input(key="recherche_commune").input("amfroipret").run()
     no_exception(app)
