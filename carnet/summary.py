@@ -2,7 +2,9 @@
 
 Template-based and deliberately sober: every sentence states figures that are in
 the pack, and each paragraph ends with its source and vintage. A sentence whose
-figures are not published is left out rather than guessed.
+figures are not published is left out rather than guessed. Each figure is taken at the
+latest vintage the pack has (:func:`carnet.fiches.latest_vintage`: the Somme pack stops at
+the 2021 census and Filosofi 2019), and the sentences say that year.
 
 >>> from carnet.pack import load_pack             # doctest: +SKIP
 >>> territory_summary(load_pack("nord"), "cambresis")[0].text[:40]  # doctest: +SKIP
@@ -12,9 +14,10 @@ figures are not published is left out rather than guessed.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
-from carnet.fiches import source_label, value
+from carnet.fiches import latest_vintage, source_label, value
 from carnet.formatting import fmt_int, fmt_number, fmt_percent
 from carnet.pack import Pack
 
@@ -40,15 +43,41 @@ class Paragraph:
 
 
 def _names(pack: Pack, tid: str) -> tuple[str, str]:
-    """(subject, "in" phrase) for a territory, e.g. ('Le Cambrésis', 'dans le Cambrésis')."""
+    """(subject, "in" phrase) for a territory, e.g. ('Le Cambrésis', 'dans le Cambrésis').
+
+    A name that starts with « Arrondissement » reads as a common noun:
+    ("L'arrondissement d'Amiens", "dans l'arrondissement d'Amiens").
+    """
     nom = next((t.nom for t in pack.territoires if t.id == tid), tid)
+    if nom.startswith("Arrondissement "):
+        low = "a" + nom[1:]
+        return f"L'{low}", f"dans l'{low}"
     return PHRASES.get(tid, (f"Le territoire {nom}", f"dans le territoire {nom}"))
+
+
+def _of_departement(pack: Pack) -> str:
+    """The département after « de »: ``du Nord``, ``de la Somme`` (from the pack's title)."""
+    titre = pack.config.titre
+    if titre.startswith("Département "):
+        return titre.removeprefix("Département ")
+    return f"du {pack.config.dep_nom}"
+
+
+def _territories_word(pack: Pack) -> str:
+    """The pack's plural word for its territories, lower case: ``territoires de contrat``."""
+    word = pack.config.perimetre.get("libelle_pluriel") or "territoires"
+    return word[0].lower() + word[1:]
+
+
+def _years(iid: str) -> list[int]:
+    """Years in an indicator id: ``evol_pop_2015_2021`` → ``[2015, 2021]``."""
+    return [int(y) for y in re.findall(r"\d{4}", iid)]
 
 
 def _pct_pts(x: float) -> str:
     """A difference of rates in percentage points: ``1,9 point``, ``2,4 points``."""
     s = fmt_number(abs(x), 1)
-    return f"{s} point" if abs(x) < 2 else f"{s} points"
+    return f"{s} point" if round(abs(x), 1) < 2 else f"{s} points"  # « 2,0 points » (1.97)
 
 
 def _has(*xs) -> bool:
@@ -56,40 +85,56 @@ def _has(*xs) -> bool:
 
 
 def population_paragraph(pack: Pack, tid: str) -> Paragraph | None:
+    """Population at the latest census the pack has, its share and its trend since the base year.
+
+    The trend sentence needs an evolution ending on the same census year and the population
+    of its base year (Nord: 2016-2022; Somme: 2015-2021).
+    """
     subject, _ = _names(pack, tid)
-    p22 = value(pack, "territoire", tid, "pop_2022")
-    if not _has(p22):
+    pid = latest_vintage(pack, "pop_2022")
+    if pid is None:
         return None
-    dep = pack.config.dep_nom
-    share = p22 / value(pack, "departement", pack.config.dep, "pop_2022") * 100
-    text = (f"{subject} compte {fmt_int(p22)} habitants en 2022, soit "
-            f"{fmt_percent(share)} de la population du {dep}.")
-    srcs = [source_label(pack.indicator("pop_2022"))]
-    p16 = value(pack, "territoire", tid, "pop_2016")
-    evol = value(pack, "territoire", tid, "evol_pop_2016_2022")
-    evol_dep = value(pack, "departement", pack.config.dep, "evol_pop_2016_2022")
-    if _has(p16, evol, evol_dep):
-        diff = p22 - p16
-        if round(diff) == 0:
-            trend = "Depuis 2016, la population est stable"
-        else:
-            verb = "augmenté" if diff > 0 else "diminué"
-            trend = f"Depuis 2016, elle a {verb} de {fmt_int(abs(diff))} habitants"
-        sign = "+" if evol > 0 else ""
-        sign_dep = "+" if evol_dep > 0 else ""
-        text += (f" {trend} ({sign}{fmt_number(evol, 2)} % par an en moyenne, contre "
-                 f"{sign_dep}{fmt_number(evol_dep, 2)} % par an pour le département).")
-        srcs.append(source_label(pack.indicator("evol_pop_2016_2022")))
+    pop = value(pack, "territoire", tid, pid)
+    if not _has(pop):
+        return None
+    year = _years(pid)[-1]
+    share = pop / value(pack, "departement", pack.config.dep, pid) * 100
+    text = (f"{subject} compte {fmt_int(pop)} habitants en {year}, soit "
+            f"{fmt_percent(share)} de la population {_of_departement(pack)}.")
+    srcs = [source_label(pack.indicator(pid))]
+    eid = latest_vintage(pack, "evol_pop_2016_2022")
+    if eid is not None and _years(eid)[-1] == year and f"pop_{_years(eid)[0]}" in pack.indicators:
+        base = _years(eid)[0]
+        p0 = value(pack, "territoire", tid, f"pop_{base}")
+        evol = value(pack, "territoire", tid, eid)
+        evol_dep = value(pack, "departement", pack.config.dep, eid)
+        if _has(p0, evol, evol_dep):
+            diff = pop - p0
+            if round(diff) == 0:
+                trend = f"Depuis {base}, la population est stable"
+            else:
+                verb = "augmenté" if diff > 0 else "diminué"
+                trend = f"Depuis {base}, elle a {verb} de {fmt_int(abs(diff))} habitants"
+            sign = "+" if evol > 0 else ""
+            sign_dep = "+" if evol_dep > 0 else ""
+            text += (f" {trend} ({sign}{fmt_number(evol, 2)} % par an en moyenne, contre "
+                     f"{sign_dep}{fmt_number(evol_dep, 2)} % par an pour le département).")
+            srcs.append(source_label(pack.indicator(eid)))
     return Paragraph("Population", text, tuple(dict.fromkeys(srcs)))
 
 
 def unemployment_paragraph(pack: Pack, tid: str) -> Paragraph | None:
+    """Census unemployment rate at the latest vintage, against the département and its rank."""
     _, dans = _names(pack, tid)
-    t = value(pack, "territoire", tid, "taux_chomage_2022")
-    d = value(pack, "departement", pack.config.dep, "taux_chomage_2022")
+    iid = latest_vintage(pack, "taux_chomage_2022")
+    if iid is None:
+        return None
+    t = value(pack, "territoire", tid, iid)
+    d = value(pack, "departement", pack.config.dep, iid)
     if not _has(t, d):
         return None
-    others = pack.values("territoire")["taux_chomage_2022"].dropna()
+    words = _territories_word(pack)
+    others = pack.values("territoire")[iid].dropna()
     rank = int((others > t).sum()) + 1
     n = len(others)
     if abs(t - d) < 0.05:
@@ -98,23 +143,25 @@ def unemployment_paragraph(pack: Pack, tid: str) -> Paragraph | None:
         side = "au-dessus" if t > d else "en dessous"
         comp = f"{_pct_pts(t - d)} {side} du taux départemental ({fmt_percent(d)})"
     if rank == 1:
-        pos = f"C'est le taux le plus élevé des {n} territoires."
+        pos = f"C'est le taux le plus élevé des {n} {words}."
     elif rank == n:
-        pos = f"C'est le taux le plus bas des {n} territoires."
+        pos = f"C'est le taux le plus bas des {n} {words}."
     else:
-        pos = f"Il se classe au {rank}e rang des {n} territoires, du plus élevé au plus bas."
+        pos = f"Il se classe au {rank}e rang des {n} {words}, du plus élevé au plus bas."
     text = (f"Le taux de chômage des 15-64 ans (au sens du recensement) atteint {fmt_percent(t)} "
-            f"{dans} en 2022, {comp}. {pos}")
-    return Paragraph("Chômage", text, (source_label(pack.indicator("taux_chomage_2022")),))
+            f"{dans} en {_years(iid)[-1]}, {comp}. {pos}")
+    return Paragraph("Chômage", text, (source_label(pack.indicator(iid)),))
 
 
 def income_paragraph(pack: Pack, tid: str, iid: str = "revenu_median_2021") -> Paragraph | None:
     """Income is published per commune only (a median does not add up): describe the spread.
 
-    The reference is the median *of the Nord's communes* (each commune counts once), stated
-    as such: it is not the département's median income, which the pack does not hold.
+    The reference is the median *of the département's communes* (each commune counts once),
+    stated as such: it is not the département's median income, which the pack does not hold.
+    ``iid`` falls back to the latest vintage the pack has (Somme: Filosofi 2019).
     """
-    if iid not in pack.indicators:
+    iid = latest_vintage(pack, iid)
+    if iid is None:
         return None
     _, dans = _names(pack, tid)
     c = pack.table("commune")
@@ -131,8 +178,8 @@ def income_paragraph(pack: Pack, tid: str, iid: str = "revenu_median_2021") -> P
     text = (f"Le revenu disponible médian n'est publié que par commune : une médiane ne s'additionne "
             f"pas. {dans_cap}, il est publié pour {len(pub)} communes sur {len(terr)} et va de "
             f"{fmt_int(lo['v'])} € par unité de consommation ({lo['nom']}) à {fmt_int(hi['v'])} € "
-            f"({hi['nom']}) en 2021. Parmi elles, {above} dépassent {fmt_int(ref)} €, le revenu de la "
-            f"commune médiane du {pack.config.dep_nom} (chaque commune comptant pour une).")
+            f"({hi['nom']}) en {_years(iid)[-1]}. Parmi elles, {above} dépassent {fmt_int(ref)} €, le revenu "
+            f"de la commune médiane {_of_departement(pack)} (chaque commune comptant pour une).")
     return Paragraph("Revenus", text, (source_label(pack.indicator(iid)),))
 
 

@@ -25,7 +25,7 @@ components.key_figure_cards(fiches.key_figures(p, "territoire", tid), reference_
                             others_label=others.capitalize())
 
 brief = summary.summary_markdown(summary.territory_summary(p, tid))
-if brief.strip():  # a pack without the summary's indicators (the Somme stops at 2021) has none
+if brief.strip():  # latest vintages (Somme: RP 2021, Filosofi 2019); none without the indicators
     st.subheader("En bref")
     st.markdown(brief)
 

@@ -32,6 +32,11 @@ def test_somme_territory_page(somme_app):
     assert "Arrondissement du Département de la Somme" in out
     assert "des 3 autres arrondissements" in out
     assert "Autres arrondissements\u00a0: " in out  # no break before the colon
+    assert [h.value for h in somme_app.subheader][:2] == ["Chiffres clés", "En bref"]
+    brief = next(m.value for m in somme_app.markdown if "compte" in m.value and "Source :" in m.value)
+    assert "L'arrondissement d'Amiens compte 304\u202f331 habitants en 2021" in brief
+    assert "au 2e rang des 4 arrondissements" in brief and "Filosofi 2019" in brief
+    assert brief.count("*Source :") == 3
 
 
 def test_somme_accueil_and_commune(somme_app):
