@@ -134,10 +134,44 @@ def ensure_style(m: folium.Map) -> MapStyle:
     return style
 
 
+# ------------------------------------------------------------------ data layers
+
+
+def pane_options(pane: tuple[str, int] | None) -> dict:
+    """``{"pane": name, "paneZ": z-index}`` of a layer's options (both None without a pane)."""
+    return {"pane": pane[0] if pane else None, "paneZ": pane[1] if pane else None}
+
+
+class _ScriptData:
+    """Mixin of the layers whose template reads ``data_json``, ``options_json`` and ``map_name``.
+
+    Subclasses set ``self.data`` and ``self.options_dict``; ``map_name`` (the parent map's
+    JS variable, used for its panes) is known at render time.
+    """
+
+    data: dict
+    options_dict: dict
+    map_name: str | None = None
+
+    @property
+    def data_json(self) -> str:
+        """The layer data as script-safe compact JSON."""
+        return script_json(self.data)
+
+    @property
+    def options_json(self) -> str:
+        """The layer options as script-safe compact JSON."""
+        return script_json(self.options_dict)
+
+    def render(self, **kwargs):
+        self.map_name = get_obj_in_upper_tree(self, folium.Map).get_name()
+        super().render(**kwargs)
+
+
 # ---------------------------------------------------------------------- polygons
 
 
-class PolygonLayer(Layer):
+class PolygonLayer(_ScriptData, Layer):
     """A polygon layer from encoded rings, with a JS style read from properties.
 
     Parameters
@@ -254,31 +288,15 @@ var {{ this.get_name() }} = (function () {
             "attribution": esc(attribution) if attribution else None,
             "interactive": bool(interactive),
             "smooth": smooth_factor,
-            "pane": pane[0] if pane else None,
-            "paneZ": pane[1] if pane else None,
+            **pane_options(pane),
         }
         self.map_name = None
-
-    @property
-    def data_json(self) -> str:
-        """The layer data as script-safe compact JSON."""
-        return script_json(self.data)
-
-    @property
-    def options_json(self) -> str:
-        """The layer options as script-safe compact JSON."""
-        return script_json(self.options_dict)
-
-    def render(self, **kwargs):
-        parent_map = get_obj_in_upper_tree(self, folium.Map)
-        self.map_name = parent_map.get_name()
-        super().render(**kwargs)
 
 
 # ------------------------------------------------------------------------ points
 
 
-class PointLayer(JSCSSMixin, Layer):
+class PointLayer(_ScriptData, JSCSSMixin, Layer):
     """Circle markers from ``[lon, lat, props...]`` rows, optionally clustered.
 
     Parameters
@@ -360,26 +378,11 @@ var {{ this.get_name() }} = (function () {
             "tooltip": tooltip,
             "cluster": cluster,
             "attribution": esc(attribution) if attribution else None,
-            "pane": pane[0] if pane else None,
-            "paneZ": pane[1] if pane else None,
+            **pane_options(pane),
         }
         self.map_name = None
         self.default_js = list(self._cluster_js) if cluster else []
         self.default_css = list(self._cluster_css) if cluster else []
-
-    @property
-    def data_json(self) -> str:
-        """The layer data as script-safe compact JSON."""
-        return script_json(self.data)
-
-    @property
-    def options_json(self) -> str:
-        """The layer options as script-safe compact JSON."""
-        return script_json(self.options_dict)
-
-    def render(self, **kwargs):
-        self.map_name = get_obj_in_upper_tree(self, folium.Map).get_name()
-        super().render(**kwargs)
 
 
 # --------------------------------------------------------------------- controls

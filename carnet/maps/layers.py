@@ -47,16 +47,48 @@ def _polygonal(gdf: gpd.GeoDataFrame) -> np.ndarray:
     return np.asarray(out, dtype=object)
 
 
-def _polygon_data(gdf, name_field, tooltip_fields, precision):
-    frame = to_wgs84(gdf)
+def _properties(frame, name_field, tooltip_fields):
+    """Property keys, escaped value columns and tooltip spec shared by polygon and point layers.
+
+    Keys are ``nom`` (the escaped ``name_field``, empty strings without one) then ``x0``,
+    ``x1``… for the extra tooltip fields; the tooltip shows ``nom`` as title and one
+    ``label : value`` row per extra field.
+    """
     extra = tooltip_spec(tooltip_fields)
     keys = ["nom"] + [f"x{i}" for i in range(len(extra))]
     names = [esc(x) for x in frame[name_field]] if name_field else [""] * len(frame)
     columns = [names, *(field_text(frame[col]) for col, _ in extra)]
+    tooltip = {"title": "nom", "rows": [[esc(lbl), f"x{i}"] for i, (_, lbl) in enumerate(extra)]}
+    return keys, columns, tooltip
+
+
+def _polygon_data(gdf, name_field, tooltip_fields, precision):
+    frame = to_wgs84(gdf)
+    keys, columns, tooltip = _properties(frame, name_field, tooltip_fields)
     rings = encode_polygonal(_polygonal(frame), precision)
     rows = [[*vals, geom] for *vals, geom in zip(*columns, rings, strict=True) if geom]
-    tooltip = {"title": "nom", "rows": [[esc(lbl), f"x{i}"] for i, (_, lbl) in enumerate(extra)]}
     return {"p": precision, "k": keys, "r": rows}, tooltip
+
+
+def _add_polygon_layer(m, gdf, *, label, attribution, name_field, tooltip_fields, style,
+                       interactive, pane, show, precision) -> folium.Map:
+    """Encode ``gdf`` and add it to ``m`` as one :class:`PolygonLayer` (outlines and zones).
+
+    The tooltip is attached only when ``interactive`` and there is a ``name_field``.
+    """
+    data, tooltip = _polygon_data(gdf, name_field, tooltip_fields, precision)
+    ensure_style(m)
+    PolygonLayer(
+        data,
+        name=label,
+        base_style=style,
+        tooltip=tooltip if interactive and name_field else None,
+        attribution=attribution,
+        interactive=interactive,
+        pane=pane,
+        show=show,
+    ).add_to(m)
+    return m
 
 
 def add_outlines(
@@ -101,22 +133,12 @@ def add_outlines(
     folium.Map
         ``m``.
     """
-    data, tooltip = _polygon_data(gdf, name_field, None, precision)
     style = {"color": color, "weight": weight, "opacity": 0.95, "fill": False}
     if dash:
         style["dashArray"] = dash
-    ensure_style(m)
-    PolygonLayer(
-        data,
-        name=label,
-        base_style=style,
-        tooltip=tooltip if interactive and name_field else None,
-        attribution=attribution,
-        interactive=interactive,
-        pane=PANE_OUTLINES,
-        show=show,
-    ).add_to(m)
-    return m
+    return _add_polygon_layer(m, gdf, label=label, attribution=attribution, name_field=name_field,
+                              tooltip_fields=None, style=style, interactive=interactive,
+                              pane=PANE_OUTLINES, show=show, precision=precision)
 
 
 def add_polygons(
@@ -140,7 +162,6 @@ def add_polygons(
     communes; with ``interactive=True`` they show a tooltip with their name.
     See :func:`add_outlines` for the other parameters.
     """
-    data, tooltip = _polygon_data(gdf, name_field, tooltip_fields, precision)
     style = {
         "color": color,
         "weight": 1.6,
@@ -149,18 +170,9 @@ def add_polygons(
         "fillColor": color,
         "fillOpacity": fill_opacity,
     }
-    ensure_style(m)
-    PolygonLayer(
-        data,
-        name=label,
-        base_style=style,
-        tooltip=tooltip if interactive and name_field else None,
-        attribution=attribution,
-        interactive=interactive,
-        pane=PANE_ZONES,
-        show=show,
-    ).add_to(m)
-    return m
+    return _add_polygon_layer(m, gdf, label=label, attribution=attribution, name_field=name_field,
+                              tooltip_fields=tooltip_fields, style=style, interactive=interactive,
+                              pane=PANE_ZONES, show=show, precision=precision)
 
 
 def add_points(
@@ -219,18 +231,13 @@ def add_points(
     x = shapely.get_x(pts)
     y = shapely.get_y(pts)
     ok = np.isfinite(x) & np.isfinite(y)
-    extra = tooltip_spec(tooltip_fields)
-    columns = [
-        [esc(v) for v in frame[name_field]],
-        *(field_text(frame[col]) for col, _ in extra),
-    ]
+    keys, columns, tooltip = _properties(frame, name_field, tooltip_fields)
     rows = [
         [round(float(xi), precision), round(float(yi), precision), *vals]
         for xi, yi, keep, *vals in zip(x, y, ok, *columns, strict=True)
         if keep
     ]
-    data = {"k": ["nom"] + [f"x{i}" for i in range(len(extra))], "r": rows}
-    tooltip = {"title": "nom", "rows": [[esc(lbl), f"x{i}"] for i, (_, lbl) in enumerate(extra)]}
+    data = {"k": keys, "r": rows}
     marker = {
         "radius": radius,
         "color": "#ffffff",
