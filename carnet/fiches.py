@@ -434,8 +434,18 @@ def commune_info(pack: Pack, code: str) -> CommuneInfo | None:
     )
 
 
-def commune_profile(pack: Pack, code: str, ids=COMMUNE_FICHE) -> pd.DataFrame:
+def fiche_ids(pack: Pack, ids=COMMUNE_FICHE) -> list[str]:
+    """The fiche's indicators, each at the latest vintage the pack has (absent ones skipped).
+
+    The Somme pack gives ``pop_2021``, ``evol_pop_2015_2021``, ``taux_chomage_2021``…
+    """
+    return [i for i in dict.fromkeys(latest_vintage(pack, i) for i in ids) if i]
+
+
+def commune_profile(pack: Pack, code: str, ids=None) -> pd.DataFrame:
     """A commune's indicators against its EPCI, its territory and the département.
+
+    ``ids`` defaults to :func:`fiche_ids` (the fiche's indicators at the pack's latest vintages).
 
     Columns: ``Thème``, ``Indicateur``, ``Commune``, [``Commune nouvelle`` for a commune merged
     since the reference COG], ``EPCI``, ``Territoire``, ``Département``, ``Source`` (producer
@@ -449,7 +459,7 @@ def commune_profile(pack: Pack, code: str, ids=COMMUNE_FICHE) -> pd.DataFrame:
               ("Département", "departement", pack.config.dep))
     merged = pack.merger_of(code)
     rows = []
-    for i in ids:
+    for i in fiche_ids(pack) if ids is None else ids:
         if i not in pack.indicators:
             continue
         ind = pack.indicator(i)

@@ -40,7 +40,7 @@ st.subheader("Indicateurs comparés")
 st.caption(f"La commune face à son EPCI, à son {data.territory_word(p, lower=True)} et au département. "
            "« non agrégeable » : une médiane ou un taux de pauvreté ne s'additionne pas entre communes.")
 components.profile_table(fiches.commune_profile(p, code), headers={"Territoire": data.territory_word(p)})
-components.sources_caption(fiches.sources_footer(p, fiches.COMMUNE_FICHE))
+components.sources_caption(fiches.sources_footer(p, fiches.fiche_ids(p)))
 
 left, right = st.columns([1, 1], gap="large")
 with left:

@@ -48,3 +48,9 @@ def test_somme_accueil_and_commune(somme_app):
     out = texts(somme_app)
     assert "Arrondissement : **Arrondissement d'Amiens**" in out
     assert out.count("Arrondissement :") == 1  # not shown twice when territories are arrondissements
+    # The fiche at the pack's latest vintages (no 2022 census in the Somme pack).
+    table = next(m.value for m in somme_app.markdown if "carnet-profile" in m.value)
+    assert "<th>Arrondissement</th>" in table and "Population 2021" in table
+    assert '<span class="nw">133\u202f625</span>' in table  # Amiens, RP 2021
+    assert "Taux de chômage des 15-64 ans 2021" in table and "INSEE · Filosofi 2019" in table
+    assert table.count("<tr>") == 10  # header + 9 indicators
