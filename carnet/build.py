@@ -120,19 +120,20 @@ def _cog_tables(cfg: PackConfig, sources_dir: Path) -> dict:
          if c.get("departement") == cfg.dep and c["type"] == "commune-actuelle"]
     )
     communes["code"] = communes["code"].astype("string")
-    epci_of, epci_nom, epci_type = {}, {}, {}
+    epci_of, epci_nom, epci_type, epci_size = {}, {}, {}, {}
     for e in cog["epci"]:
         for m in e["membres"]:
             epci_of[m["code"]] = e["code"]
         epci_nom[e["code"]] = e["nom"]
         epci_type[e["code"]] = e.get("type", "")
+        epci_size[e["code"]] = len(e["membres"])
     arr_nom = {a["code"]: a["nom"] for a in cog["arrondissements"]}
     communes["epci"] = communes["code"].map(epci_of).astype("string")
     communes["epci_nom"] = communes["epci"].map(epci_nom).astype("string")
     communes["arrondissement_nom"] = communes["arrondissement"].map(arr_nom).astype("string")
     return {"communes": communes[["code", "nom", "epci", "epci_nom", "arrondissement",
                                   "arrondissement_nom", "population"]],
-            "epci_type": epci_type}
+            "epci_type": epci_type, "epci_size": epci_size}
 
 
 def _mergers(cfg: PackConfig, sources_dir: Path, ref_codes: set[str]
@@ -427,8 +428,7 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
     epci_tab = (communes.groupby("epci", sort=True)
                 .agg(nom=("epci_nom", "first"), territoire=("territoire", "first"),
                      communes=("code", "size")).reset_index().rename(columns={"epci": "code"}))
-    dep_members = {e["code"]: len(e["membres"]) for e in get_source(cfg.cog).read(sources_dir)["epci"]}
-    epci_tab["communes_total"] = epci_tab["code"].map(dep_members)
+    epci_tab["communes_total"] = epci_tab["code"].map(cog["epci_size"])
     epci_tab["type"] = epci_tab["code"].map(cog["epci_type"])
     terr_tab = pd.DataFrame([{"code": t.id, "nom": t.nom} for t in cfg.territoires])
     terr_tab["communes"] = terr_tab["code"].map(communes["territoire"].value_counts()).fillna(0)
