@@ -1,6 +1,7 @@
 """Command-line functions of the projects registry (wired by ``carnet/cli.py``).
 
-``python -m carnet projets import FILE --territoire T [--contrat C] [--dry-run]``
+``python -m carnet projets import FILE --territoire T [--contrat C] [--dry-run]
+[--feuille F | --couche L]``
 ``python -m carnet projets export --territoire T [--contrat C] --format F [--output FILE]``
 ``python -m carnet demo-projets --territoire T --contrat C --n N``
 """
@@ -36,7 +37,7 @@ def _err(message: str) -> int:
 
 
 def projets_import(path: str, territoire: str, contrat: str | None = None,
-                   dry_run: bool = False, repo=None) -> int:
+                   dry_run: bool = False, repo=None, layer: str | None = None) -> int:
     """Import a file of projects, all or nothing; print the validation report.
 
     Parameters
@@ -51,11 +52,15 @@ def projets_import(path: str, territoire: str, contrat: str | None = None,
         Validate and report only.
     repo : ProjetRepository, optional
         For tests; built from the pack and ``CARNET_DATABASE_URL`` otherwise.
+    layer : str, optional
+        Sheet (XLSX, ``--feuille``) or layer (GeoPackage, ``--couche``) to import; needed
+        when the file holds several.
 
     Returns
     -------
     int
-        0 on success, 1 when rows are rejected, 2 when the file is refused.
+        0 on success, 1 when rows are rejected (or a sheet/layer must be chosen), 2 when
+        the file is refused.
     """
     from carnet.projets.importer import import_file
 
@@ -69,7 +74,7 @@ def projets_import(path: str, territoire: str, contrat: str | None = None,
             return _err(f"« {file.name} » dépasse {MAX_UPLOAD_BYTES // 2**20} Mo.")
         repo = repo or _repo(territoire)[0]
         report, created = import_file(file.read_bytes(), file.name, repo.ctx, repo, _user(),
-                                      contrat=contrat, dry_run=dry_run)
+                                      contrat=contrat, dry_run=dry_run, layer=layer)
     except ImportRejected as exc:
         if exc.report is None:
             return _err(str(exc))
@@ -90,6 +95,10 @@ def _print_report(report) -> None:
     for note in report.notes:
         print(f"· {note}")
     print(report.summary())
+    if report.choice_needed:
+        option = "--feuille" if report.layer_word == "feuille" else "--couche"
+        print(f"Relancez avec {option} NOM, NOM parmi : "
+              + ", ".join(f"« {n} »" for n in report.layers) + ".")
     for row in report.rejected:
         print(f"  ligne {row['ligne']} ({row['titre'] or 'sans titre'}) : {row['motifs']}")
 
@@ -169,7 +178,13 @@ def add_subparsers(subparsers) -> None:
     imp.add_argument("--territoire", required=True)
     imp.add_argument("--contrat", default=None)
     imp.add_argument("--dry-run", action="store_true", help="valide sans rien enregistrer")
-    imp.set_defaults(func=lambda a: projets_import(a.file, a.territoire, a.contrat, a.dry_run))
+    which = imp.add_mutually_exclusive_group()
+    which.add_argument("--feuille", dest="layer", default=None, metavar="FEUILLE",
+                       help="feuille du classeur XLSX à importer")
+    which.add_argument("--couche", dest="layer", default=None, metavar="COUCHE",
+                       help="couche du GeoPackage à importer")
+    imp.set_defaults(func=lambda a: projets_import(a.file, a.territoire, a.contrat, a.dry_run,
+                                                   layer=a.layer))
     exp = sub.add_parser("export", help="exporte les projets")
     exp.add_argument("--territoire", required=True)
     exp.add_argument("--contrat", default=None)

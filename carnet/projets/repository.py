@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from carnet.projets.errors import ConflictError, NotFoundError, ProjetError, ValidationError
 from carnet.projets.models import ALL_FIELDS, EDITABLE_FIELDS, Projet, ProjetAudit
 from carnet.projets.territory import TerritoryContext
-from carnet.projets.validation import clean_projet
+from carnet.projets.validation import clean_projet, ref_key
 
 
 def _now() -> datetime:
@@ -128,6 +128,30 @@ class ProjetRepository:
                 for a in session.scalars(stmt)
             ]
 
+    def _check_refs(self, rows: list[dict], exclude_id: int | None = None) -> None:
+        """Refuse identifiers equal, up to case and invisible characters, to another one
+        of the same territory (the database's unique constraint sees only exact equality).
+        """
+        wanted = [(r.get("territoire"), r["ref"]) for r in rows if r.get("ref")]
+        if not wanted:
+            return
+        seen: dict[tuple, str] = {}
+        for territoire in {t for t, _ in wanted}:
+            stmt = select(Projet.id, Projet.ref).where(Projet.territoire == territoire,
+                                                       Projet.ref.is_not(None))
+            with self.engine.connect() as conn:
+                for pid, ref in conn.execute(stmt):
+                    if pid != exclude_id:
+                        seen[(territoire, ref_key(ref))] = ref
+        for territoire, ref in wanted:
+            key = (territoire, ref_key(ref))
+            if key in seen:
+                raise ProjetError(
+                    f"Enregistrement refusé : l'identifiant « {ref} » est déjà utilisé dans ce "
+                    f"territoire sous la forme « {seen[key]} » (la casse et les caractères "
+                    "invisibles ne distinguent pas deux identifiants). Rien n'a été écrit.")
+            seen[key] = ref
+
     def existing_refs(self, territoire: str) -> set[str]:
         """External references already used in a territory (deleted ones included)."""
         stmt = select(Projet.ref).where(Projet.territoire == territoire,
@@ -190,6 +214,7 @@ class ProjetRepository:
         """
         cleaned = [self.validate(r) if validate else {k: r.get(k) for k in EDITABLE_FIELDS}
                    for r in rows]
+        self._check_refs(cleaned)
         batch = batch or uuid.uuid4().hex[:12]
         now = _now()
         out: list[dict] = []
@@ -240,19 +265,27 @@ class ProjetRepository:
             If the stored version differs; carries both versions, writes nothing.
         ValidationError
             If the merged record is invalid.
+        NotFoundError
+            If the project is absent or soft-deleted (restore it first).
         """
         current = self.get(projet_id, include_deleted=True)
+        if current["deleted_at"] is not None:
+            raise NotFoundError(f"Projet n°{projet_id} supprimé : restaurez-le avant de le "
+                                "modifier. Rien n'a été écrit.")
         merged = {k: current.get(k) for k in EDITABLE_FIELDS}
         merged.update({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
         clean = self.validate(merged)
         mine = {**current, **clean, "version": expected_version}
         if current["version"] != expected_version:
             raise ConflictError(mine=mine, theirs=current)
+        if clean.get("ref") and clean["ref"] != current.get("ref"):
+            self._check_refs([clean], exclude_id=projet_id)
         now = _now()
         with Session(self.engine) as session, session.begin():
             result = session.execute(
                 update(Projet)
-                .where(Projet.id == projet_id, Projet.version == expected_version)
+                .where(Projet.id == projet_id, Projet.version == expected_version,
+                       Projet.deleted_at.is_(None))
                 .values(**clean, updated_at=now, updated_by=user,
                         version=Projet.version + 1)
             )

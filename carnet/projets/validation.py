@@ -19,11 +19,28 @@ from carnet.projets.constants import (
 from carnet.projets.models import EDITABLE_FIELDS
 from carnet.projets.territory import TerritoryContext
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Invisible characters that can disguise text: bidi embeddings, overrides and isolates
+#: (U+202E turns "gpj.exe" into "exe.jpg" on screen), direction marks, zero-width
+#: space/word joiner and stray byte-order marks. ZWJ/ZWNJ stay (emoji, some scripts)
+#: except in identifiers (see :func:`clean_ref`).
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _NUMBER_JUNK = re.compile(r"[\s\u00a0\u202f€]|EUR", re.IGNORECASE)
 _FIELD_LABELS = {
     "titre": "titre", "orientation": "orientation", "statut": "statut",
     "categorie": "catégorie", "nature": "nature", "mode": "mode",
+}
+#: Longest value accepted per text field (the database column's size, or the app's cap
+#: for unbounded columns). Longer values are rejected, never cut.
+TEXT_LIMITS: dict[str, int] = {
+    "ref": 64, "titre": TITRE_MAX, "description": TEXT_MAX, "enjeu": 300,
+    "maitre_ouvrage": 300, "partenaires": TEXT_MAX, "source": 500, "contrat": 64,
+    "territoire": 40,
+}
+_TEXT_LABELS = {
+    "ref": "identifiant", "titre": "titre", "description": "description", "enjeu": "enjeu",
+    "maitre_ouvrage": "maître d'ouvrage", "partenaires": "partenaires", "source": "source",
+    "contrat": "contrat", "territoire": "territoire",
 }
 
 
@@ -43,12 +60,55 @@ def is_blank(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def clean_text(value: Any, limit: int = TEXT_MAX) -> str | None:
-    """Strip, drop control characters and NFC-normalise a text value (None if blank)."""
+def clean_text(value: Any, limit: int | None = None) -> str | None:
+    """Strip, drop control and invisible characters, NFC-normalise a text value.
+
+    Parameters
+    ----------
+    value : object
+        Any value (None/NaN/blank give None).
+    limit : int, optional
+        For messages only: cut the text to ``limit`` characters and end it with "…".
+        Stored values are never cut (see :data:`TEXT_LIMITS`).
+
+    Returns
+    -------
+    str or None
+    """
     if is_blank(value):
         return None
-    text = unicodedata.normalize("NFC", _CONTROL.sub("", str(value))).strip()
-    return text[:limit] if text else None
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", _CONTROL.sub("", str(value)))).strip()
+    if not text:
+        return None
+    if limit is not None and len(text) > limit:
+        return text[: max(limit - 1, 1)].rstrip() + "…"
+    return text
+
+
+def clean_ref(value: Any) -> str | None:
+    """An identifier as stored: :func:`clean_text` without any format character (Cf)."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    return "".join(c for c in text if unicodedata.category(c) != "Cf").strip() or None
+
+
+def ref_key(ref: str | None) -> str | None:
+    """Comparison key of an identifier: ``A-1``, ``a-1`` and ``A\u200b-1`` are the same."""
+    text = clean_ref(ref)
+    return unicodedata.normalize("NFKC", text).casefold() if text else None
+
+
+def _too_long(name: str, text: str | None) -> str | None:
+    limit = TEXT_LIMITS.get(name)
+    if text is None or limit is None or len(text) <= limit:
+        return None
+    return (f"{_TEXT_LABELS.get(name, name)} : {_fr_int(len(text))} caractères, au-delà de "
+            f"la limite de {_fr_int(limit)}")
+
+
+def _fr_int(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
 
 
 def parse_number(value: Any) -> float | None:
@@ -144,14 +204,16 @@ def clean_projet(
     errors: list[str] = []
     out: dict[str, Any] = {}
 
-    out["titre"] = clean_text(raw.get("titre"), TITRE_MAX + 1)
+    out["titre"] = clean_text(raw.get("titre"))
     if not out["titre"]:
         errors.append("titre manquant")
-    elif len(out["titre"]) > TITRE_MAX:
-        errors.append(f"titre trop long (plus de {TITRE_MAX} caractères)")
-    for name in ("description", "enjeu", "maitre_ouvrage", "partenaires", "source", "ref"):
-        limit = {"enjeu": 300, "maitre_ouvrage": 300, "source": 500, "ref": 64}.get(name, TEXT_MAX)
-        out[name] = clean_text(raw.get(name), limit)
+    for name in ("ref", "description", "enjeu", "maitre_ouvrage", "partenaires", "source"):
+        out[name] = clean_ref(raw.get(name)) if name == "ref" else clean_text(raw.get(name))
+    for name in ("ref", "titre", "description", "enjeu", "maitre_ouvrage", "partenaires",
+                 "source"):
+        problem = _too_long(name, out[name])
+        if problem:
+            errors.append(problem)
 
     for name, vocab in VOCABS.items():
         value = raw.get(name)
@@ -165,17 +227,20 @@ def clean_projet(
             errors.append(f"{label} inconnu(e) « {clean_text(value, 80)} » (attendu : {choices})")
         out[name] = code
 
-    territoire = clean_text(raw.get("territoire"), 40) or (ctx.territoire if ctx else None)
+    territoire = clean_text(raw.get("territoire")) or (ctx.territoire if ctx else None)
     if not territoire:
         errors.append("territoire manquant")
+    elif _too_long("territoire", territoire):
+        errors.append(_too_long("territoire", territoire))
     elif ctx is not None and territoire != ctx.territoire:
-        errors.append(f"territoire « {territoire} » différent de « {ctx.territoire} »")
+        errors.append(f"territoire « {clean_text(territoire, 80)} » différent de "
+                      f"« {ctx.territoire} »")
     out["territoire"] = territoire
 
-    contrat = clean_text(raw.get("contrat"), 64)
+    contrat = clean_text(raw.get("contrat"))
     known = ctx.contrats if ctx is not None else CONTRATS
     if contrat and contrat not in known:
-        errors.append(f"contrat de territoire inconnu « {contrat} »")
+        errors.append(f"contrat de territoire inconnu « {clean_text(contrat, 80)} »")
     out["contrat"] = contrat
 
     commune = normalize_commune_code(raw.get("commune"))
@@ -237,29 +302,69 @@ def clean_projet(
     return {k: out.get(k) for k in EDITABLE_FIELDS}, errors
 
 
-def _coordinates(raw: dict, errors: list[str]) -> tuple[float | None, float | None]:
-    """Read lon/lat (WGS84) or x/y (+ crs) from a raw record."""
-    from carnet.projets.territory import to_wgs84
+#: Distance (m) above which lon/lat and x/y given on the same row are said to disagree.
+COORD_DISAGREEMENT_M = 100.0
 
-    pairs = [("lon", "lat", "EPSG:4326"), ("x", "y", clean_text(raw.get("crs"), 20))]
+
+def _coordinates(raw: dict, errors: list[str]) -> tuple[float | None, float | None]:
+    """Read lon/lat (WGS84) or x/y (+ crs) from a raw record.
+
+    lon/lat win when both pairs are filled; the row is rejected when the two pairs point
+    more than :data:`COORD_DISAGREEMENT_M` apart (one of them is wrong, we cannot tell which).
+    """
+    pairs = [("lon", "lat", "EPSG:4326"), ("x", "y", clean_text(raw.get("crs")))]
+    found = []
     for kx, ky, crs in pairs:
         vx, vy = raw.get(kx), raw.get(ky)
         if is_blank(vx) and is_blank(vy):
             continue
-        if is_blank(vx) or is_blank(vy):
-            errors.append(f"coordonnée incomplète ({kx} et {ky} sont requis ensemble)")
+        point = _pair(kx, ky, vx, vy, crs, errors)
+        if point is None:
             return None, None
-        try:
-            x, y = parse_number(vx), parse_number(vy)
-        except (ValueError, TypeError):
-            errors.append(f"coordonnées illisibles « {vx} », « {vy} »")
+        found.append(point)
+    if not found:
+        return None, None
+    if len(found) == 2:
+        gap = _distance_m(found[0], found[1])
+        if gap > COORD_DISAGREEMENT_M:
+            errors.append(
+                f"lon/lat ({found[0][0]:.5f}, {found[0][1]:.5f}) et x/y "
+                f"({found[1][0]:.5f}, {found[1][1]:.5f} une fois convertis) désignent des "
+                f"points distants de {gap / 1000:.1f} km".replace(".", ",", 1)
+                + " : gardez une seule paire de coordonnées")
             return None, None
-        if kx == "lon" and not (-180 <= x <= 180 and -90 <= y <= 90):
-            errors.append(f"coordonnées hors des bornes WGS84 ({x}, {y})")
-            return None, None
-        try:
-            return to_wgs84(x, y, crs)
-        except Exception as exc:  # noqa: BLE001 - pyproj raises various types
-            errors.append(str(exc))
-            return None, None
-    return None, None
+    return found[0]
+
+
+def _distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in metres between two (lon, lat) points."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6_371_000 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _pair(kx: str, ky: str, vx: Any, vy: Any, crs: str | None,
+          errors: list[str]) -> tuple[float, float] | None:
+    from carnet.projets.errors import ProjetError
+    from carnet.projets.territory import to_wgs84
+
+    if is_blank(vx) or is_blank(vy):
+        errors.append(f"coordonnée incomplète ({kx} et {ky} sont requis ensemble)")
+        return None
+    try:
+        x, y = parse_number(vx), parse_number(vy)
+    except (ValueError, TypeError):
+        errors.append(f"coordonnées illisibles « {clean_text(vx, 40)} », "
+                      f"« {clean_text(vy, 40)} »")
+        return None
+    if kx == "lon" and not (-180 <= x <= 180 and -90 <= y <= 90):
+        errors.append(f"coordonnées hors des bornes WGS84 ({x}, {y})")
+        return None
+    try:
+        return to_wgs84(x, y, crs)
+    except ProjetError as exc:
+        errors.append(str(exc))
+    except Exception:  # noqa: BLE001 - pyproj raises various types, in English
+        errors.append(f"système de coordonnées « {clean_text(crs, 40)} » inconnu pour x/y")
+    return None
