@@ -426,6 +426,12 @@ def _read_xlsx(data: bytes, name: str, layer: str | None = None) -> Table:
                 workbook_xml = zf.read("xl/workbook.xml")[:200_000]
             except KeyError:
                 workbook_xml = b""
+            # formula (<f>) or error (t="e") cells anywhere: only then is the slow,
+            # cell-by-cell check of the sheet read needed
+            suspicious = any(
+                _SUSPICIOUS_CELLS.search(_read_member(zf, info, name))
+                for info in zf.infolist()
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"))
     except zipfile.BadZipFile as exc:
         raise _reject(name, "classeur Excel endommagé.") from exc
     # openpyxl and xlsxwriter save formulas without (or with a 0 placeholder for) their
@@ -437,8 +443,8 @@ def _read_xlsx(data: bytes, name: str, layer: str | None = None) -> Table:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb_values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            wb_formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True,
-                                                 data_only=False)
+            wb_formulas = (openpyxl.load_workbook(io.BytesIO(data), read_only=True,
+                                                  data_only=False) if suspicious else None)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types
         raise _reject(name, "classeur Excel illisible (structure endommagée ou format "
                       "non reconnu).") from exc
@@ -471,10 +477,12 @@ def _read_xlsx(data: bytes, name: str, layer: str | None = None) -> Table:
         skipped_hidden = [t for t in hidden if t != chosen]
         if skipped_hidden:
             notes.append(f"Feuille(s) masquée(s) ignorée(s) : {_quote_list(skipped_hidden)}.")
-        problems = _formula_problems(wb_values[chosen], wb_formulas[chosen], recompute)
+        problems = (_formula_problems(wb_values[chosen], wb_formulas[chosen], recompute)
+                    if wb_formulas is not None else [])
     finally:
         wb_values.close()
-        wb_formulas.close()
+        if wb_formulas is not None:
+            wb_formulas.close()
     if not grid:
         raise _reject(name, f"la feuille « {chosen} » est vide.")
     header_row, header = grid[0]
@@ -534,6 +542,7 @@ def _formula_problems(ws_values, ws_formulas, recompute: bool) -> list[tuple[int
     return problems
 
 
+_SUSPICIOUS_CELLS = re.compile(rb'<(?:\w+:)?f[ >/]|\st="e"')
 _EXCEL_ERRORS = {"DIV/0", "N/A", "NAME", "NULL", "NUM", "REF", "VALUE", "GETTING_DATA",
                  "SPILL", "CALC"}
 

@@ -276,6 +276,12 @@ def import_section(repo: ProjetRepository, user: str) -> None:
                            format_func=lambda c: repo.ctx.contrats.get(c, "—") if c else "—")
     try:
         table = read_table(up.getvalue(), up.name)
+        if len(table.layers) > 1:  # several sheets or layers hold data: ask which
+            word = "Feuille" if table.kind == "xlsx" else "Couche"
+            layer = st.selectbox(f"{word} à importer", table.layers, index=None,
+                                 placeholder=CHOISIR, key=f"projets_layer_{n}_{up.name}")
+            if layer is not None:
+                table = read_table(up.getvalue(), up.name, layer=layer)
     except ImportRejected as exc:
         st.error(str(exc))
         return

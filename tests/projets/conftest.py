@@ -56,6 +56,9 @@ def engine(request, tmp_path):
         url = f"sqlite:///{tmp_path / 'projets.sqlite'}"
     else:
         if not PG_URL:
+            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+                pytest.fail("CI sans CARNET_TEST_DATABASE_URL : la moitié PostGIS du corpus "
+                            "d'import et du registre ne doit pas être ignorée (.ci/postgis.sh)")
             pytest.skip("CARNET_TEST_DATABASE_URL non défini : tests PostGIS ignorés")
         url = PG_URL
         _reset_pg(url)
