@@ -361,3 +361,32 @@ def test_updating_a_soft_deleted_project_is_refused(repo):
     back = repo.get(p["id"], include_deleted=True)
     assert back["titre"] == p["titre"] and back["version"] == deleted["version"]
     assert [h["action"] for h in repo.history(p["id"])] == ["create", "delete"]
+
+
+# -- encodings ---------------------------------------------------------------------------
+@pytest.mark.parametrize(("codec", "label"), [
+    ("utf-16", "UTF-16 LE"), ("utf-16-le", "UTF-16 LE (sans BOM)"),
+    ("utf-16-be", "UTF-16 BE (sans BOM)"), ("utf-32", "UTF-32 LE"),
+    ("utf-32-le", "UTF-32 LE (sans BOM)"), ("utf-32-be", "UTF-32 BE (sans BOM)"),
+    ("utf-8-sig", "UTF-8 (avec BOM)"), ("cp1252", "Windows-1252 (cp1252)")])
+def test_text_encodings_named_and_read(codec, label):
+    data = "titre\tcommune\nŒuvre d'art – « Médiathèque »\t59122\n".encode(codec)
+    table = read_table(data, "p.txt")
+    assert table.notes[0] == f"Encodage : {label} ; séparateur : tabulation."
+    assert table.df["titre"].tolist() == ["Œuvre d'art – « Médiathèque »"]
+
+
+def test_mixed_file_line_valid_utf8_by_accident_is_read_as_cp1252():
+    # "È«" in Windows-1252 is also valid UTF-8 (U+022B): implausible, so read as cp1252
+    data = (b"titre\n" + "Médiathèque\n".encode() + "Salle È«\n".encode("cp1252")
+            + "Église\n".encode("cp1252"))
+    table = read_table(data, "p.csv")
+    assert table.df["titre"].tolist() == ["Médiathèque", "Salle È«", "Église"]
+    assert any("ligne(s) 2) et 2 en Windows-1252 (ligne(s) 3, 4)" in n for n in table.notes)
+
+
+def test_undecodable_byte_names_the_line():
+    data = "titre\nMédiathèque\n".encode("cp1252") + b"Salle \x81\n"
+    with pytest.raises(ImportRejected, match="encodage illisible ligne 3 : ni UTF-8 ni "
+                                             "Windows-1252 \\(octet 0x81\\)"):
+        read_table(data, "p.csv")
