@@ -426,12 +426,13 @@ def _read_xlsx(data: bytes, name: str, layer: str | None = None) -> Table:
                 workbook_xml = zf.read("xl/workbook.xml")[:200_000]
             except KeyError:
                 workbook_xml = b""
-            # formula (<f>) or error (t="e") cells anywhere: only then is the slow,
-            # cell-by-cell check of the sheet read needed
-            suspicious = any(
-                _SUSPICIOUS_CELLS.search(_read_member(zf, info, name))
-                for info in zf.infolist()
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"))
+            # sheets with formula (<f>) or error (t="e") cells, checked cell by cell below
+            suspicious = {}
+            for info in zf.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    xml = _read_member(zf, info, name)
+                    if _SUSPICIOUS_CELLS.search(xml):
+                        suspicious[info.filename] = xml
     except zipfile.BadZipFile as exc:
         raise _reject(name, "classeur Excel endommagé.") from exc
     # openpyxl and xlsxwriter save formulas without (or with a 0 placeholder for) their
@@ -443,8 +444,6 @@ def _read_xlsx(data: bytes, name: str, layer: str | None = None) -> Table:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb_values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            wb_formulas = (openpyxl.load_workbook(io.BytesIO(data), read_only=True,
-                                                  data_only=False) if suspicious else None)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types
         raise _reject(name, "classeur Excel illisible (structure endommagée ou format "
                       "non reconnu).") from exc
@@ -477,12 +476,11 @@ def _read_xlsx(data: bytes, name: str, layer: str | None = None) -> Table:
         skipped_hidden = [t for t in hidden if t != chosen]
         if skipped_hidden:
             notes.append(f"Feuille(s) masquée(s) ignorée(s) : {_quote_list(skipped_hidden)}.")
-        problems = (_formula_problems(wb_values[chosen], wb_formulas[chosen], recompute)
-                    if wb_formulas is not None else [])
+        path = str(getattr(wb_values[chosen], "_worksheet_path", "")).lstrip("/")
+        xml = suspicious.get(path)
+        problems = _formula_problems(xml, recompute) if xml else []
     finally:
         wb_values.close()
-        if wb_formulas is not None:
-            wb_formulas.close()
     if not grid:
         raise _reject(name, f"la feuille « {chosen} » est vide.")
     header_row, header = grid[0]
@@ -516,35 +514,43 @@ def _read_xlsx(data: bytes, name: str, layer: str | None = None) -> Table:
     return table
 
 
-def _formula_problems(ws_values, ws_formulas, recompute: bool) -> list[tuple[int, int, str]]:
-    """Cells whose value cannot be trusted: ``(row, column index, French reason)``.
+def _formula_problems(xml: bytes, recompute: bool) -> list[tuple[int, int, str]]:
+    """Cells of a sheet whose value cannot be trusted: ``(row, column index, reason)``.
 
-    A formula without a cached result (or whose file asks for a recomputation), and an
-    error value (``#DIV/0!``, ``#N/A``…).
+    Read from the sheet's XML, where a formula cell without a ``<v>`` element has no
+    cached result (openpyxl returns None for it as for an empty string result): formulas
+    without result, or all formulas when the workbook asks to be recomputed on opening
+    (their cached values are placeholders), and error values (``#DIV/0!``, ``#N/A``…).
     """
-    problems = []
-    ws_formulas.reset_dimensions()
-    ws_values.reset_dimensions()
-    rows_f = ws_formulas.iter_rows(min_row=1, min_col=1)
-    rows_v = ws_values.iter_rows(min_row=1, min_col=1)
-    for number, (cells_f, cells_v) in enumerate(zip(rows_f, rows_v, strict=False), 1):
-        for j, cell in enumerate(cells_f):
-            value_cell = cells_v[j] if j < len(cells_v) else None
-            cached = getattr(value_cell, "value", None)
-            if getattr(value_cell, "data_type", None) == "e" or (
-                    isinstance(cached, str) and cached.startswith("#")
-                    and cached.rstrip("!?").upper().lstrip("#") in _EXCEL_ERRORS):
-                problems.append((number, j, f"erreur « {cached} »"))
-            elif getattr(cell, "data_type", None) == "f" and (cached is None or recompute):
-                formula = str(cell.value)
-                shown = formula if len(formula) <= 40 else formula[:39] + "…"
-                problems.append((number, j, f"formule {shown} sans valeur calculée"))
+    import xml.etree.ElementTree as ET
+
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    problems: list[tuple[int, int, str]] = []
+    try:
+        for _, elem in ET.iterparse(io.BytesIO(xml)):
+            if elem.tag.rsplit("}", 1)[-1] != "c":
+                continue
+            children = {child.tag.rsplit("}", 1)[-1]: child for child in elem}
+            ref = elem.get("r")
+            formula, value = children.get("f"), children.get("v")
+            if ref and (formula is not None or elem.get("t") == "e"):
+                letters, row = coordinate_from_string(ref)
+                col = column_index_from_string(letters) - 1
+                if elem.get("t") == "e":
+                    shown = (value.text or "") if value is not None else ""
+                    problems.append((row, col, f"erreur « {shown} »"))
+                elif value is None or recompute:
+                    text = "=" + formula.text if formula.text else "formule partagée"
+                    shown = text if len(text) <= 40 else text[:39] + "…"
+                    problems.append((row, col, f"formule {shown} sans valeur calculée"))
+            elem.clear()
+    except (ET.ParseError, ValueError):
+        return problems
     return problems
 
 
 _SUSPICIOUS_CELLS = re.compile(rb'<(?:\w+:)?f[ >/]|\st="e"')
-_EXCEL_ERRORS = {"DIV/0", "N/A", "NAME", "NULL", "NUM", "REF", "VALUE", "GETTING_DATA",
-                 "SPILL", "CALC"}
 
 
 def _pick(wanted: str, available: list[str], word: str, name: str) -> str:

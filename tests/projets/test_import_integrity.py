@@ -390,3 +390,28 @@ def test_undecodable_byte_names_the_line():
     with pytest.raises(ImportRejected, match="encodage illisible ligne 3 : ni UTF-8 ni "
                                              "Windows-1252 \\(octet 0x81\\)"):
         read_table(data, "p.csv")
+
+
+def test_formula_with_an_empty_string_result_is_not_a_missing_value(ctx):
+    """Excel writes ``<v></v>`` for a formula whose result is "": that is a result."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["titre", "description"])
+    ws.append(["Maison", None])
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            payload = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":  # B2: =IF(1=1,"",1) -> ""
+                payload = payload.replace(b"</row></sheetData>", b'<c r="B2" t="str">'
+                                          b'<f>IF(1=1,"",1)</f><v></v></c></row></sheetData>')
+            if info.filename == "xl/workbook.xml":
+                payload = payload.replace(b' fullCalcOnLoad="1"', b"")
+            dst.writestr(info, payload)
+    table = read_table(out.getvalue(), "p.xlsx")
+    assert table.df["titre"].tolist() == ["Maison"]
+    assert table.df["description"].isna().all()
