@@ -676,7 +676,8 @@ def _list_layers(path: Path, name: str) -> list[tuple[str, bool, int]]:
         layers = pyogrio.list_layers(path)
         out = []
         for layer_name, geometry_type in layers:
-            count = pyogrio.read_info(path, layer=layer_name).get("features", 0)
+            count = pyogrio.read_info(path, layer=layer_name,
+                                      force_feature_count=True).get("features", 0)
             out.append((str(layer_name), geometry_type is not None, int(count or 0)))
         return out
     except Exception as exc:  # noqa: BLE001 - GDAL errors
