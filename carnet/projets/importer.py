@@ -298,6 +298,11 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
         if "\x00" in text:
             raise _reject(name, "fichier binaire : ce n'est pas un CSV texte.")
         return text, label, []
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise _reject(name, f"structure CSV invalide ligne {line} : caractère nul (fichier "
+                      "binaire ou endommagé ?).")
     try:
         return data.decode("utf-8"), "UTF-8", []
     except UnicodeDecodeError:
@@ -353,8 +358,16 @@ def _read_csv(data: bytes, name: str) -> Table:
     if not text.strip():
         raise _reject(name, "le fichier est vide.")
     header = next((ln for ln in re.split(r"\r\n|\r|\n", text) if ln.strip()), "")
+    hint = re.fullmatch(r'"?sep=(.)"?', header.strip(), re.IGNORECASE)  # Excel's "sep=;" line
+    skip_first = hint is not None
+    if hint:
+        rest = text.split("\n", 1)[1] if "\n" in text else ""
+        header = next((ln for ln in re.split(r"\r\n|\r|\n", rest) if ln.strip()), "")
     counts = {sep: header.count(sep) for sep in (";", ",", "\t", "|")}
     sep = max(counts, key=counts.get)
+    if hint and hint.group(1) in counts:
+        sep = hint.group(1)
+        counts[sep] = max(counts[sep], 1)
     single = any(_norm(header) == _norm(a) for al in FIELD_ALIASES.values() for a in al)
     if counts[sep] == 0 and single:
         sep = ";"  # a one-column file (e.g. just "titre")
@@ -377,6 +390,9 @@ def _read_csv(data: bytes, name: str) -> Table:
         except csv.Error as exc:
             raise _csv_error(exc, start, name) from exc
         end = reader.line_num
+        if skip_first:
+            skip_first = False
+            continue  # the "sep=;" line
         if not any(v.strip() for v in rec):
             continue  # blank line (or only separators)
         if columns is None:

@@ -415,3 +415,25 @@ def test_formula_with_an_empty_string_result_is_not_a_missing_value(ctx):
     table = read_table(out.getvalue(), "p.xlsx")
     assert table.df["titre"].tolist() == ["Maison"]
     assert table.df["description"].isna().all()
+
+
+# -- CSV structure ------------------------------------------------------------------------
+def test_excel_sep_line_is_honoured_and_not_a_row():
+    table = read_table(b"sep=,\r\ntitre,commune\r\n\"Maison; salle\",59122\r\n", "p.csv")
+    assert table.notes[0] == "Encodage : UTF-8 ; séparateur : virgule."
+    assert table.df.to_dict("records") == [{"titre": "Maison; salle", "commune": "59122"}]
+    assert table.rows == [3]
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b'titre;commune\n"Maison" du peuple;59122\n', "ligne 2 : guillemet mal placé"),
+    (b"titre;commune\nMaison;59122\nSalle;59122\n\"Halle;59122\n", "ligne 4 : guillemets non "
+                                                                  "fermés"),
+    (b"titre;commune\n" + b"a;1\n" * 5000 + b"Maison\x00;59122\n", "ligne 5002 : caractère nul"),
+    (b"titre;commune\nMaison;" + b"9" * 200_000 + b"\n", "ligne 2 : une valeur dépasse"),
+])
+def test_csv_structure_errors_name_the_line_in_french(data, message):
+    with pytest.raises(ImportRejected) as err:
+        read_table(data, "p.csv")
+    assert f"Fichier « p.csv » refusé : structure CSV invalide {message}" in str(err.value)
+    assert not ENGLISH.search(str(err.value))
