@@ -429,6 +429,8 @@ def _sheet_grid(ws) -> list[tuple[int, list]]:
     for number, values in enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), 1):
         if any(not is_blank(v) for v in values):
             out.append((number, list(values)))
+            if len(out) > MAX_FEATURES + 1:  # header + one row too many: refused anyway
+                break
     return out
 
 

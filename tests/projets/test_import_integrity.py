@@ -437,3 +437,19 @@ def test_csv_structure_errors_name_the_line_in_french(data, message):
         read_table(data, "p.csv")
     assert f"Fichier « p.csv » refusé : structure CSV invalide {message}" in str(err.value)
     assert not ENGLISH.search(str(err.value))
+
+
+def test_xlsx_row_cap(monkeypatch):
+    import openpyxl
+
+    from carnet.projets import importer
+
+    monkeypatch.setattr(importer, "MAX_FEATURES", 3)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [["titre"], *[[f"P{i}"] for i in range(6)]]:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(ImportRejected, match="plus de 3 lignes"):
+        read_table(buf.getvalue(), "p.xlsx")
