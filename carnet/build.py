@@ -30,11 +30,11 @@ from carnet.config import PackConfig, load_config
 from carnet.errors import CarnetError, ConfigError
 from carnet.geometry import DETAIL_TOLERANCE_M, METRIC_CRS, dissolve, representative_points, simplify_coverage
 from carnet.indicators import LEVELS, add_products, aggregate, compute, needed_variables
-from carnet.layers import all_stations, build_layer, derived_variables, layer_registry
+from carnet.layers import all_stations, build_layer, derived_variables, layer_registry, rep_colleges
 from carnet.readers import normalize_code, to_number
 from carnet.sources import CATALOGUE_FILE, get_source
 
-BUILD_FORMAT = 3  # bump when the pack layout or computations change
+BUILD_FORMAT = 4  # bump when the pack layout or computations change
 CENTRE_SOURCE = "insee-comparateur-2024-extrait"
 # Modules whose code shapes the pack content: a change rebuilds the pack.
 _CODE_MODULES = ("build", "indicators", "layers", "readers", "geometry", "config", "sources")
@@ -197,11 +197,16 @@ def _source_table(sid: str, cfg: PackConfig, sources_dir: Path, cache: dict) -> 
 
 
 def _load_variables(cfg, variables, ref_codes, mergers, sources_dir, diag):
-    """Raw variables as floats, one row per reference commune, with the absorbed mask."""
+    """Raw variables as floats, one row per reference commune, with the absorbed mask.
+
+    Also returns, per merged commune, the COG year of the first source that publishes it
+    (L'Orée de Mormal: 2025, the comparateur 2025).
+    """
     index = pd.Index(sorted(ref_codes), name="code", dtype="string")
     values = pd.DataFrame(index=index)
     absorbed = pd.DataFrame(False, index=index, columns=[])
     carriers: dict[str, set[str]] = {}
+    first_year: dict[str, int] = {}
     tables: dict = {}
     by_source: dict[str, list[str]] = {}
     for v in variables:
@@ -229,12 +234,13 @@ def _load_variables(cfg, variables, ref_codes, mergers, sources_dir, diag):
             values[key] = num.reindex(index)
             absorbed[key] = False
             if (src.cog or 0) > ref_year:
-                for members in mergers.values():
+                for new, members in mergers.items():
                     chef, others = members[0], members[1:]
                     if pd.notna(values.at[chef, key]) and values.loc[others, key].isna().all():
                         absorbed.loc[others, key] = True
                         carriers.setdefault(key, set()).update(members)
-    return values, absorbed, carriers
+                        first_year[new] = min(first_year.get(new, src.cog), src.cog)
+    return values, absorbed, carriers, first_year
 
 
 def _centres(cfg, communes: gpd.GeoDataFrame, sources_dir, diag) -> gpd.GeoSeries:
@@ -366,14 +372,15 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
         layers[lid], reports[lid] = build_layer(lid, communes, sources_dir, cfg.params)
     diag["couches"] = reports
     stations = all_stations(sources_dir, cfg.params) if "gares" in cfg.couches else None
-    derived = derived_variables(communes, layers, stations)
+    rep = rep_colleges(sources_dir, cfg.params, communes) if "colleges" in cfg.couches else None
+    derived = derived_variables(communes, layers, stations, rep)
     bar.update()
 
     step("variables")
     indicators = cfg.indicators
     variables = needed_variables(indicators)
-    values, absorbed, carriers = _load_variables(cfg, variables, ref_codes, mergers, sources_dir,
-                                                 diag)
+    values, absorbed, carriers, merger_year = _load_variables(cfg, variables, ref_codes, mergers,
+                                                              sources_dir, diag)
     for v in variables:
         if v.startswith("derive:"):
             name = v.split(":", 1)[1]
@@ -397,6 +404,14 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
             f"{' et '.join(noms)} ont fusionné en {merger_names[new]} ({new}) après le COG de "
             "référence : les données publiées depuis portent sur la commune nouvelle (colonne "
             "« Commune nouvelle »), les autres sur chaque ancienne commune.")
+    # Indicators published on the merged commune (a variable of theirs is carried by it): at
+    # commune level, the merged commune has its own row and polygon for these, and its former
+    # communes read « fusionnée dans … » (never « non publié », which means secrecy).
+    diag["fusions_indicateurs"] = {
+        new: [ind.id for ind in indicators
+              if any(absorbed[v].loc[members[1:]].any() for v in ind.variables)]
+        for new, members in mergers.items()}
+    diag["fusions_annee"] = {new: merger_year.get(new) for new in mergers}
     merged_vals = pd.DataFrame(columns=[i.id for i in indicators])
     if mergers:
         member_of = pd.Series({m: new for new, ms in mergers.items() for m in ms})
@@ -421,6 +436,13 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
             src = g.assign(key=(keyed[col].reindex(g["code"]).values if col else cfg.dep))
             src = src[src["key"].notna()]
             geo[lvl][detail] = dissolve(src, "key").rename(columns={"key": "code"})
+    if mergers:
+        member_key = {m: new for new, ms in mergers.items() for m in ms}
+        geo["fusion"] = {}
+        for detail, g in geo["commune"].items():
+            src = g.assign(key=g["code"].map(member_key))
+            geo["fusion"][detail] = dissolve(src[src["key"].notna()], "key").rename(
+                columns={"key": "code"})
     diag["controle_epci"] = _epci_crosscheck(cfg, geo["epci"]["complet"], sources_dir)
     bar.update()
 

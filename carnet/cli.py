@@ -46,10 +46,13 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_export(args) -> int:
-    from carnet.export import export
+    from carnet.export import describe, export
     from carnet.pack import load_pack
 
-    export(load_pack(args.territoire), args.maille, args.format, args.output)
+    export(load_pack(args.territoire), args.maille, args.format, args.output, rounded=not args.brut)
+    where = args.output or "sortie standard"
+    print(f"Export {args.maille} écrit ({where}) : {describe(args.format, not args.brut)}.",
+          file=sys.stderr)
     return 0
 
 
@@ -75,8 +78,12 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--territoire", default="nord")
     e.add_argument("--maille", required=True,
                    choices=["commune", "epci", "territoire", "departement"])
-    e.add_argument("--format", default="csv", choices=["csv", "geojson", "gpkg"])
+    e.add_argument("--format", default="csv", choices=["csv", "csv-tableur", "geojson", "gpkg"],
+                   help="csv : « , » et point décimal (programmes) ; csv-tableur : « ; », virgule "
+                        "décimale, BOM (tableurs français)")
     e.add_argument("--output", default=None)
+    e.add_argument("--brut", action="store_true",
+                   help="valeurs non arrondies (par défaut : arrondies aux décimales de chaque indicateur)")
     e.set_defaults(func=_cmd_export)
 
     try:

@@ -89,12 +89,116 @@ def value(pack: Pack, level: str, code: str, iid: str) -> float:
     return math.nan if pd.isna(v) else float(v)
 
 
-def fmt_ind(pack: Pack, iid: str, x, level: str = "commune") -> str:
-    """Format a value of ``iid`` with its unit; ``non agrégeable`` above communes."""
+def fmt_ind(pack: Pack, iid: str, x, level: str = "commune", code: str | None = None) -> str:
+    """Format a value of ``iid`` with its unit; ``non agrégeable`` above communes.
+
+    With the ``code`` of a commune merged since the reference COG, an indicator published on
+    the merged commune reads ``fusionnée dans L'Orée de Mormal (2025)``, not ``non publié``
+    (which means statistical secrecy).
+    """
     ind = pack.indicator(iid)
     if not ind.aggregable and level != "commune":
         return NON_AGREGEABLE
+    if level == "commune" and code is not None and _missing(x):
+        new = merged_into(pack, code, iid)
+        if new is not None:
+            return merged_note(pack, new)
     return fmt_value(x, ind.unit, ind.decimals)
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or bool(pd.isna(x))
+
+
+# --------------------------------------------------------------------------- merged communes
+
+
+def merged_into(pack: Pack, code: str, iid: str) -> str | None:
+    """Code of the merged commune that carries ``iid`` for former commune ``code``, if any.
+
+    L'Orée de Mormal (59006, 2025) carries the 2025-geography sources of Amfroipret (59006)
+    and Bermeries (59070); the older sources still publish the two communes.
+    """
+    new = pack.merger_of(code)
+    if new is None or iid not in merged_indicators(pack, new):
+        return None
+    return new
+
+
+def merged_indicators(pack: Pack, new: str) -> tuple[str, ...]:
+    """Indicators published on merged commune ``new`` (sources of the new geography)."""
+    return tuple(pack.diagnostics.get("fusions_indicateurs", {}).get(new, ()))
+
+
+def merged_name(pack: Pack, new: str) -> str:
+    return str((pack.diagnostics.get("fusions_noms") or {}).get(new, new))
+
+
+def merged_year(pack: Pack, new: str) -> int | None:
+    """The first year a source publishes merged commune ``new`` (COG year)."""
+    y = (pack.diagnostics.get("fusions_annee") or {}).get(new)
+    return int(y) if y else None
+
+
+def merged_note(pack: Pack, new: str) -> str:
+    """``fusionnée dans L'Orée de Mormal (2025)``."""
+    year = merged_year(pack, new)
+    return f"fusionnée dans {merged_name(pack, new)}" + (f" ({year})" if year else "")
+
+
+def commune_rows(pack: Pack, iid: str, tid: str | None = None) -> pd.DataFrame:
+    """Communes as ``iid``'s source publishes them: ``code``, ``nom``, ``epci_nom``,
+    ``territoire``, ``valeur``, ``fusion`` (True on a merged commune's own row).
+
+    For an indicator of a source published after a merger, the former communes are replaced
+    by the merged commune (its value, its name, the code it took); otherwise every commune of
+    the reference COG. ``tid`` None means every commune of the pack.
+    """
+    c = pack.table("commune")
+    out = c[["code", "nom", "epci_nom", "territoire"]].copy()
+    out["valeur"] = out["code"].map(pack.values("commune")[iid]).astype(float)
+    out["fusion"] = False
+    for new, members in (pack.diagnostics.get("fusions") or {}).items():
+        if iid not in merged_indicators(pack, new):
+            continue
+        first = out[out["code"] == members[0]].iloc[0]
+        merged = pack.merged_values()
+        v = merged.at[new, iid] if new in merged.index and iid in merged.columns else math.nan
+        row = {"code": new, "nom": merged_name(pack, new), "epci_nom": first["epci_nom"],
+               "territoire": first["territoire"], "valeur": float(v), "fusion": True}
+        out = pd.concat([out[~out["code"].isin(members)], pd.DataFrame([row])], ignore_index=True)
+    if tid:
+        out = out[out["territoire"] == tid]
+    return out.sort_values("code", kind="stable").reset_index(drop=True)
+
+
+def commune_map_frame(pack: Pack, tid: str | None, iid: str, detail: str | None = None):
+    """:func:`commune_rows` with polygons, for a choropleth (merged commune: union polygon).
+
+    ``detail`` defaults to ``territoire`` for one territory, ``departement`` for the whole pack.
+    """
+    import geopandas as gpd
+
+    detail = detail or ("territoire" if tid else "departement")
+    rows = commune_rows(pack, iid, tid)
+    geo = pack.geometry("commune", detail).set_index("code").geometry
+    fused = pack.merged_geometry(detail).set_index("code").geometry
+    geoms = [fused.get(c) if f else geo.get(c) for c, f in zip(rows["code"], rows["fusion"], strict=True)]
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=4326)
+
+
+def selection_text(pack: Pack, code: str, iid: str) -> tuple[str, str]:
+    """(name, formatted value) of the commune ``code`` picked on a map of ``iid``.
+
+    On a map of an indicator published on a merged commune, its polygon carries the code of its
+    chef-lieu: the click names the merged commune and gives its value.
+    """
+    new = merged_into(pack, code, iid)
+    if new == code:
+        merged = pack.merged_values()
+        return merged_name(pack, new), fmt_ind(pack, iid, merged.at[new, iid])
+    return unit_name(pack, "commune", code), fmt_ind(pack, iid, value(pack, "commune", code, iid),
+                                                       code=code)
 
 
 def unit_name(pack: Pack, level: str, code: str) -> str:
@@ -234,28 +338,24 @@ def ranking(pack: Pack, tid: str, iid: str) -> pd.DataFrame:
     """Communes of a territory ranked on an indicator (highest first, missing last).
 
     Columns: ``rang`` (1 = highest, NaN if missing), ``code``, ``nom``, ``epci_nom``,
-    ``valeur``, ``texte``.
+    ``valeur``, ``texte``. A merged commune has one row where the source publishes it
+    (:func:`commune_rows`).
     """
-    c = territory_communes(pack, tid)[["code", "nom", "epci_nom"]]
-    v = pack.values("commune")[iid]
-    c["valeur"] = c["code"].map(v).astype(float)
+    c = commune_rows(pack, iid, tid)[["code", "nom", "epci_nom", "valeur"]]
     c = c.sort_values(["valeur", "nom"], ascending=[False, True], na_position="last")
     c["rang"] = c["valeur"].rank(ascending=False, method="min")
-    c["texte"] = [fmt_ind(pack, iid, x) for x in c["valeur"]]
+    c["texte"] = [fmt_ind(pack, iid, x, code=k) for x, k in zip(c["valeur"], c["code"], strict=True)]
     return c[["rang", "code", "nom", "epci_nom", "valeur", "texte"]].reset_index(drop=True)
 
 
 def commune_values(pack: Pack, tid: str | None, iid: str) -> pd.DataFrame:
     """Commune values of an indicator (``code``, ``nom``, ``valeur``, ``texte``) for a map.
 
-    ``tid`` None means every commune of the pack.
+    ``tid`` None means every commune of the pack. A merged commune has one row where the
+    source publishes it (:func:`commune_rows`).
     """
-    c = pack.table("commune")
-    if tid:
-        c = c[c["territoire"] == tid]
-    out = c[["code", "nom"]].copy()
-    out["valeur"] = out["code"].map(pack.values("commune")[iid]).astype(float)
-    out["texte"] = [fmt_ind(pack, iid, x) for x in out["valeur"]]
+    out = commune_rows(pack, iid, tid)[["code", "nom", "valeur"]]
+    out["texte"] = [fmt_ind(pack, iid, x, code=k) for x, k in zip(out["valeur"], out["code"], strict=True)]
     return out.reset_index(drop=True)
 
 
@@ -291,17 +391,29 @@ def compare_display(pack: Pack, level: str, codes, ids) -> pd.DataFrame:
     return out.drop(columns="Code") if level == "territoire" else out.rename(columns={"Code": "SIREN"})
 
 
-def compare_export(pack: Pack, level: str, codes, ids) -> pd.DataFrame:
-    """Raw values for download: units then the département, headers with units."""
+def compare_export(pack: Pack, level: str, codes, ids, rounded: bool = True) -> pd.DataFrame:
+    """Values for download: units then the département, headers with units.
+
+    Rounded to each indicator's declared decimals, as the pages show them (``rounded=False``
+    keeps the unrounded values). ``attrs["decimals"]`` maps each value column to its decimals
+    (the XLSX number formats).
+    """
+    from carnet.export import round_values
+
     raw = compare_table(pack, level, codes, ids)
     dep = compare_table(pack, "departement", [pack.config.dep], ids)
     dep["Nom"] = f"{pack.config.dep_nom} (département)"
     out = pd.concat([raw, dep], ignore_index=True)
-    labels = {}
+    labels, decimals = {}, {}
     for i in ids:
         ind = pack.indicator(i)
         labels[ind.label] = f"{ind.label} ({ind.unit})"
-    return out.rename(columns=labels)
+        decimals[labels[ind.label]] = ind.decimals
+    out = out.rename(columns=labels)
+    if rounded:
+        out = round_values(out, decimals)
+    out.attrs["decimals"] = decimals
+    return out
 
 
 def export_sources(pack: Pack, ids) -> pd.DataFrame:
@@ -465,7 +577,7 @@ def commune_profile(pack: Pack, code: str, ids=None) -> pd.DataFrame:
         ind = pack.indicator(i)
         row = {"Thème": ind.theme, "Indicateur": ind.label}
         for col, level, ucode in units_:
-            row[col] = fmt_ind(pack, i, value(pack, level, ucode, i), level)
+            row[col] = fmt_ind(pack, i, value(pack, level, ucode, i), level, code=ucode)
             if merged and col == "Commune":
                 row["Commune nouvelle"] = fmt_ind(pack, i, pack.merged_values().loc[merged, i], "fusion")
         row["Source"] = source_short(ind)
@@ -508,11 +620,44 @@ def layer_source(layer_id: str) -> str:
     return f"{short_producer(sid)}, {src.titre} · {src.millesime}"
 
 
+# --------------------------------------------------------------------------- counts
+
+
+def reference_cog(pack: Pack) -> str:
+    """Vintage of the reference geography the counts refer to: ``COG 2024``."""
+    src = catalogue().get(pack.config.cog)
+    return src.millesime if src is not None else pack.config.cog
+
+
+def communes_count(pack: Pack, codes=None) -> str:
+    """A commune count with its vintage: ``648 communes (COG 2024 ; 647 depuis 2025)``.
+
+    ``codes`` (default: every commune of the pack) are communes of the reference COG; a merger
+    since then among them is stated with the count it leaves.
+    """
+    all_codes = set(pack.table("commune")["code"])
+    codes = all_codes if codes is None else set(codes) & all_codes
+    n = len(codes)
+    text = f"{fmt_number(n)} commune{'s' if n > 1 else ''} ({reference_cog(pack)}"
+    lost, years = 0, []
+    for new, members in (pack.diagnostics.get("fusions") or {}).items():
+        inside = codes & set(members)
+        if len(inside) > 1:
+            lost += len(inside) - 1
+            years.append(merged_year(pack, new))
+    if lost:
+        year = max((y for y in years if y), default=None)
+        text += f" ; {fmt_number(n - lost)} depuis {year}" if year else f" ; {fmt_number(n - lost)} depuis"
+    return text + ")"
+
+
 # --------------------------------------------------------------------------- sources page
+
+CHECK_SOURCES = ("epci-contours-2025", "insee-appartenance-geo-2022")  # read by `carnet check`
 
 
 def sources_table(pack: Pack) -> pd.DataFrame:
-    """Sources used by the pack (statistics, geography, layers)."""
+    """Sources used by the pack (statistics, geography, layers, and the controls of ``check``)."""
     from carnet.layers import layer_registry
 
     cfg = pack.config
@@ -520,6 +665,7 @@ def sources_table(pack: Pack) -> pd.DataFrame:
     for lid in pack.layer_ids:
         spec = layer_registry()[lid]
         ids += [spec["source"], *filter(None, [spec.get("locations")])]
+    ids += list(CHECK_SOURCES)  # controls of the build (EPCI outlines, EPCI membership)
     cat = catalogue()
     rows = [
         {"Source": cat[s].titre, "Producteur": cat[s].producteur, "Millésime": cat[s].millesime,

@@ -55,3 +55,55 @@ def fmt_value(x, unit: str = "", decimals: int = 0, missing: str = MISSING) -> s
         return fmt_percent(x, decimals)
     text = fmt_number(x, decimals)
     return f"{text}{NBSP}{unit}" if unit else text
+
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
+DISPLAY_TZ = "Europe/Paris"  # the Nord's time: build and edit dates are shown in it
+
+
+def fmt_date(d, missing: str = "date inconnue") -> str:
+    """A date the French way: ``1er décembre 2026``, ``15 janvier 2025``.
+
+    Accepts a :class:`datetime.date`, a :class:`datetime.datetime` or an ISO 8601 string.
+    """
+    dt = _as_datetime(d)
+    if dt is None:
+        return missing
+    day = "1er" if dt.day == 1 else str(dt.day)
+    return f"{day} {MONTHS[dt.month - 1]} {dt.year}"
+
+
+def fmt_datetime(d, missing: str = "date inconnue") -> str:
+    """A date and time the French way: ``1er décembre 2026 à 19 h 31``.
+
+    An aware datetime (or ISO string with an offset) is shown in Paris time; a naive one as is.
+    """
+    dt = _as_datetime(d)
+    if dt is None:
+        return missing
+    if dt.tzinfo is not None:
+        from zoneinfo import ZoneInfo
+
+        dt = dt.astimezone(ZoneInfo(DISPLAY_TZ))
+    return f"{fmt_date(dt)} à {dt.hour} h {dt.minute:02d}"
+
+
+def _as_datetime(d):
+    import datetime as _dt
+
+    if d is None or (isinstance(d, float) and math.isnan(d)):
+        return None
+    if isinstance(d, _dt.datetime):
+        return d
+    if isinstance(d, _dt.date):
+        return _dt.datetime(d.year, d.month, d.day)
+    text = str(d).strip()
+    if not text:
+        return None
+    if len(text) >= 5 and text[-5] in "+-" and text[-4:].isdigit() and text[-3] != ":":
+        text = f"{text[:-2]}:{text[-2:]}"  # "+0100" (strftime %z) → "+01:00"
+    try:
+        return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None

@@ -8,6 +8,8 @@ aggregation rule, dispatched through :data:`RULES`:
 ``ratio``
     (Σ num − Σ num_minus) / Σ den × scale. ``num`` and ``den`` may list several
     variables, summed. A rate is always a ratio of sums, never a mean of rates.
+    With ``years``, the numerator is a count cumulated over that many years and is
+    divided by it (a yearly rate: INSEE's ``NAIS1621`` cumulates the six years 2016-2021).
 ``growth``
     Annual change rate in %: ((Σ end / Σ start) ** (1 / years) − 1) × 100.
 ``weighted``
@@ -105,6 +107,8 @@ def _ratio(ind, s):
     num = _total(s, ind.num)
     if ind.num_minus:
         num = num - _total(s, ind.num_minus)
+    if ind.years:
+        num = num / ind.years
     den = _total(s, ind.den)
     return (num / den.where(den != 0)) * ind.scale
 

@@ -16,12 +16,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import Geod
 
 from carnet.errors import lookup
 from carnet.sources import get_source
 
 LAYERS_FILE = Path(__file__).parent / "data" / "couches.toml"
 METRIC_CRS = 2154  # Lambert-93
+GEOD = Geod(ellps="WGS84")  # distances "à vol d'oiseau": geodesic, not on the Lambert-93 plane
+# Stations compared geodesically with each commune centre: the nearest on the Lambert-93 plane
+# and the next ones (plane and geodesic rankings can differ by a few metres at most).
+NEAREST_CANDIDATES = 8
 
 
 @cache
@@ -128,7 +133,53 @@ def _count(layer: gpd.GeoDataFrame, codes: pd.Index, mask=None) -> pd.Series:
     return sel.groupby("commune").size().reindex(codes, fill_value=0).astype(float)
 
 
-def derived_variables(communes: gpd.GeoDataFrame, layers: dict, all_stations=None) -> pd.DataFrame:
+def rep_colleges(sources_dir=None, params=None, communes: gpd.GeoDataFrame | None = None
+                 ) -> gpd.GeoDataFrame:
+    """Collèges classed REP or REP+ in the 2021 layer of the académie de Lille.
+
+    The indicator ``colleges_rep`` counts these (the layer its definition names), not the
+    collèges of the IPS 2022 file that the 2021 layer locates (one REP collège of 2021 has
+    no IPS 2022 row). Each is attached to its commune by point in polygon, or by the
+    commune code the source gives (field ``CP``) when the point falls outside.
+    """
+    spec = layer_registry()["colleges"]
+    src = get_source(spec["locations"])
+    loc = src.read(sources_dir, params)
+    nature = loc["Nature"].astype("string").str.strip()
+    rep = loc["Classement REP"].astype("string").str.strip()
+    loc = loc[(nature == "COLLEGE") & rep.isin(["REP", "REP+"])]
+    loc = loc.drop_duplicates("Code etablissement")
+    out = gpd.GeoDataFrame({"UAI": loc["Code etablissement"].astype("string"),
+                            "rep": rep[loc.index], "code_source": loc[src.options["code"]]},
+                           geometry=loc.geometry.values, crs=4326)
+    if communes is None:
+        return out
+    out, _ = _attach_commune(out, communes, "code_source")
+    return out
+
+
+def nearest_geodesic_km(centres: gpd.GeoSeries, stations: gpd.GeoSeries) -> np.ndarray:
+    """Geodesic distance (WGS84 ellipsoid, km) from each centre to the nearest station.
+
+    Candidates are the stations nearest on the Lambert-93 plane; the geodesic distance to
+    each is computed with :data:`GEOD` and the smallest kept.
+    """
+    c_m = centres.to_crs(METRIC_CRS)
+    s_m = stations.to_crs(METRIC_CRS)
+    k = min(NEAREST_CANDIDATES, len(stations))
+    sx, sy = s_m.x.to_numpy(), s_m.y.to_numpy()
+    cx, cy = c_m.x.to_numpy(), c_m.y.to_numpy()
+    d2 = (cx[:, None] - sx[None, :]) ** 2 + (cy[:, None] - sy[None, :]) ** 2
+    cand = np.argpartition(d2, k - 1, axis=1)[:, :k]
+    lon_c = np.repeat(centres.x.to_numpy()[:, None], k, axis=1)
+    lat_c = np.repeat(centres.y.to_numpy()[:, None], k, axis=1)
+    lon_s, lat_s = stations.x.to_numpy()[cand], stations.y.to_numpy()[cand]
+    _, _, dist = GEOD.inv(lon_c.ravel(), lat_c.ravel(), lon_s.ravel(), lat_s.ravel())
+    return dist.reshape(cand.shape).min(axis=1) / 1000.0
+
+
+def derived_variables(communes: gpd.GeoDataFrame, layers: dict, all_stations=None,
+                      rep_2021: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """Facility variables per commune, from the built layers.
 
     Parameters
@@ -139,6 +190,9 @@ def derived_variables(communes: gpd.GeoDataFrame, layers: dict, all_stations=Non
         Built layers by id.
     all_stations : GeoDataFrame, optional
         Every station of the source (also outside the département), for distances.
+    rep_2021 : GeoDataFrame, optional
+        REP/REP+ collèges of the 2021 layer with their ``commune`` (:func:`rep_colleges`);
+        without it, the REP count is left out.
     """
     codes = pd.Index(communes["code"], name="code")
     metric = communes.to_crs(METRIC_CRS)
@@ -158,15 +212,12 @@ def derived_variables(communes: gpd.GeoDataFrame, layers: dict, all_stations=Non
         out["colleges_eff"] = c[ok].groupby("commune")["Effectifs"].sum().reindex(codes, fill_value=0)
         prod = (c["IPS"] * c["Effectifs"])[ok].groupby(c["commune"][ok]).sum()
         out["colleges_ips_x_eff"] = prod.reindex(codes, fill_value=0)
-        rep = c["Éducation prioritaire"].isin(["REP", "REP+"])
-        out["colleges_rep_n"] = _count(c, codes, rep)
+    if rep_2021 is not None:
+        out["colleges_rep_n"] = _count(rep_2021, codes)
     stations = all_stations if all_stations is not None else layers.get("gares")
     if stations is not None and len(stations):
-        centres = gpd.GeoSeries(communes["centre"].values, crs=4326).to_crs(METRIC_CRS)
-        st = stations.to_crs(METRIC_CRS)
-        tree = shapely.STRtree(st.geometry.values)
-        _, dist = tree.query_nearest(centres.values, return_distance=True, all_matches=False)
-        out["gare_distance_km"] = dist / 1000.0
+        centres = gpd.GeoSeries(communes["centre"].values, crs=4326)
+        out["gare_distance_km"] = nearest_geodesic_km(centres, stations.geometry)
     return out.astype(float)
 
 

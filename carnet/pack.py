@@ -92,6 +92,13 @@ class Pack:
             self._cache[key] = self._read("values_fusion").set_index("code")
         return self._cache[key]
 
+    def merged_geometry(self, detail: str = "departement") -> gpd.GeoDataFrame:
+        """Polygons of the merged communes (``code``, geometry): union of their former communes."""
+        lookup({d: 1 for d in DETAILS}, detail, "Niveau de détail")
+        if not self.diagnostics.get("fusions"):
+            return gpd.GeoDataFrame({"code": []}, geometry=[], crs=4326)
+        return self._read(f"geo_fusion_{detail}", geo=True)
+
     def merger_of(self, commune_code: str) -> str | None:
         """Code of the commune that ``commune_code`` merged into, if any."""
         for new, members in self.diagnostics.get("fusions", {}).items():

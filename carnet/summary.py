@@ -21,15 +21,16 @@ from carnet.fiches import latest_vintage, source_label, value
 from carnet.formatting import fmt_int, fmt_number, fmt_percent
 from carnet.pack import Pack
 
-# How sentences name a territory: (subject, "in" phrase). Others get a neutral form.
+# How sentences name a territory: (subject, "in" phrase, "of" phrase). Others get a neutral form.
 PHRASES = {
-    "flandre-maritime": ("La Flandre maritime", "en Flandre maritime"),
-    "flandre-interieure": ("La Flandre intérieure", "en Flandre intérieure"),
-    "metropole-lilloise": ("La Métropole lilloise", "dans la Métropole lilloise"),
-    "douaisis": ("Le Douaisis", "dans le Douaisis"),
-    "cambresis": ("Le Cambrésis", "dans le Cambrésis"),
-    "sambre-avesnois": ("La Sambre-Avesnois", "en Sambre-Avesnois"),
-    "valenciennois": ("Le Valenciennois", "dans le Valenciennois"),
+    "flandre-maritime": ("La Flandre maritime", "en Flandre maritime", "de la Flandre maritime"),
+    "flandre-interieure": ("La Flandre intérieure", "en Flandre intérieure", "de la Flandre intérieure"),
+    "metropole-lilloise": ("La Métropole lilloise", "dans la Métropole lilloise",
+                           "de la Métropole lilloise"),
+    "douaisis": ("Le Douaisis", "dans le Douaisis", "du Douaisis"),
+    "cambresis": ("Le Cambrésis", "dans le Cambrésis", "du Cambrésis"),
+    "sambre-avesnois": ("La Sambre-Avesnois", "en Sambre-Avesnois", "de la Sambre-Avesnois"),
+    "valenciennois": ("Le Valenciennois", "dans le Valenciennois", "du Valenciennois"),
 }
 
 
@@ -42,17 +43,24 @@ class Paragraph:
     sources: tuple[str, ...]
 
 
-def _names(pack: Pack, tid: str) -> tuple[str, str]:
-    """(subject, "in" phrase) for a territory, e.g. ('Le Cambrésis', 'dans le Cambrésis').
+def _phrases(pack: Pack, tid: str) -> tuple[str, str, str]:
+    """(subject, "in" phrase, "of" phrase) for a territory:
+    ('Le Cambrésis', 'dans le Cambrésis', 'du Cambrésis').
 
     A name that starts with « Arrondissement » reads as a common noun:
-    ("L'arrondissement d'Amiens", "dans l'arrondissement d'Amiens").
+    ("L'arrondissement d'Amiens", "dans l'arrondissement d'Amiens", "de l'arrondissement d'Amiens").
     """
     nom = next((t.nom for t in pack.territoires if t.id == tid), tid)
     if nom.startswith("Arrondissement "):
         low = "a" + nom[1:]
-        return f"L'{low}", f"dans l'{low}"
-    return PHRASES.get(tid, (f"Le territoire {nom}", f"dans le territoire {nom}"))
+        return f"L'{low}", f"dans l'{low}", f"de l'{low}"
+    return PHRASES.get(tid, (f"Le territoire {nom}", f"dans le territoire {nom}",
+                             f"du territoire {nom}"))
+
+
+def _names(pack: Pack, tid: str) -> tuple[str, str]:
+    """(subject, "in" phrase) for a territory, e.g. ('Le Cambrésis', 'dans le Cambrésis')."""
+    return _phrases(pack, tid)[:2]
 
 
 def _of_departement(pack: Pack) -> str:
@@ -90,7 +98,7 @@ def population_paragraph(pack: Pack, tid: str) -> Paragraph | None:
     The trend sentence needs an evolution ending on the same census year and the population
     of its base year (Nord: 2016-2022; Somme: 2015-2021).
     """
-    subject, _ = _names(pack, tid)
+    subject, _, of_terr = _phrases(pack, tid)
     pid = latest_vintage(pack, "pop_2022")
     if pid is None:
         return None
@@ -110,11 +118,13 @@ def population_paragraph(pack: Pack, tid: str) -> Paragraph | None:
         evol_dep = value(pack, "departement", pack.config.dep, eid)
         if _has(p0, evol, evol_dep):
             diff = pop - p0
+            # The subject is written out: after « … de la population du Nord », « elle » would
+            # name the département's population, not the territory's.
             if round(diff) == 0:
-                trend = f"Depuis {base}, la population est stable"
+                trend = f"Depuis {base}, la population {of_terr} est stable"
             else:
                 verb = "augmenté" if diff > 0 else "diminué"
-                trend = f"Depuis {base}, elle a {verb} de {fmt_int(abs(diff))} habitants"
+                trend = f"Depuis {base}, la population {of_terr} a {verb} de {fmt_int(abs(diff))} habitants"
             sign = "+" if evol > 0 else ""
             sign_dep = "+" if evol_dep > 0 else ""
             text += (f" {trend} ({sign}{fmt_number(evol, 2)} % par an en moyenne, contre "
@@ -154,7 +164,8 @@ def unemployment_paragraph(pack: Pack, tid: str) -> Paragraph | None:
 
 
 def income_paragraph(pack: Pack, tid: str, iid: str = "revenu_median_2021") -> Paragraph | None:
-    """Income is published per commune only (a median does not add up): describe the spread.
+    """The Carnet's sources give income per commune only (a median does not add up): describe
+    the spread. INSEE does publish EPCI and département medians, in files the Carnet does not read.
 
     The reference is the median *of the département's communes* (each commune counts once),
     stated as such: it is not the département's median income, which the pack does not hold.
@@ -175,8 +186,12 @@ def income_paragraph(pack: Pack, tid: str, iid: str = "revenu_median_2021") -> P
     above = int((pub["v"] > ref).sum())
     lo, hi = pub.loc[pub["v"].idxmin()], pub.loc[pub["v"].idxmax()]
     dans_cap = dans[0].upper() + dans[1:]
-    text = (f"Le revenu disponible médian n'est publié que par commune : une médiane ne s'additionne "
-            f"pas. {dans_cap}, il est publié pour {len(pub)} communes sur {len(terr)} et va de "
+    vintage = pack.indicator(iid).vintage
+    text = (f"Les sources du Carnet ne donnent le revenu disponible médian ({vintage}) que par "
+            f"commune, et une médiane ne s'additionne pas : le Carnet n'a pas celle du territoire "
+            f"(l'INSEE publie aussi des médianes d'EPCI et de départements, dans des fichiers que le "
+            f"Carnet ne lit pas). {dans_cap}, le revenu médian est publié pour {len(pub)} communes sur "
+            f"{len(terr)} et va de "
             f"{fmt_int(lo['v'])} € par unité de consommation ({lo['nom']}) à {fmt_int(hi['v'])} € "
             f"({hi['nom']}) en {_years(iid)[-1]}. Parmi elles, {above} dépassent {fmt_int(ref)} €, le revenu "
             f"de la commune médiane {_of_departement(pack)} (chaque commune comptant pour une).")

@@ -13,7 +13,7 @@ st.title(f"Carnet de Territoire — {p.config.titre}")
 st.markdown(
     f"Un atlas des **{len(terr)} {data.territory_word(p, plural=True, lower=True)}** du {p.config.titre} "
     f"et de leurs "
-    f"{len(p.table('commune'))} communes, à partir de données publiques ouvertes."
+    f"{fiches.communes_count(p)}, à partir de données publiques ouvertes."
 )
 
 st.subheader("Le département en chiffres")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from carnet import fiches
+from carnet.formatting import fmt_datetime
 from carnet.ui import components, data
 
 p = data.pack()
@@ -15,6 +16,16 @@ st.markdown(
 
 st.header("Sources")
 st.markdown(components.sources_markdown(fiches.sources_table(p)), unsafe_allow_html=True)
+st.markdown(
+    "**Copies publiques.** Plusieurs fichiers viennent de copies publiques des jeux officiels, "
+    "indiquées dans la colonne Producteur : les populations 2015 et 2021 et les actifs et chômeurs de "
+    "15 à 64 ans en 2021 viennent d'une compilation tierce de la base comparateur 2024 de l'INSEE "
+    "(effectifs des 15-64 ans arrondis à l'unité) ; les monuments historiques ont été convertis des "
+    "tuiles d'une carte en points, et leur code commune ajouté par point dans polygone sur les communes "
+    "de 2018. Les contours d'EPCI de l'IGN (Admin Express, COG 2025) et la table d'appartenance de "
+    "l'INSEE (2022) servent de contrôle : la commande « check » compare les contours d'EPCI dissous "
+    "des communes aux contours de l'IGN et l'appartenance des communes aux EPCI à celle de l'INSEE."
+)
 
 st.header("Indicateurs")
 st.markdown(
@@ -34,9 +45,12 @@ st.dataframe(fiches.territory_epcis(p), hide_index=True, width="stretch")
 st.header("Communes fusionnées")
 st.markdown(
     "Les contours et le code officiel géographique de référence comptent "
-    f"{len(p.table('commune'))} communes. Les sources publiées après une fusion de communes portent "
-    "sur la commune nouvelle : leurs chiffres sont rattachés à la commune nouvelle et les anciennes "
-    "communes ne sont pas comptées deux fois dans les totaux."
+    f"{fiches.communes_count(p)}. Les sources publiées après une fusion de communes portent sur la "
+    "commune nouvelle : pour leurs indicateurs, la commune nouvelle a sa ligne dans les exports et son "
+    "contour (réunion des anciennes communes) sur les cartes, les anciennes communes y sont notées "
+    "« fusionnée dans … » (et non « non publié », réservé au secret statistique) et ne sont pas "
+    "comptées deux fois dans les totaux. Les sources antérieures à la fusion gardent les anciennes "
+    "communes."
 )
 mergers = fiches.mergers_table(p)
 if mergers.empty:
@@ -46,4 +60,4 @@ else:
 
 with st.expander("Contrôles de la construction (jointures des sources)"):
     st.dataframe(fiches.missing_joins(p), hide_index=True, width="stretch")
-    st.caption(f"Carnet construit le {p.meta.get('built_at', 'date inconnue')}.")
+    st.caption(f"Carnet construit le {fmt_datetime(p.meta.get('built_at'))}.")

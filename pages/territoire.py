@@ -13,9 +13,10 @@ t = p.config.territoire(tid)
 
 st.title(terr[tid])
 epcis = fiches.units(p, "epci")
-epci_list = f" · EPCI : {', '.join(epcis.get(e, e) for e in t.epcis)}" if t.epcis else ""
-st.caption(f"{data.territory_word(p)} du {p.config.titre} · {len(fiches.territory_communes(p, tid))} "
-           f"communes{epci_list}")
+epci_list = (f" · EPCI ({fiches.reference_cog(p)}) : {', '.join(epcis.get(e, e) for e in t.epcis)}"
+             if t.epcis else "")
+st.caption(f"{data.territory_word(p)} du {p.config.titre} · "
+           f"{fiches.communes_count(p, fiches.territory_communes(p, tid)['code'])}{epci_list}")
 
 st.subheader("Chiffres clés")
 others = f"autres {data.territory_word(p, plural=True, lower=True)}"
@@ -51,8 +52,8 @@ if state.new_click(f"carte_territoire_{tid}", clicked) and clicked in set(p.tabl
     st.rerun()  # redraw the map with the clicked commune outlined
 info = fiches.commune_info(p, code) if code else None
 if info is not None and info.territoire == tid:
-    val = fiches.fmt_ind(p, iid, fiches.value(p, "commune", code, iid))
-    st.info(f"Commune sélectionnée : **{info.nom}** ({code}) — {ind.label} : {val}", icon=":material/place:")
+    nom, val = fiches.selection_text(p, code, iid)
+    st.info(f"Commune sélectionnée : **{nom}** ({code}) — {ind.label} : {val}", icon=":material/place:")
     st.page_link(nav.COMMUNE, label=f"Ouvrir la fiche de {info.nom}", icon=":material/arrow_forward:",
                  query_params=state.link_params(commune=code))
 else:
@@ -77,8 +78,9 @@ with tab2:
         comp = fiches.territory_comparison(p, iid, highlight=tid)
         st.altair_chart(charts.territories_chart(comp, ind.label, ind.unit), width="stretch")
     else:
-        st.info(f"« {ind.label} » n'est publié qu'à l'échelle des communes : une médiane ou un taux de "
-                "pauvreté ne s'additionne pas, il n'y a donc pas de valeur par territoire.")
+        st.info(f"Les sources du Carnet ne donnent « {ind.label} » qu'à l'échelle des communes, et une "
+                "médiane ou un taux de pauvreté ne s'additionne pas : le Carnet n'a donc pas de valeur par "
+                "territoire.")
     components.sources_caption([fiches.source_label(ind)])
 with tab3:
     indexed = st.toggle("Comparer au département (base 100 en 2011)", value=True)

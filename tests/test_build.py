@@ -16,6 +16,7 @@ from carnet.geometry import METRIC_CRS, coverage_report
 from tests.support import needs_sources, sources_dir
 
 pytestmark = [pytest.mark.integration, needs_sources]
+NBSP = "\u202f"
 
 
 def raw_rows(rel, sep=";", member=None):
@@ -248,7 +249,10 @@ def test_merged_commune_values_are_those_of_the_new_commune(nord):
     assert merged.loc["59006", "pop_2011"] == pytest.approx(625)  # dossier complet, merged row
     profile = fiches.commune_profile(nord, "59070").set_index("Indicateur")
     assert profile.loc["Population 2022", "Commune nouvelle"] == "609\u202fhab."
-    assert profile.loc["Population 2022", "Commune"] == "non publié"
+    # never « non publié » (statistical secrecy): the 2025 sources publish the merged commune
+    assert profile.loc["Population 2022", "Commune"] == "fusionnée dans L'Orée de Mormal (2025)"
+    # the 2018 census still publishes Bermeries itself
+    assert profile.loc["Revenu disponible médian 2021", "Commune"] == f"24{NBSP}140{NBSP}€/UC"
 
 
 def test_check_report_names_merger_joins_and_totals(nord, monkeypatch):

@@ -11,7 +11,7 @@ import folium
 import streamlit as st
 
 from carnet import maps
-from carnet.fiches import layer_attribution, short_producer
+from carnet.fiches import commune_map_frame, layer_attribution, short_producer
 from carnet.ui.data import _load
 
 # Optional layers offered on the territory map (id → French label).
@@ -38,14 +38,8 @@ SELECTED_COLOR = "#D55E00"  # Okabe-Ito vermilion: stands out of the blue-green 
 
 
 def _communes_frame(p, tid: str | None, iid: str):
-    g = p.geometry("commune", "territoire" if tid else "departement")
-    c = p.table("commune")[["code", "nom", "epci_nom", "territoire"]]
-    gdf = g.merge(c, on="code")
-    if tid:
-        gdf = gdf[gdf["territoire"] == tid]
-    gdf = gdf.copy()
-    gdf["valeur"] = gdf["code"].map(p.values("commune")[iid]).astype(float)
-    return gdf
+    # A merged commune has its own polygon where the indicator's source publishes it.
+    return commune_map_frame(p, tid, iid)
 
 
 def _epci_outlines(p, tid: str | None):
@@ -129,8 +123,10 @@ def locator_map(pack_id: str, cache_dir: str, code: str, iid: str = "pop_2022") 
     )
     maps.add_outlines(m, _epci_outlines(p, tid), label=OVERLAYS["epci"], attribution=GEO_ATTRIBUTION,
                       color="#777777", weight=1.2)
-    _outline_selected(m, gdf[gdf["code"] == code])
-    x0, y0, x1, y1 = gdf[gdf["code"] == code].total_bounds
+    own = p.geometry("commune", "territoire")
+    own = own[own["code"] == code]  # its own polygon, even where a merged commune carries the data
+    _outline_selected(m, own)
+    x0, y0, x1, y1 = own.total_bounds
     pad = 0.06
     m.fit_bounds([[y0 - pad, x0 - pad], [y1 + pad, x1 + pad]])
     for lid in ("monuments", "musees", "gares", "colleges"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import io
 
 import pandas as pd
 import streamlit as st
@@ -185,24 +184,22 @@ def perimeter_note(note: str, words: str = "territoires") -> None:
 
 
 def downloads(df: pd.DataFrame, stem: str, key: str, sources: pd.DataFrame | None = None) -> None:
-    """CSV (UTF-8 with BOM, ';' separator for French spreadsheets) and XLSX download buttons.
+    """CSV for spreadsheets (UTF-8 with BOM, ';' separator, decimal comma) and XLSX buttons.
 
-    The XLSX has a second sheet « Sources » (citation and vintage of every column).
+    Values as ``df`` holds them (the Comparer's are rounded to each indicator's decimals);
+    ``df.attrs["decimals"]`` gives the XLSX number formats. The XLSX has a second sheet
+    « Sources » (citation and vintage of every column).
     """
-    csv = df.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter") as xl:
-        df.to_excel(xl, index=False, sheet_name="Comparaison")
-        sheet = xl.sheets["Comparaison"]
-        for i, c in enumerate(df.columns):
-            sheet.set_column(i, i, min(45, max(12, len(str(c)) + 2)))
-        if sources is not None:
-            sources.to_excel(xl, index=False, sheet_name="Sources")
-            xl.sheets["Sources"].set_column(0, len(sources.columns) - 1, 40)
+    from carnet.export import csv_bytes, xlsx_bytes
+
+    csv = csv_bytes(df, "csv-tableur")
+    xlsx = xlsx_bytes(df, df.attrs.get("decimals"), sheet="Comparaison", sources=sources)
     c1, c2, _ = st.columns([1, 1, 1])
-    c1.download_button("Télécharger (CSV)", csv, file_name=f"{stem}.csv", mime="text/csv",
-                       key=f"{key}_csv", icon=":material/download:")
-    c2.download_button("Télécharger (XLSX)", buf.getvalue(), file_name=f"{stem}.xlsx",
+    c1.download_button("Télécharger (CSV pour tableur)", csv, file_name=f"{stem}.csv", mime="text/csv",
+                       key=f"{key}_csv", icon=":material/download:",
+                       help="Séparateur « ; », virgule décimale, UTF-8 avec BOM : s'ouvre tel quel dans "
+                            "un tableur français. Valeurs arrondies comme à l'écran.")
+    c2.download_button("Télécharger (XLSX)", xlsx, file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", icon=":material/download:")
 

@@ -65,7 +65,7 @@ def test_non_aggregable_indicator_says_so(app):
     app.query_params.update({"territoire": "cambresis", "indicateur": "revenu_median_2021"})
     app.switch_page("pages/territoire.py").run()
     no_exception(app)
-    assert "n'est publié qu'à l'échelle des communes" in texts(app)
+    assert "ne donnent « " in texts(app) and "qu'à l'échelle des communes" in texts(app)
 
 
 def test_permalink_restores_view(app):
