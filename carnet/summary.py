@@ -174,7 +174,7 @@ def income_paragraph(pack: Pack, tid: str, iid: str = "revenu_median_2021") -> P
     iid = latest_vintage(pack, iid)
     if iid is None:
         return None
-    _, dans = _names(pack, tid)
+    _, dans, of_terr = _phrases(pack, tid)
     c = pack.table("commune")
     vals = pack.values("commune")[iid]
     terr = c.loc[c["territoire"] == tid, ["code", "nom"]].assign(v=lambda d: d["code"].map(vals))
@@ -188,7 +188,7 @@ def income_paragraph(pack: Pack, tid: str, iid: str = "revenu_median_2021") -> P
     dans_cap = dans[0].upper() + dans[1:]
     vintage = pack.indicator(iid).vintage
     text = (f"Les sources du Carnet ne donnent le revenu disponible médian ({vintage}) que par "
-            f"commune, et une médiane ne s'additionne pas : le Carnet n'a pas celle du territoire "
+            f"commune, et une médiane ne s'additionne pas : le Carnet n'a pas de médiane {of_terr} "
             f"(l'INSEE publie aussi des médianes d'EPCI et de départements, dans des fichiers que le "
             f"Carnet ne lit pas). {dans_cap}, le revenu médian est publié pour {len(pub)} communes sur "
             f"{len(terr)} et va de "

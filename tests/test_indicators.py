@@ -96,3 +96,18 @@ def test_registry_covers_required_families():
                 "taux_chomage_2022", "revenu_median_2019", "revenu_median_2021",
                 "taux_pauvrete_2021", "ips_colleges", "distance_gare", "part_pnr"):
         assert iid in ids
+
+
+def test_every_period_definition_counts_its_years():
+    """Growth over A-B spans B - A years; a count cumulated over A-B spans B - A + 1 years."""
+    import re
+
+    from carnet.indicators import registry
+
+    for iid, ind in registry().items():
+        ys = [int(y) for y in re.findall(r"\d{4}", iid)]
+        if ind.rule == "growth":
+            assert ind.years == ys[1] - ys[0], iid
+        elif ind.years:
+            assert ind.rule == "ratio" and ind.years == ys[1] - ys[0] + 1, iid
+            assert f"/ {ind.years} ans" in ind.definition, iid

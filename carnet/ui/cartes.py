@@ -123,7 +123,7 @@ def locator_map(pack_id: str, cache_dir: str, code: str, iid: str = "pop_2022") 
     )
     maps.add_outlines(m, _epci_outlines(p, tid), label=OVERLAYS["epci"], attribution=GEO_ATTRIBUTION,
                       color="#777777", weight=1.2)
-    own = p.geometry("commune", "territoire")
+    own = p.geometry("commune", "territoire").merge(p.table("commune")[["code", "nom"]], on="code")
     own = own[own["code"] == code]  # its own polygon, even where a merged commune carries the data
     _outline_selected(m, own)
     x0, y0, x1, y1 = own.total_bounds
