@@ -74,14 +74,19 @@ def fmt_date(d, missing: str = "date inconnue") -> str:
     return f"{day} {MONTHS[dt.month - 1]} {dt.year}"
 
 
-def fmt_datetime(d, missing: str = "date inconnue") -> str:
+def fmt_datetime(d, missing: str = "date inconnue", naive_utc: bool = False) -> str:
     """A date and time the French way: ``1er décembre 2026 à 19 h 31``.
 
-    An aware datetime (or ISO string with an offset) is shown in Paris time; a naive one as is.
+    An aware datetime (or ISO string with an offset) is shown in Paris time; a naive one as is,
+    unless ``naive_utc`` says it is in UTC (SQLite gives back naive UTC datetimes).
     """
+    import datetime as _dt
+
     dt = _as_datetime(d)
     if dt is None:
         return missing
+    if dt.tzinfo is None and naive_utc:
+        dt = dt.replace(tzinfo=_dt.UTC)
     if dt.tzinfo is not None:
         from zoneinfo import ZoneInfo
 

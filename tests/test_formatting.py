@@ -20,3 +20,16 @@ def test_missing_is_never_zero():
 def test_no_negative_zero():
     assert fmt_number(-0.01, 1) == "0,0"
     assert fmt_number(-1.25, 1) == "-1,2"
+
+
+def test_french_dates_never_iso():
+    import datetime as dt
+
+    from carnet.formatting import fmt_date, fmt_datetime
+
+    assert fmt_datetime("2026-12-01T18:31:05+0000") == "1er décembre 2026 à 19 h 31"  # build meta, Paris
+    assert fmt_datetime("2026-07-01T10:05:00Z") == "1er juillet 2026 à 12 h 05"  # summer time
+    assert fmt_datetime(dt.datetime(2026, 12, 1, 19, 31)) == "1er décembre 2026 à 19 h 31"  # naive: as is
+    assert fmt_datetime(dt.datetime(2026, 12, 1, 18, 31), naive_utc=True) == "1er décembre 2026 à 19 h 31"
+    assert fmt_date("2025-01-15") == "15 janvier 2025" and fmt_date(dt.date(2025, 8, 2)) == "2 août 2025"
+    assert fmt_datetime(None) == "date inconnue" and fmt_datetime("pas une date") == "date inconnue"

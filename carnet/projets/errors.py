@@ -59,7 +59,9 @@ class ConflictError(ProjetError):
         self.mine = mine
         self.theirs = theirs
         who = theirs.get("updated_by") or "un autre utilisateur"
-        when = theirs.get("updated_at") or "?"
+        from carnet.formatting import fmt_datetime
+
+        when = fmt_datetime(theirs.get("updated_at"), missing="?", naive_utc=True)
         super().__init__(
             f"Conflit : le projet n°{theirs.get('id')} a été modifié par {who} ({when}, "
             f"version {theirs.get('version')}) pendant votre saisie. Rien n'a été écrasé : "

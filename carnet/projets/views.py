@@ -15,6 +15,7 @@ from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
+from carnet.formatting import fmt_datetime
 from carnet.projets.constants import (
     CATEGORIES,
     MODES,
@@ -192,7 +193,8 @@ def fiche(p: dict, ctx: TerritoryContext | None = None) -> list[tuple[str, str]]
         ("Années", years), ("Source", p.get("source")), ("Identifiant", p.get("ref")),
         ("Illustratif", "Oui (projet fictif)" if p.get("illustratif") else "Non"),
         ("Version", str(p.get("version"))),
-        ("Dernière modification", f"{p.get('updated_at')} par {p.get('updated_by')}"),
+        ("Dernière modification",
+         f"{fmt_datetime(p.get('updated_at'), naive_utc=True)} par {p.get('updated_by')}"),
     ]
     return [(k, "—" if v in (None, "") else str(v)) for k, v in rows]
 

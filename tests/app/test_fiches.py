@@ -63,3 +63,27 @@ def test_latest_vintage_fallback(nord):
     assert fiches.latest_vintage(nord, "pop_2099") == "pop_2022"  # latest of the same indicator
     assert fiches.latest_vintage(nord, "evol_pop_2090_2099") == "evol_pop_2016_2022"
     assert fiches.latest_vintage(nord, "inconnu_2022") is None
+
+
+def test_sources_page_french_build_date_and_counts_with_vintage(app):
+    import re
+
+    from tests.app.conftest import no_exception, texts
+
+    app.switch_page("pages/sources.py").run()
+    no_exception(app)
+    t = texts(app)
+    assert "648 communes (COG 2024 ; 647 depuis 2025)" in t
+    assert "convertis des tuiles" in t and "Admin Express, COG 2025" in t
+    built = re.search(r"Carnet construit le (.+)\.", t).group(1)
+    assert re.fullmatch(r"(1er|\d{1,2}) [a-zéû]+ 20\d\d à \d{1,2} h \d\d", built), built
+
+
+def test_territory_caption_counts_with_vintage(app):
+    from tests.app.conftest import no_exception
+
+    app.query_params["territoire"] = "cambresis"
+    app.switch_page("pages/territoire.py").run()
+    no_exception(app)
+    caption = next(str(c.value) for c in app.caption if "communes" in str(c.value))
+    assert "116 communes (COG 2024)" in caption and "EPCI (COG 2024) :" in caption
