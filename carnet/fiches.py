@@ -708,15 +708,17 @@ def territory_epcis(pack: Pack) -> pd.DataFrame:
 
 
 def mergers_table(pack: Pack) -> pd.DataFrame:
-    """Commune mergers found at build time: merged commune and the former communes."""
+    """Commune mergers found at build time: merged commune, first year published, former communes."""
     names = pack.table("commune").set_index("code")["nom"]
     fus = pack.diagnostics.get("fusions", {}) or {}
+    cols = ["Commune nouvelle", "Publiée depuis", "Communes d'origine (COG de référence)"]
     rows = [
-        {"Commune nouvelle (code)": code,
-         "Communes d'origine": ", ".join(f"{names.get(c, c)} ({c})" for c in olds)}
+        {cols[0]: f"{merged_name(pack, code)} ({code})",
+         cols[1]: str(merged_year(pack, code) or "—"),
+         cols[2]: ", ".join(f"{names.get(c, c)} ({c})" for c in olds)}
         for code, olds in fus.items()
     ]
-    return pd.DataFrame(rows, columns=["Commune nouvelle (code)", "Communes d'origine"])
+    return pd.DataFrame(rows, columns=cols)
 
 
 def missing_joins(pack: Pack) -> pd.DataFrame:

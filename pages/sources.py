@@ -23,7 +23,7 @@ st.markdown(
     "(effectifs des 15-64 ans arrondis à l'unité) ; les monuments historiques ont été convertis des "
     "tuiles d'une carte en points, et leur code commune ajouté par point dans polygone sur les communes "
     "de 2018. Les contours d'EPCI de l'IGN (Admin Express, COG 2025) et la table d'appartenance de "
-    "l'INSEE (2022) servent de contrôle : la commande « check » compare les contours d'EPCI dissous "
+    "l'INSEE (2022) servent de contrôle : la commande « check » compare les contours d'EPCI dissous "
     "des communes aux contours de l'IGN et l'appartenance des communes aux EPCI à celle de l'INSEE."
 )
 

@@ -54,7 +54,9 @@ def test_compare_export_and_sources(nord):
 def test_facilities_and_mergers(nord):
     fac = fiches.commune_facilities(nord, "59350")
     assert len(fac["Musées de France"]) == 3
-    assert "59006" in set(fiches.mergers_table(nord)["Commune nouvelle (code)"])
+    merged = fiches.mergers_table(nord).iloc[0]
+    assert merged["Commune nouvelle"] == "L'Orée de Mormal (59006)" and merged["Publiée depuis"] == "2025"
+    assert merged["Communes d'origine (COG de référence)"] == "Amfroipret (59006), Bermeries (59070)"
     assert len(fiches.territory_epcis(nord)) == 17
 
 
