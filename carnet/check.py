@@ -72,6 +72,12 @@ def report(pack: Pack) -> str:
             out.append(f"  {iid} : {', '.join(parts)}{note}")
     out.append("")
     out.append("Totaux par maille (somme des unités ; doit égaler le département) :")
+    from carnet.export import export_frame
+
+    communes = export_frame(pack, "commune", rounded=False)
+    # blank on purpose: a former commune where the merged commune's row carries the value, or
+    # the merged commune's row for a source that still publishes the former communes
+    merged_out = communes[list(pack.indicators)].isna().mul(communes["statut"] != "commune", axis=0)
     for iid in TOTALS:
         if iid not in pack.indicators:
             continue
@@ -79,6 +85,8 @@ def report(pack: Pack) -> str:
         line = []
         for lvl in LEVELS:
             v = pack.values(lvl)[iid]
+            if lvl == "commune":  # with the merged communes' own rows (export rows)
+                v = communes[iid].where(~merged_out[iid], 0.0)
             total = v.sum(min_count=len(v))
             line.append(f"{lvl} {fmt_value(total, ind.unit, ind.decimals)}")
         out.append(f"  {iid} : " + " ; ".join(line))

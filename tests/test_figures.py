@@ -318,3 +318,11 @@ def test_comparer_download_rounded_with_number_formats(nord):
     assert ws["E2"].number_format == "#,##0.0"
     raw = fiches.compare_export(nord, "territoire", ["cambresis"], ids, rounded=False)
     assert raw.loc[0, col] != -0.39 and round(raw.loc[0, col], 2) == -0.39
+
+
+def test_check_report_commune_totals_include_the_merged_commune(nord):
+    from carnet.check import report
+
+    text = report(nord)
+    assert f"pop_2022 : commune 2{NBSP}616{NBSP}909{NBSP}hab. ; epci 2{NBSP}616{NBSP}909" in text
+    assert f"pop_2018 : commune 2{NBSP}606{NBSP}234{NBSP}hab." in text
