@@ -31,7 +31,8 @@ st.subheader("Tableau")
 st.dataframe(fiches.compare_display(p, level, codes, ids), hide_index=True, width="stretch")
 components.sources_caption(fiches.sources_footer(p, ids))
 components.downloads(fiches.compare_export(p, level, codes, ids), stem=f"carnet-comparaison-{level}",
-                     key="comparer", sources=fiches.export_sources(p, ids))
+                     key="comparer", sources=fiches.export_sources(p, ids),
+                     unrounded=fiches.compare_export(p, level, codes, ids, rounded=False))
 
 st.subheader("Graphique")
 chart_options = {i: inds[i] for i in ids}

@@ -11,7 +11,7 @@ import folium
 import streamlit as st
 
 from carnet import maps
-from carnet.fiches import commune_map_frame, layer_attribution, short_producer
+from carnet.fiches import commune_map_frame, layer_attribution, merged_into, short_producer
 from carnet.ui.data import _load
 
 # Optional layers offered on the territory map (id → French label).
@@ -83,6 +83,8 @@ def commune_map(pack_id: str, cache_dir: str, tid: str | None, iid: str, scheme:
             maps.add_points(m, lay, label=f"{OVERLAYS[lid]} ({len(lay)})", attribution=layer_attribution(lid),
                             tooltip_fields=style["fields"], color=style["color"],
                             cluster=lid == "monuments" and len(lay) > 150)
+    if selected and selected not in codes:  # a former commune: outline the merged one that carries iid
+        selected = merged_into(p, selected, iid) or selected
     if selected in codes:
         _outline_selected(m, gdf[gdf["code"] == selected])
     maps.add_layer_control(m, collapsed=False)

@@ -183,18 +183,20 @@ def perimeter_note(note: str, words: str = "territoires") -> None:
         st.markdown(" ".join(note.split()))
 
 
-def downloads(df: pd.DataFrame, stem: str, key: str, sources: pd.DataFrame | None = None) -> None:
+def downloads(df: pd.DataFrame, stem: str, key: str, sources: pd.DataFrame | None = None,
+              unrounded: pd.DataFrame | None = None) -> None:
     """CSV for spreadsheets (UTF-8 with BOM, ';' separator, decimal comma) and XLSX buttons.
 
     Values as ``df`` holds them (the Comparer's are rounded to each indicator's decimals);
     ``df.attrs["decimals"]`` gives the XLSX number formats. The XLSX has a second sheet
-    « Sources » (citation and vintage of every column).
+    « Sources » (citation and vintage of every column). ``unrounded``, if given, is offered as
+    a third, explicit download (CSV for spreadsheets, values not rounded).
     """
     from carnet.export import csv_bytes, xlsx_bytes
 
     csv = csv_bytes(df, "csv-tableur")
     xlsx = xlsx_bytes(df, df.attrs.get("decimals"), sheet="Comparaison", sources=sources)
-    c1, c2, _ = st.columns([1, 1, 1])
+    c1, c2, c3 = st.columns([1, 1, 1])
     c1.download_button("Télécharger (CSV pour tableur)", csv, file_name=f"{stem}.csv", mime="text/csv",
                        key=f"{key}_csv", icon=":material/download:",
                        help="Séparateur « ; », virgule décimale, UTF-8 avec BOM : s'ouvre tel quel dans "
@@ -202,6 +204,11 @@ def downloads(df: pd.DataFrame, stem: str, key: str, sources: pd.DataFrame | Non
     c2.download_button("Télécharger (XLSX)", xlsx, file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", icon=":material/download:")
+    if unrounded is not None:
+        c3.download_button("CSV non arrondi", csv_bytes(unrounded, "csv-tableur"),
+                           file_name=f"{stem}-non-arrondi.csv", mime="text/csv", key=f"{key}_csv_brut",
+                           icon=":material/download:",
+                           help="Mêmes colonnes, valeurs calculées sans arrondi (« ; », virgule décimale).")
 
 
 def _md_cell(text) -> str:

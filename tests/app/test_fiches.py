@@ -89,3 +89,20 @@ def test_territory_caption_counts_with_vintage(app):
     no_exception(app)
     caption = next(str(c.value) for c in app.caption if "communes" in str(c.value))
     assert "116 communes (COG 2024)" in caption and "EPCI (COG 2024) :" in caption
+
+
+def test_maps_show_the_merged_commune_and_outline_it_for_a_former_commune(nord, built_cache):
+    from carnet.ui import cartes
+
+    def html(iid, selected):
+        m = cartes.commune_map.__wrapped__("nord", str(built_cache), "sambre-avesnois", iid, "quantiles",
+                                           (), selected=selected)
+        return m.get_root().render()
+
+    merged = html("pop_2022", "59070")  # Bermeries picked; the 2025 census publishes L'Orée de Mormal
+    assert "Orée de Mormal" in merged and "Bermeries" not in merged
+    assert cartes.SELECTED_LABEL in merged
+    old = html("pop_2018", "59070")  # the 2018 census still publishes Bermeries
+    assert "Bermeries" in old and "Orée de Mormal" not in old and cartes.SELECTED_LABEL in old
+    loc = cartes.locator_map.__wrapped__("nord", str(built_cache), "59070")  # its own outline, bounds
+    assert cartes.SELECTED_LABEL in loc.get_root().render()

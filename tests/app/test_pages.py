@@ -147,5 +147,5 @@ def test_sources_page_lists_sources_and_mergers(app):
     indicators = frames[0]
     assert "Non agrégeable : commune seulement" in set(indicators["Agrégation"])
     mergers = frames[2]
-    assert "Bermeries (59070)" in mergers.iloc[0, 1]
+    assert "Bermeries (59070)" in mergers.iloc[0, 2] and mergers.iloc[0, 0] == "L'Orée de Mormal (59006)"
     assert "EPCI" in texts(app)
