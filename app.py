@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from carnet.fiches import territory_options
-from carnet.ui import data, nav, state
+from carnet.ui import auth, data, nav, state
 from carnet.ui.icon import favicon
 
 HERE = Path(__file__).parent
@@ -36,6 +36,7 @@ state.sync()
 
 with st.sidebar:
     st.markdown(f"### Carnet de Territoire\n{pack.config.titre}")
+    auth.account_box()  # on every page; a login survives reloads (see carnet/ui/auth.py)
     options = territory_options(pack)
 
     def _forget_commune_elsewhere(tid: str) -> None:

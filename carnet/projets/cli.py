@@ -1,9 +1,14 @@
 """Command-line functions of the projects registry (wired by ``carnet/cli.py``).
 
 ``python -m carnet projets import FILE --territoire T [--contrat C] [--dry-run]
-[--feuille F | --couche L]``
+[--feuille F | --couche L] [--utilisateur U]``
 ``python -m carnet projets export --territoire T [--contrat C] --format F [--output FILE]``
-``python -m carnet demo-projets --territoire T --contrat C --n N``
+``python -m carnet demo-projets --territoire T --contrat C --n N [--utilisateur U]``
+
+Writes are journalled as ``cli:<user>``: ``--utilisateur``, else the login name
+(``$LOGNAME``…), validated (:data:`carnet.projets.roles.USERNAME_RE`). With
+``[carnet.cli] require_account = true`` in the secrets, ``--utilisateur`` is required and
+must be an account of ``[carnet.users]`` whose role allows the write.
 """
 
 from __future__ import annotations
@@ -15,11 +20,48 @@ from pathlib import Path
 from carnet.projets.errors import ImportRejected, ProjetError
 
 
-def _user() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "cli"
+def cli_user(explicit: str | None, action: str, secrets: dict | None = None) -> str:
+    """The author recorded for a CLI write: ``cli:<name>``.
+
+    Parameters
+    ----------
+    explicit : str or None
+        ``--utilisateur``; the login name (``$LOGNAME``, ``$USER``…) when None.
+    action : str
+        ``import`` or ``edit`` (the permission the write needs when accounts are required).
+    secrets : dict, optional
+        The ``[carnet]`` table of the secrets (read from the secrets files when None).
+
+    Raises
+    ------
+    ProjetError
+        French message: invalid name, ``--utilisateur`` required, unknown account or a
+        role that does not allow the write.
+    """
+    from carnet.projets import roles
+
+    secrets = roles.load_secrets() if secrets is None else secrets
+    required = bool(dict(secrets.get("cli", {})).get("require_account", False))
+    if required and not explicit:
+        raise ProjetError("cette installation exige --utilisateur : le nom d'un compte déclaré "
+                          "dans .streamlit/secrets.toml ([carnet.users]) avec le rôle éditeur "
+                          "ou administrateur.")
+    name = explicit
+    if name is None:
+        try:
+            name = getpass.getuser()
+        except Exception:  # noqa: BLE001 - no login name in some containers
+            raise ProjetError("nom d'utilisateur introuvable : indiquez --utilisateur.") from None
+    if not roles.valid_username(name):
+        raise ProjetError(f"nom d'utilisateur refusé « {roles.shown_name(name)} » "
+                          f"({roles.USERNAME_RULE}) : indiquez --utilisateur.")
+    if required:
+        role = roles.account_role(secrets.get("users", {}), name)
+        if role is None:
+            raise ProjetError(f"« {name} » n'est pas un compte déclaré dans "
+                              ".streamlit/secrets.toml ([carnet.users]).")
+        roles.require(role, action)
+    return f"cli:{name}"
 
 
 def _repo(territoire: str):
@@ -37,7 +79,8 @@ def _err(message: str) -> int:
 
 
 def projets_import(path: str, territoire: str, contrat: str | None = None,
-                   dry_run: bool = False, repo=None, layer: str | None = None) -> int:
+                   dry_run: bool = False, repo=None, layer: str | None = None,
+                   user: str | None = None) -> int:
     """Import a file of projects, all or nothing; print the validation report.
 
     Parameters
@@ -55,6 +98,8 @@ def projets_import(path: str, territoire: str, contrat: str | None = None,
     layer : str, optional
         Sheet (XLSX, ``--feuille``) or layer (GeoPackage, ``--couche``) to import; needed
         when the file holds several.
+    user : str, optional
+        ``--utilisateur`` (see :func:`cli_user`).
 
     Returns
     -------
@@ -72,8 +117,9 @@ def projets_import(path: str, territoire: str, contrat: str | None = None,
 
         if file.stat().st_size > MAX_UPLOAD_BYTES:
             return _err(f"« {file.name} » dépasse {MAX_UPLOAD_BYTES // 2**20} Mo.")
+        author = cli_user(user, "import")
         repo = repo or _repo(territoire)[0]
-        report, created = import_file(file.read_bytes(), file.name, repo.ctx, repo, _user(),
+        report, created = import_file(file.read_bytes(), file.name, repo.ctx, repo, author,
                                       contrat=contrat, dry_run=dry_run, layer=layer)
     except ImportRejected as exc:
         if exc.report is None:
@@ -139,7 +185,7 @@ def projets_export(territoire: str, contrat: str | None, fmt: str,
 
 
 def demo_projets(territoire: str, contrat: str | None, n: int, repo=None,
-                 seed: int = 2012) -> int:
+                 seed: int = 2012, user: str | None = None) -> int:
     """Add ``n`` illustrative projects (flagged ``illustratif``) to a contract territory.
 
     Returns
@@ -151,16 +197,21 @@ def demo_projets(territoire: str, contrat: str | None, n: int, repo=None,
     if n <= 0 or n > 50_000:
         return _err("--n doit être compris entre 1 et 50 000.")
     try:
+        author = cli_user(user, "edit")
         repo = repo or _repo(territoire)[0]
         if contrat and contrat not in repo.ctx.contrats:
             return _err(f"contrat inconnu « {contrat} » (valeurs : "
                         f"{', '.join(sorted(repo.ctx.contrats))}).")
         rows = generate_demo(repo.ctx, contrat, n, seed=seed)
-        repo.create_many(rows, user=_user(), action="demo")
+        repo.create_many(rows, user=author, action="demo")
     except ProjetError as exc:
         return _err(str(exc))
     print(f"{len(rows)} projet(s) illustratif(s) ajouté(s) ({contrat or territoire}).")
     return 0
+
+
+USER_HELP = ("auteur inscrit au journal (cli:<nom>) ; par défaut le nom de connexion ; "
+             "obligatoire, et compte éditeur, si [carnet.cli] require_account = true")
 
 
 def add_subparsers(subparsers) -> None:
@@ -183,8 +234,9 @@ def add_subparsers(subparsers) -> None:
                        help="feuille du classeur XLSX à importer")
     which.add_argument("--couche", dest="layer", default=None, metavar="COUCHE",
                        help="couche du GeoPackage à importer")
+    imp.add_argument("--utilisateur", default=None, help=USER_HELP)
     imp.set_defaults(func=lambda a: projets_import(a.file, a.territoire, a.contrat, a.dry_run,
-                                                   layer=a.layer))
+                                                   layer=a.layer, user=a.utilisateur))
     exp = sub.add_parser("export", help="exporte les projets")
     exp.add_argument("--territoire", required=True)
     exp.add_argument("--contrat", default=None)
@@ -195,4 +247,6 @@ def add_subparsers(subparsers) -> None:
     demo.add_argument("--territoire", required=True)
     demo.add_argument("--contrat", default=None)
     demo.add_argument("--n", type=int, default=280)
-    demo.set_defaults(func=lambda a: demo_projets(a.territoire, a.contrat, a.n))
+    demo.add_argument("--utilisateur", default=None, help=USER_HELP)
+    demo.set_defaults(func=lambda a: demo_projets(a.territoire, a.contrat, a.n,
+                                                  user=a.utilisateur))

@@ -95,3 +95,44 @@ EDITABLE_FIELDS: tuple[str, ...] = (
 ALL_FIELDS: tuple[str, ...] = ("id", *EDITABLE_FIELDS, "created_at", "created_by",
                                "updated_at", "updated_by", "deleted_at", "deleted_by",
                                "version")
+
+
+class LoginThrottle(Base):
+    """Consecutive failed logins of one account (``compte:<nom>``) or one client (``source:<ip>``).
+
+    Shared by every Streamlit session (a reload is a new session) and every server
+    process, so that throttling cannot be escaped by reloading the page.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginEvent(Base):
+    """Audit of the logins: who, when, from where, outcome — never a password."""
+
+    __tablename__ = "login_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    username: Mapped[str] = mapped_column(String(100))
+    source: Mapped[str | None] = mapped_column(String(100))
+    outcome: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str | None] = mapped_column(String(200))
+
+
+class LoginSession(Base):
+    """A login kept across reloads: the SHA-256 of a random token held in a session cookie."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -24,6 +24,8 @@ from carnet.projets.errors import ConflictError, ImportRejected, ProjetError
 from carnet.projets.exporter import FORMATS, export_filename, export_projects
 from carnet.projets.repository import ProjetRepository
 from carnet.projets.views import NON_RENSEIGNE, Filters, fiche
+from carnet.ui import auth
+from carnet.ui.auth import current_user  # noqa: F401 - the pages' entry point (account box: app.py)
 
 EDIT_KEY = "projets_edit"
 #: French placeholders (Streamlit's default is the English "Choose options").
@@ -59,32 +61,6 @@ def _secrets_section(name: str) -> dict:
         return {}
     except Exception:  # noqa: BLE001 - no secrets.toml at all
         return {}
-
-
-def current_user() -> tuple[str, str]:
-    """Sidebar sign-in; return ``(user, role)``, ``("anonyme", "viewer")`` by default."""
-    user = getattr(st, "user", None)
-    if user is not None and getattr(user, "is_logged_in", False):
-        email = user.get("email")
-        return str(email), roles.role_for_email(_secrets_section("oidc_roles"), email)
-    state = st.session_state.setdefault("projets_auth", {"user": "anonyme", "role": "viewer"})
-    with st.sidebar.expander(f"Compte : {state['user']} ({roles.ROLES[state['role']]})"):
-        if state["role"] != "viewer":
-            if st.button("Se déconnecter", key="projets_logout"):
-                st.session_state["projets_auth"] = {"user": "anonyme", "role": "viewer"}
-                st.rerun()
-        else:
-            with st.form("projets_login"):
-                name = st.text_input("Identifiant")
-                pwd = st.text_input("Mot de passe", type="password")
-                if st.form_submit_button("Se connecter"):
-                    role = roles.authenticate(_secrets_section("users"), name, pwd)
-                    if role is None:
-                        st.error("Identifiant ou mot de passe incorrect.")
-                    else:
-                        st.session_state["projets_auth"] = {"user": name, "role": role}
-                        st.rerun()
-    return state["user"], state["role"]
 
 
 def _options(vocab: dict[str, str]) -> dict[str, str]:
@@ -360,7 +336,8 @@ def show_projects_map(df: pd.DataFrame, ctx, contrats: list[str],
     return st.session_state.get("projets_click")
 
 
-def accounts_frames(users: dict, oidc_roles: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def accounts_frames(users: dict, oidc_roles: dict,
+                    min_iterations: int = roles.MIN_ITERATIONS) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Accounts and OIDC roles from the secrets, for display (never a hash or password).
 
     Parameters
@@ -369,24 +346,23 @@ def accounts_frames(users: dict, oidc_roles: dict) -> tuple[pd.DataFrame, pd.Dat
         ``secrets["carnet"]["users"]``: name → {password_hash, role}.
     oidc_roles : dict
         ``secrets["carnet"]["oidc_roles"]``: e-mail → role.
+    min_iterations : int
+        Hashes below this are shown as refused (``[carnet.auth] min_iterations``).
     """
-    def password_state(entry) -> str:
-        entry = dict(entry) if hasattr(entry, "keys") else {}
-        if "password_hash" in entry:
-            ok = str(entry["password_hash"]).startswith("pbkdf2_sha256$")
-            return "haché (PBKDF2)" if ok else "format inconnu : connexion impossible"
-        if "password" in entry:
-            return "en clair : refusé, à remplacer par un hachage"
-        return "absent : connexion impossible"
+    def password_state(name, entry) -> str:
+        if not roles.valid_username(str(name)):
+            return "identifiant invalide : connexion impossible (" + roles.USERNAME_RULE + ")"
+        return roles.password_state(entry if hasattr(entry, "keys") else {}, min_iterations)
 
     def role_label(role) -> str:
         role = str(role or "viewer")
-        return roles.ROLES.get(role, f"{role} (inconnu : traité comme Lecteur)")
+        known = roles.normalize_role(role)
+        return roles.ROLES[known] if known else f"{role} (inconnu : traité comme Lecteur)"
 
     accounts = pd.DataFrame(
         [{"Identifiant": str(name), "Rôle": role_label((dict(e) if hasattr(e, "keys") else {})
                                                        .get("role")),
-          "Mot de passe": password_state(e)} for name, e in sorted(users.items())],
+          "Mot de passe": password_state(name, e)} for name, e in sorted(users.items())],
         columns=["Identifiant", "Rôle", "Mot de passe"])
     oidc = pd.DataFrame([{"Adresse électronique": str(k), "Rôle": role_label(v)}
                          for k, v in sorted(oidc_roles.items())],
@@ -401,7 +377,13 @@ def admin_section(repo, user: str) -> None:
                "(mots de passe hachés avec « python -m carnet.projets.roles »). Lecteur : "
                "consulter et exporter ; Éditeur : saisir, modifier, supprimer, importer ; "
                "Administrateur : en plus, cette page.")
-    accounts, oidc = accounts_frames(_secrets_section("users"), _secrets_section("oidc_roles"))
+    try:
+        minimum = auth.policy().min_iterations
+    except ProjetError as exc:
+        st.error(str(exc))
+        minimum = roles.MIN_ITERATIONS
+    accounts, oidc = accounts_frames(_secrets_section("users"), _secrets_section("oidc_roles"),
+                                     minimum)
     if accounts.empty:
         st.info("Aucun compte déclaré : tout le monde consulte en lecture seule.")
     else:
@@ -409,6 +391,7 @@ def admin_section(repo, user: str) -> None:
     if not oidc.empty:
         st.markdown("**Connexion par le fournisseur d'identité (OIDC)**")
         st.dataframe(oidc, hide_index=True)
+    auth.logins_admin_section(user)
     st.subheader("Projets illustratifs")
     territoire = repo.ctx.territoire
     n = int(repo.dataframe(territoire)["illustratif"].sum())

@@ -45,7 +45,8 @@ def ctx() -> TerritoryContext:
 def _reset_pg(url: str) -> None:
     engine = db.make_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS projet_audit, projet, alembic_version CASCADE"))
+        conn.execute(text("DROP TABLE IF EXISTS projet_audit, projet, login_throttle, "
+                          "login_event, login_session, alembic_version CASCADE"))
     engine.dispose()
 
 

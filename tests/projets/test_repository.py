@@ -132,9 +132,12 @@ def test_dataframe_filters_and_types(repo):
 
 def test_schema_is_idempotent_and_versioned(engine):
     db.upgrade(engine)  # second upgrade: no-op
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(db.MIGRATIONS_DIR)).get_current_head()  # one head, no branches
+    assert head == "0002_logins"
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
-            "0001_projets")
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
 
 
 def test_sqlite_uses_wal(tmp_path):
