@@ -217,7 +217,7 @@ def password_state(entry: Mapping | None, min_iterations: int = MIN_ITERATIONS) 
     if problem:
         return problem
     n = parse_hash(dict(entry)["password_hash"])[0]
-    return f"haché (PBKDF2, {fmt_int(n)} itérations)"
+    return f"haché (PBKDF2, {fmt_int(n)} itération{'s' if n > 1 else ''})"
 
 
 def work_iterations(users: Mapping | None, min_iterations: int = MIN_ITERATIONS) -> int:

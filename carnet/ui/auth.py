@@ -196,8 +196,13 @@ def account_box() -> tuple[str, str]:
         if notice:
             st.warning(notice)
         if logged:
+            try:
+                hours = policy().session_hours
+            except ProjetError:
+                hours = roles.AuthPolicy.session_hours
             st.caption(f"Connecté : {name}, rôle {roles.role_label(role)}. La connexion dure "
-                       "jusqu'à la fermeture du navigateur (8 heures au plus).")
+                       f"jusqu'à la fermeture du navigateur ({hours} heure"
+                       f"{'s' if hours > 1 else ''} au plus).")
             if st.button("Se déconnecter", key="projets_logout"):
                 _logout(state)
         else:
@@ -220,9 +225,9 @@ def _login_form(users: dict) -> None:
         st.caption("Aucun compte n'est déclaré sur cette installation (voir « Rôles et "
                    "comptes » dans le README).")
     with st.form("projets_login"):
-        name = st.text_input("Identifiant", max_chars=64)
-        pwd = st.text_input("Mot de passe", type="password")
-        submitted = st.form_submit_button("Se connecter")
+        name = st.text_input("Identifiant", max_chars=64, key="auth_user")
+        pwd = st.text_input("Mot de passe", type="password", key="auth_password")
+        submitted = st.form_submit_button("Se connecter", key="auth_submit")
     if submitted:
         _login(users, name.strip(), pwd)
     if _oidc_configured() and st.button("Se connecter avec le fournisseur d'identité",

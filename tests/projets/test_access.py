@@ -69,19 +69,27 @@ def test_unknown_role_is_read_only(repo):
 
 
 def test_accounts_frames_never_show_secrets():
-    users = {"marie": {"password_hash": hash_password("pw", 1000), "role": "editor"},
+    users = {"marie": {"password_hash": hash_password("pw", 600_000), "role": "éditeur"},
+             "faible": {"password_hash": hash_password("pw", 1), "role": "admin"},
              "paul": {"password": "en-clair", "role": "admin"},
-             "zoe": {"role": "root"}}
-    accounts, oidc = accounts_frames(users, {"a@b.fr": "admin"})
+             "zoe": {"role": "root"},
+             "<b>x</b>": {"password_hash": hash_password("pw", 600_000), "role": "editor"}}
+    accounts, oidc = accounts_frames(users, {"a@b.fr": "administrateur"})
     rows = accounts.set_index("Identifiant")
     assert rows.loc["marie", "Rôle"] == "Éditeur"
-    assert rows.loc["marie", "Mot de passe"] == "haché (PBKDF2)"
+    assert rows.loc["marie", "Mot de passe"] == "haché (PBKDF2, 600\u202f000 itérations)"
+    # a 1-iteration hash used to be shown as « haché (PBKDF2) » and to log in
+    assert rows.loc["faible", "Mot de passe"].startswith("trop faible (1 itération, minimum")
     assert rows.loc["paul", "Mot de passe"].startswith("en clair : refusé")
     assert rows.loc["zoe", "Rôle"].startswith("root (inconnu")
+    assert rows.loc["<b>x</b>", "Mot de passe"].startswith("identifiant invalide")
     text = accounts.to_string() + oidc.to_string()
     assert "pbkdf2_sha256$" not in text and "en-clair" not in text
     assert oidc.to_dict("records") == [{"Adresse électronique": "a@b.fr",
                                         "Rôle": "Administrateur"}]
+    relaxed, _ = accounts_frames(users, {}, min_iterations=1)
+    assert relaxed.set_index("Identifiant").loc["faible", "Mot de passe"] == \
+        "haché (PBKDF2, 1 itération)"
 
 
 @pytest.fixture
@@ -90,9 +98,13 @@ def page_repo(tmp_path, ctx, monkeypatch):
 
     repo = ProjetRepository(db.get_engine(f"sqlite:///{tmp_path / 'p.sqlite'}"), ctx)
     monkeypatch.setattr(ui, "repository", lambda: repo)
-    monkeypatch.setattr(ui, "_secrets_section", lambda name: {
-        "users": {"marie": {"password_hash": hash_password("pw", 1000), "role": "admin"}},
-        "oidc_roles": {}}[name])
+    import carnet.ui.auth as auth
+
+    secrets = {"users": {"marie": {"password_hash": hash_password("pw", 1000), "role": "admin"}},
+               "oidc_roles": {}, "auth": {"min_iterations": 1000}}
+    monkeypatch.setattr(ui, "_secrets_section", lambda name: secrets.get(name, {}))
+    monkeypatch.setattr(auth, "secrets_section", lambda name: secrets.get(name, {}))
+    monkeypatch.setenv("CARNET_DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite'}")
     yield repo
     db.dispose_all()
 
@@ -116,7 +128,9 @@ def test_admin_tab_only_for_admins(page_repo):
     assert [t.label for t in at.tabs][-1] == "Administration"
     accounts = next(d.value for d in at.dataframe if "Identifiant" in d.value.columns)
     assert accounts.to_dict("records") == [
-        {"Identifiant": "marie", "Rôle": "Administrateur", "Mot de passe": "haché (PBKDF2)"}]
+        {"Identifiant": "marie", "Rôle": "Administrateur",
+         "Mot de passe": "haché (PBKDF2, 1\u202f000 itérations)"}]
+    assert "Connexions" in [h.value for h in at.subheader]  # the login journal
     purge = next(b for b in at.button if b.label == "Supprimer les projets illustratifs")
     assert purge.disabled
     at.checkbox[0].check().run()

@@ -1,0 +1,95 @@
+"""Real browser: log in on Accueil, reload, still logged in; log out, reload, logged out.
+
+The server reads a temporary secrets file (``HOME``/.streamlit/secrets.toml) declaring one
+editor with a real 600 000-iteration hash, and a temporary registry. Screenshot of the
+frame with the account box at 1024×768: ``test-artifacts/connexion-cadre.png``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from carnet.projets.roles import hash_password
+from tests.support import CHROMIUM, CHROMIUM_ARGS, sources_dir, streamlit_app
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+ANON = "Compte : non connecté (lecteur)"
+MARIE = "Compte : marie (éditeur)"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.integration,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent"),
+    pytest.mark.skipif(sources_dir() is None, reason="CARNET_SOURCES non défini"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(built_cache, tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    (home / ".streamlit").mkdir()
+    (home / ".streamlit" / "secrets.toml").write_text(
+        f'[carnet.users.marie]\npassword_hash = "{hash_password("Nord-2026!")}"\n'
+        'role = "éditeur"\n', encoding="utf-8")
+    url = f"sqlite:///{tmp_path_factory.mktemp('registre') / 'projets.sqlite'}"
+    env = {**os.environ, "HOME": str(home), "CARNET_CACHE": str(built_cache),
+           "CARNET_DATABASE_URL": url}
+    with streamlit_app(env, ROOT) as base:
+        yield base
+
+
+def _account(page, label: str):
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text=label)
+    box.first.wait_for(timeout=60_000)
+    return box.first
+
+
+def test_login_survives_reload_until_logout(server):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1024, "height": 768})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server)
+        box = _account(page, ANON)
+        box.get_by_text(ANON).click()
+        box.get_by_label("Identifiant").fill("marie")
+        box.get_by_label("Mot de passe").fill("faux")
+        box.get_by_role("button", name="Se connecter").click()
+        page.get_by_text("Identifiant ou mot de passe incorrect.").wait_for(timeout=60_000)
+        box.get_by_label("Mot de passe").fill("Nord-2026!")
+        box.get_by_role("button", name="Se connecter").click()
+        box = _account(page, MARIE)
+        page.wait_for_function("document.cookie.includes('carnet_session=')", timeout=30_000)
+
+        page.reload()
+        page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
+        box = _account(page, MARIE)  # still logged in after the reload
+        box.get_by_text(MARIE).click()
+        box.get_by_role("button", name="Se déconnecter").wait_for(timeout=30_000)
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(ARTIFACTS / "connexion-cadre.png"))
+
+        page.goto(f"{server}/plan_actions")  # another page of the frame, same login
+        page.get_by_role("tab", name="Saisie").wait_for(timeout=60_000)
+        _account(page, MARIE)
+        page.get_by_role("tab", name="Saisie").click()
+        assert page.get_by_text("Lecture seule : connectez-vous").count() == 0
+
+        box = _account(page, MARIE)
+        box.get_by_text(MARIE).click()
+        box.get_by_role("button", name="Se déconnecter").click()
+        _account(page, ANON)
+        page.wait_for_function("!document.cookie.includes('carnet_session=')", timeout=30_000)
+        page.reload()
+        page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
+        _account(page, ANON)
+        assert not errors, errors
+        browser.close()
