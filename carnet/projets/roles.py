@@ -327,9 +327,11 @@ def can(role: str | None, action: str) -> bool:
 def require(role: str | None, action: str) -> None:
     """Raise :class:`PermissionDenied` (French message) unless ``can(role, action)``."""
     if not can(role, action):
+        verb = ACTION_LABELS.get(action, action)
+        of = "d'" if verb[:1] in "aeéiouy" else "de "
         raise PermissionDenied(
             f"Action refusée : le rôle « {ROLES.get(role or 'viewer', role)} » ne permet pas "
-            f"de {ACTION_LABELS.get(action, action)}. Connectez-vous avec un compte éditeur."
+            f"{of}{verb}. Connectez-vous avec un compte éditeur."
         )
 
 
