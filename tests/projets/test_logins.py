@@ -189,3 +189,21 @@ def test_session_ends_on_expiry_password_change_removal_and_forgery(guard, users
     assert guard.resume(demoted, token, now=T0) == ("marie", "viewer")  # role read again
     stricter = LoginGuard(guard.engine, AuthPolicy(min_iterations=600_000))
     assert stricter.resume(users, token, now=T0) is None  # the hash is now too weak
+
+
+def test_simultaneous_attempts_cannot_pass_the_limit(guard, users, monkeypatch):
+    """Each attempt is counted before its password is checked: 20 at once, 5 checked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from carnet.projets import roles
+
+    checked = []
+    real = roles.authenticate
+    monkeypatch.setattr(roles, "authenticate",
+                        lambda *a, **k: checked.append(1) or real(*a, **k))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda i: guard.attempt(users, "marie", "faux", f"10.3.0.{i}",
+                                                        now=T0), range(20)))
+    assert len(checked) == 5
+    assert sorted(r.wait for r in results) == [0] * 4 + [15] * 16
+    assert sum("réessayez" in r.message for r in results) == 15
