@@ -7,6 +7,7 @@ from carnet.ui import cartes, components, data, nav, state
 from carnet.ui.assets import show_map
 
 p = data.pack()
+components.page_style()
 terr = fiches.territory_options(p)
 
 st.title(f"Carnet de Territoire — {p.config.titre}")
@@ -22,7 +23,7 @@ components.key_figure_cards(fiches.key_figures(p, "departement", p.config.dep), 
 st.subheader(f"Les {data.territory_word(p, plural=True, lower=True)}")
 left, right = st.columns([5, 2], gap="large")
 with left:
-    inds = fiches.indicator_options(p, aggregable_only=True)
+    inds = components.indicator_choices(p, aggregable_only=True)
     iid = state.select("Couleur de la carte", "indicateur", inds,
                        default=data.first_available(inds, *data.MAP_DEFAULTS),
                        key="w_indicateur_accueil")

@@ -7,10 +7,17 @@ from carnet.ui import cartes, components, data, nav, state
 from carnet.ui.assets import show_map
 
 p = data.pack()
+components.page_style()
 terr = fiches.territory_options(p)
 tid = state.get("territoire", terr, next(iter(terr)))
 
 st.title("Fiche commune")
+asked = state.get("commune")
+if asked is not None and fiches.commune_info(p, asked) is None:  # a mistyped or stale link
+    st.error(f"Commune inconnue : « {asked} » n'est le code INSEE d'aucune commune du "
+             f"{p.config.titre}. Cherchez-la ci-dessous par son nom ou son code.",
+             icon=":material/error:")
+    state.put("commune", None)
 query = st.text_input("Rechercher une commune (nom ou code INSEE)", key="recherche_commune",
                       placeholder="Ex. : Maubeuge, 59392, le cateau")
 options, chosen = fiches.commune_choices(p, query, tid, state.get("commune"))
@@ -45,7 +52,9 @@ components.sources_caption(fiches.sources_footer(p, fiches.fiche_ids(p)))
 left, right = st.columns([1, 1], gap="large")
 with left:
     st.subheader("Situation")
-    pop = data.first_available(p.indicators, "pop_2022", "pop_2021", "pop_legale_2023")
+    # The indicator of the URL (chosen on the Territoire page) colours the map; population otherwise.
+    pop = state.get("indicateur", p.indicators,
+                    data.first_available(p.indicators, "pop_2022", "pop_2021", "pop_legale_2023"))
     clicked = show_map(cartes.locator_map(p.id, data.cache_key(), code, pop), key="carte_commune",
                        height=540)
     st.caption(f"Communes du territoire colorées selon « {p.indicator(pop).label} » "

@@ -6,6 +6,7 @@ from carnet import charts, fiches
 from carnet.ui import components, data, state
 
 p = data.pack()
+components.page_style()
 st.title("Comparer")
 words = data.territory_word(p, plural=True)
 st.caption(f"Mettez côte à côte des {words.lower()} ou des EPCI, sur les indicateurs de votre choix.")
@@ -13,16 +14,20 @@ st.caption(f"Mettez côte à côte des {words.lower()} ou des EPCI, sur les indi
 levels = {"territoire": words, "epci": "EPCI"}
 c1, c2 = st.columns([1, 3])
 with c1:
-    level = state.select("Échelle", "niveau", levels, default="territoire", widget=st.radio)
+    # Another level: its own default units (the codes of one level mean nothing at the other,
+    # and an emptied list must not leave the other level's selector empty).
+    level = state.select("Échelle", "niveau", levels, default="territoire", widget=st.radio,
+                         after=lambda _: state.put("unites", None))
 units = fiches.units(p, level)
 default_units = list(units) if level == "territoire" else [
     e for t in p.territoires if t.id == state.get("territoire") for e in t.epcis]
 with c2:
     codes = state.multiselect(levels[level], "unites", units, default=default_units or list(units)[:4],
-                              key=f"w_unites_{level}")
-inds = fiches.indicator_options(p, aggregable_only=True)
+                              key=f"w_unites_{level}", placeholder=f"Choisir des {levels[level].lower()}…")
+inds = components.indicator_choices(p, aggregable_only=True)
 ids = state.multiselect("Indicateurs", "indicateurs", inds,
-                        default=[i for i in fiches.DEFAULT_COMPARE if i in inds] or list(inds)[:4])
+                        default=[i for i in fiches.DEFAULT_COMPARE if i in inds] or list(inds)[:4],
+                        placeholder="Choisir des indicateurs…")
 if not codes or not ids:
     st.info("Choisissez au moins une unité et un indicateur.")
     st.stop()

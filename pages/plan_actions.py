@@ -5,8 +5,10 @@ import streamlit as st
 from carnet.projets.repository import UserRepository
 from carnet.projets.seed import published_totals
 from carnet.projets.views import apply_filters, dashboard, enrich
+from carnet.ui import components
 from carnet.ui import projets as ui
 
+components.page_style()
 st.title("Plan d'actions")
 ui.show_flash()
 shared = ui.repository()

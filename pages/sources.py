@@ -7,6 +7,7 @@ from carnet.formatting import fmt_datetime
 from carnet.ui import components, data
 
 p = data.pack()
+components.page_style()
 st.title("Sources et méthodes")
 st.markdown(
     "Le Carnet n'utilise que des données publiques ouvertes. Chaque chiffre affiché cite sa source "

@@ -7,6 +7,7 @@ from carnet.ui import cartes, components, data, nav, state
 from carnet.ui.assets import show_map
 
 p = data.pack()
+components.page_style()
 terr = fiches.territory_options(p)
 tid = state.get("territoire", terr, next(iter(terr)))
 t = p.config.territoire(tid)
@@ -31,7 +32,7 @@ if brief.strip():  # latest vintages (Somme: RP 2021, Filosofi 2019); none witho
     st.markdown(brief)
 
 st.subheader("Carte des communes")
-inds = fiches.indicator_options(p)
+inds = components.indicator_choices(p)
 c1, c2 = st.columns([3, 2])
 with c1:
     iid = state.select("Indicateur", "indicateur", inds,

@@ -123,14 +123,118 @@ if (!window.CarnetMaps.naFill) {
         self._name = "CarnetMapStyle"
 
 
+_ACCESS_CSS = """
+<style>
+.leaflet-control-attribution.carnet-attr { font-size: 0; line-height: 1.4; padding: 0; }
+.carnet-attr:not(.carnet-attr-open) > :not(.carnet-attr-btn) { display: none; }
+.carnet-attr .carnet-attr-btn { font: 600 11px/1.4 sans-serif; color: #333; background: none;
+  border: 0; padding: 2px 6px; cursor: pointer; }
+.carnet-attr.carnet-attr-open { font-size: 11px; padding: 0 6px 2px 0;
+  max-width: min(420px, 70vw); white-space: normal; }
+.carnet-attr .carnet-attr-btn:focus-visible, .leaflet-container:focus-visible {
+  outline: 3px solid #0072B2; outline-offset: -3px; }
+.leaflet-container path.leaflet-interactive:focus { outline: none; stroke: #000;
+  stroke-width: 3px; stroke-opacity: 1; }
+</style>
+"""
+
+
+class MapAccess(MacroElement):
+    """Keyboard and projector behaviour of every atlas map.
+
+    * One tab stop for the map: Leaflet's tooltips made each commune polygon focusable
+      (about 120 tab stops before the charts); they get ``tabindex=-1``. On the focused
+      map, arrows pan and +/- zoom (Leaflet); Entrée walks the communes one by one
+      (arrows: next / previous, Entrée or Espace: select, Échap: back to the map).
+    * The attribution is one short « ⓘ Sources » button that opens the full list (on a
+      narrow projector map the list took six lines over the legend and scale bar).
+    """
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}" + _ACCESS_CSS + "{% endmacro %}"
+        """
+{% macro script(this, kwargs) %}
+(function (map) {
+  var box = map.getContainer();
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-label", "Carte interactive. Flèches : déplacer la carte ; + et − : zoom ; " +
+    "Entrée : parcourir les éléments de la carte un à un (flèches, puis Entrée pour choisir, " +
+    "Échap pour revenir).");
+  map.on("layeradd", function (e) {
+    var el = typeof e.layer.getElement === "function" && e.layer.getElement();
+    if (el && el.tagName && el.tagName.toLowerCase() === "path") {
+      el.setAttribute("tabindex", "-1");
+      el._carnetLayer = e.layer;
+    }
+  });
+  function items() {
+    return Array.prototype.slice.call(box.querySelectorAll("path.leaflet-interactive[tabindex='-1']"));
+  }
+  box.addEventListener("keydown", function (e) {
+    var t = e.target, list, i;
+    if (t === box) {
+      if (e.key !== "Enter") { return; }
+      list = items();
+      if (list.length) { list[0].focus(); }
+    } else if (t._carnetLayer) {
+      list = items(); i = list.indexOf(t);
+      if (e.key === "ArrowRight" || e.key === "ArrowDown") { list[(i + 1) % list.length].focus(); }
+      else if (e.key === "ArrowLeft" || e.key === "ArrowUp") {
+        list[(i - 1 + list.length) % list.length].focus();
+      }
+      else if (e.key === "Home") { list[0].focus(); }
+      else if (e.key === "End") { list[list.length - 1].focus(); }
+      else if (e.key === "Escape") { box.focus(); }
+      else if (e.key === "Enter" || e.key === " ") {
+        var lyr = t._carnetLayer;
+        var at = typeof lyr.getCenter === "function" ? lyr.getCenter() : lyr.getLatLng();
+        lyr.fire("click", {latlng: at, containerPoint: map.latLngToContainerPoint(at)}, true);
+      } else { return; }
+    } else { return; }
+    e.preventDefault(); e.stopPropagation();
+  });
+  var ac = map.attributionControl;
+  if (ac) {
+    var at = ac.getContainer();
+    L.DomUtil.addClass(at, "carnet-attr");
+    ac.setPrefix('<button type="button" class="carnet-attr-btn" aria-expanded="false" ' +
+      'title="Sources des données de la carte">Sources</button> ' +
+      '<a href="https://leafletjs.com">Leaflet</a>');
+    var update = ac._update;
+    ac._update = function () {
+      update.apply(this, arguments);
+      var b = at.querySelector(".carnet-attr-btn");
+      if (b) { b.setAttribute("aria-expanded", String(L.DomUtil.hasClass(at, "carnet-attr-open"))); }
+    };
+    L.DomEvent.disableClickPropagation(at);
+    at.addEventListener("click", function (e) {
+      var b = e.target.closest && e.target.closest(".carnet-attr-btn");
+      if (!b) { return; }
+      var open = !L.DomUtil.hasClass(at, "carnet-attr-open");
+      (open ? L.DomUtil.addClass : L.DomUtil.removeClass)(at, "carnet-attr-open");
+      b.setAttribute("aria-expanded", String(open));
+    });
+  }
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "CarnetMapAccess"
+
+
 def ensure_style(m: folium.Map) -> MapStyle:
-    """Add :class:`MapStyle` to ``m`` if it is not there yet; return it."""
+    """Add :class:`MapStyle` and :class:`MapAccess` to ``m`` if not there yet; return the style."""
     for child in m._children.values():
         if isinstance(child, MapStyle):
             return child
     style = MapStyle()
-    # Insert first so its script (the decoder) runs before any layer's.
+    # Insert first so its script (the decoder) runs before any layer's, and the keyboard
+    # hooks before any layer is added.
     m.add_child(style, name="carnet_map_style", index=0)
+    m.add_child(MapAccess(), name="carnet_map_access", index=1)
     return style
 
 
@@ -406,6 +510,79 @@ L.control.scale({metric: true, imperial: false, position: "bottomleft"})
 
 
 # ------------------------------------------------------------------------ legend
+
+
+class PointLegend(MacroElement):
+    """Legend of the point layers (coloured dot and name), hidden with its layer.
+
+    Kept as the map's last point element by :func:`add_point_legend`, so that its script
+    runs after every point layer's. Its CSS is its own: maps without points are unchanged.
+    """
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}
+<style>
+.carnet-legend .lg-pt { width: 11px; height: 11px; border-radius: 50%; margin: 0 9px 0 3px;
+  border: 1px solid #fff; box-shadow: 0 0 0 1px rgba(0,0,0,.35); flex: none; }
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function (map) {
+  var entries = {{ this.entries_json }};
+  var ctl = L.control({position: "bottomright"});
+  ctl.onAdd = function () {
+    var div = L.DomUtil.create("div", "carnet-legend carnet-point-legend");
+    div.innerHTML = entries.map(function (e, i) {
+      return '<div class="lg-r" data-i="' + i + '"><i class="lg-pt" style="background:' + e[1] +
+        '"></i>' + e[0] + "</div>";
+    }).join("");
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  };
+  ctl.addTo(map);
+  var layers = [{{ this.layer_names | join(", ") }}];
+  function sync() {
+    var box = ctl.getContainer(), shown = 0;
+    layers.forEach(function (lyr, i) {
+      var on = map.hasLayer(lyr), row = box.querySelector('[data-i="' + i + '"]');
+      if (row) { row.style.display = on ? "" : "none"; }
+      shown += on ? 1 : 0;
+    });
+    box.style.display = shown ? "" : "none";
+  }
+  map.on("overlayadd overlayremove", sync);
+  sync();
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "CarnetPointLegend"
+        self.entries: list[tuple[str, str, str]] = []  # (escaped label, colour, layer name)
+
+    @property
+    def entries_json(self) -> str:
+        return script_json([[label, color] for label, color, _ in self.entries])
+
+    @property
+    def layer_names(self) -> list[str]:
+        return [name for _, _, name in self.entries]
+
+
+def add_point_legend(m: folium.Map, layer, label: str, color: str) -> None:
+    """Add ``layer`` (a point layer of ``m``) to the map's point legend, kept last."""
+    legend = None
+    for key, child in list(m._children.items()):
+        if isinstance(child, PointLegend):
+            legend = m._children.pop(key)
+    if legend is None:
+        legend = PointLegend()
+    legend.entries.append((esc(label), esc(color), layer.get_name()))
+    m.add_child(legend, name="carnet_point_legend")
+
 
 
 class Legend(MacroElement):

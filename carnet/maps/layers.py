@@ -17,6 +17,7 @@ from carnet.maps.elements import (
     PANE_ZONES,
     PointLayer,
     PolygonLayer,
+    add_point_legend,
     ensure_style,
     esc,
 )
@@ -188,6 +189,7 @@ def add_points(
     cluster: bool = False,
     show: bool = True,
     precision: int = 5,
+    legend: bool = True,
 ) -> folium.Map:
     """Add a point layer (monuments, musées, gares, collèges) as circle markers.
 
@@ -215,6 +217,8 @@ def add_points(
         Visible on opening.
     precision : int
         Coordinate decimals.
+    legend : bool
+        List the layer (dot of its colour, ``label``) in the map's point legend.
 
     Returns
     -------
@@ -248,7 +252,7 @@ def add_points(
     if cluster and "maxZoom" not in m.options and "max_zoom" not in m.options:
         m.options["maxZoom"] = MAX_ZOOM
     ensure_style(m)
-    PointLayer(
+    layer = PointLayer(
         data,
         name=label,
         marker_style=marker,
@@ -258,6 +262,8 @@ def add_points(
         pane=PANE_POINTS,
         show=show,
     ).add_to(m)
+    if legend:
+        add_point_legend(m, layer, label, color)
     use_local_assets(m)
     return m
 

@@ -15,7 +15,7 @@ from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
-from carnet.formatting import fmt_datetime
+from carnet.formatting import NBSP, fmt_datetime, fmt_number
 from carnet.projets.constants import (
     CATEGORIES,
     MODES,
@@ -132,24 +132,37 @@ def _group(df: pd.DataFrame, col: str, labels: dict[str, str]) -> pd.DataFrame:
                              "participation_cd": "Participation du Département (€)"})
 
 
+def _known_sum(s: pd.Series) -> float | None:
+    """Sum of the known values; None when none is known (never a made-up 0)."""
+    total = s.sum(min_count=1) if len(s) else np.nan
+    return None if pd.isna(total) else float(total)
+
+
 def dashboard(df: pd.DataFrame) -> dict:
     """Counts and budgets by status, orientation and catégorie, and the engaged share.
 
     Returns
     -------
     dict
-        ``total``, ``engages``, ``part_engagee`` (0–1 or None), ``cout_total``,
-        ``participation_cd``, ``illustratifs``, ``a_localiser`` and the three tables
+        ``total``, ``engages``, ``part_engagee`` (engaged / all projects of the filter,
+        0–1; None when none has a status), ``statut_renseigne`` (projects with a status),
+        ``cout_total`` and ``participation_cd`` (sums of the known amounts, None when
+        none is known), ``cout_renseigne`` and ``participation_renseignee`` (how many
+        projects have the amount), ``illustratifs``, ``a_localiser`` and the three tables
         ``par_statut``, ``par_orientation``, ``par_categorie``.
     """
     total = int(len(df))
     engages = int(df["statut"].isin(STATUTS_ENGAGES).sum())
+    known_status = int(df["statut"].notna().sum())
     return {
         "total": total,
         "engages": engages,
-        "part_engagee": engages / total if total else None,
-        "cout_total": float(df["cout_total"].sum()),
-        "participation_cd": float(df["participation_cd"].sum()),
+        "statut_renseigne": known_status,
+        "part_engagee": engages / total if known_status else None,
+        "cout_total": _known_sum(df["cout_total"]),
+        "cout_renseigne": int(df["cout_total"].notna().sum()),
+        "participation_cd": _known_sum(df["participation_cd"]),
+        "participation_renseignee": int(df["participation_cd"].notna().sum()),
         "illustratifs": int(df["illustratif"].sum()),
         "a_localiser": int(df["lon"].isna().sum()),
         "par_statut": _group(df, "statut", STATUTS),
@@ -158,10 +171,39 @@ def dashboard(df: pd.DataFrame) -> dict:
     }
 
 
-def _money(v) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return "—"
-    return f"{v:,.0f} €".replace(",", "\u202f")
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA
+
+
+def fmt_euros(v, missing: str = NON_RENSEIGNE.lower()) -> str:
+    """The exact amount, French style: ``1 250 000 €``, ``1 200 000,50 €``."""
+    if _missing(v):
+        return missing
+    v = float(v)
+    return f"{fmt_number(v, 0 if v.is_integer() else 2)}{NBSP}€"
+
+
+def fmt_meuros(v, missing: str = NON_RENSEIGNE.lower()) -> str:
+    """An amount for a headline: millions of euros to 3 significant digits.
+
+    ``1 250 000`` gives ``1,25 M€`` (not ``1,2``), ``12 345 678`` ``12,3 M€``,
+    ``123 456 789`` ``123 M€``; under a million, the exact amount (``850 000 €``).
+    """
+    if _missing(v):
+        return missing
+    v = float(v)
+    if abs(v) < 1e6:
+        return fmt_euros(round(v))
+    m = float(f"{v / 1e6:.3g}")  # 9 996 000 → 10,0 (never 4 digits)
+    decimals = max(0, 2 - int(np.floor(np.log10(abs(m)))))
+    return f"{fmt_number(m, decimals)}{NBSP}M€"
+
+
+def fmt_coordinates(lon, lat) -> str:
+    """``50,17217° N, 3,23456° E`` (French decimal comma; W / S for negative values)."""
+    ns = "N" if lat >= 0 else "S"
+    ew = "E" if lon >= 0 else "O"
+    return f"{fmt_number(abs(lat), 5)}° {ns}, {fmt_number(abs(lon), 5)}° {ew}"
 
 
 def fiche(p: dict, ctx: TerritoryContext | None = None) -> list[tuple[str, str]]:
@@ -172,7 +214,7 @@ def fiche(p: dict, ctx: TerritoryContext | None = None) -> list[tuple[str, str]]
     commune = p.get("commune")
     if commune and ctx is not None and commune in ctx.by_code:
         commune = f"{ctx.by_code[commune].get('nom')} ({commune})"
-    loc = (f"{p['lat']:.5f} N, {p['lon']:.5f} E" if p.get("lon") is not None
+    loc = (fmt_coordinates(p["lon"], p["lat"]) if p.get("lon") is not None and p.get("lat") is not None
            else "À localiser")
     years = "–".join(str(int(y)) for y in (p.get("annee_debut"), p.get("annee_fin")) if y) or "—"
 
@@ -188,13 +230,13 @@ def fiche(p: dict, ctx: TerritoryContext | None = None) -> list[tuple[str, str]]
         ("Catégorie", lab(CATEGORIES, "categorie")), ("Nature", lab(NATURES, "nature")),
         ("Mode", lab(MODES, "mode")), ("Statut", lab(STATUTS, "statut")),
         ("Maître d'ouvrage", p.get("maitre_ouvrage")), ("Partenaires", p.get("partenaires")),
-        ("Coût total", _money(p.get("cout_total"))),
-        ("Participation du Département", _money(p.get("participation_cd"))),
+        ("Coût total", fmt_euros(p.get("cout_total"))),
+        ("Participation du Département", fmt_euros(p.get("participation_cd"))),
         ("Années", years), ("Source", p.get("source")), ("Identifiant", p.get("ref")),
         ("Illustratif", "Oui (projet fictif)" if p.get("illustratif") else "Non"),
         ("Version", str(p.get("version"))),
         ("Dernière modification",
-         f"{fmt_datetime(p.get('updated_at'), naive_utc=True)} par {p.get('updated_by')}"),
+         f"{fmt_datetime(p.get('updated_at'), naive_utc=True)} par {p.get('updated_by') or 'inconnu'}"),
     ]
     return [(k, "—" if v in (None, "") else str(v)) for k, v in rows]
 

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import html
+import re
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from carnet.fiches import KeyFigure
+from carnet.fiches import KeyFigure, indicator_options
 from carnet.formatting import NBSP
+
+STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "carnet.css"
+def page_style() -> None:
+    """The atlas's page CSS (``static/carnet.css``): projector and wide-screen layout."""
+    if STYLESHEET.exists():
+        st.html(f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>")
+
 
 # Key-figure cards: the value's size follows the card width (container query units), the
 # number and its unit never break inside (each in a nowrap span), and the unit may go to the
@@ -231,3 +240,35 @@ def sources_markdown(sources: pd.DataFrame) -> str:
         lines.append(f"| {title} | {_md_cell(row.Producteur)} | {_md_cell(row.Millésime)} | "
                      f"{_md_cell(row.Licence)} |")
     return "\n".join(lines)
+
+
+_YEARS = re.compile(r"\s*\(?\b(?:fin\s+)?((?:19|20)\d{2})(?:\s*-\s*((?:19|20)\d{2}))?\)?")
+
+
+def _subject_and_year(label: str) -> tuple[str, int]:
+    """``("Taux de chômage des 15-64 ans", 2022)`` from ``Taux de chômage des 15-64 ans 2022``.
+
+    The year is the last one of the label (``2016-2022`` gives 2022); 0 without a year.
+    """
+    years = [int(b or a) for a, b in _YEARS.findall(label)]
+    return _YEARS.sub("", label).strip(), (years[-1] if years else 0)
+
+
+def indicator_choices(pack, aggregable_only: bool = False) -> dict[str, str]:
+    """The indicator picker's options: by theme, then subject, the latest year first.
+
+    Themes and subjects keep the registry's order of first appearance; the vintages of one
+    subject come together, most recent first (``Taux de chômage … 2022, 2021, 2018``, where
+    the registry listed 2022, 2018, 2021).
+    """
+    options = indicator_options(pack, aggregable_only)
+    themes: dict[str, int] = {}
+    subjects: dict[tuple[str, str], int] = {}
+    keys = {}
+    for iid in options:
+        ind = pack.indicator(iid)
+        subject, year = _subject_and_year(ind.label)
+        t = themes.setdefault(ind.theme, len(themes))
+        s = subjects.setdefault((ind.theme, subject), len(subjects))
+        keys[iid] = (t, s, -year)
+    return {iid: options[iid] for iid in sorted(options, key=keys.__getitem__)}

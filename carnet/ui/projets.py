@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from carnet.formatting import fmt_int, fmt_number, fmt_percent
+from carnet.formatting import fmt_int, fmt_percent
 from carnet.projets import roles
 from carnet.projets.constants import (
     CATEGORIES,
@@ -23,7 +23,7 @@ from carnet.projets.constants import (
 from carnet.projets.errors import ConflictError, ImportRejected, ProjetError
 from carnet.projets.exporter import FORMATS, export_filename, export_projects
 from carnet.projets.repository import ProjetRepository
-from carnet.projets.views import NON_RENSEIGNE, Filters, fiche
+from carnet.projets.views import NON_RENSEIGNE, Filters, fiche, fmt_coordinates
 from carnet.ui import auth
 from carnet.ui.auth import current_user  # noqa: F401 - the pages' entry point (account box: app.py)
 
@@ -67,48 +67,103 @@ def _options(vocab: dict[str, str]) -> dict[str, str]:
     return {**vocab, NON_RENSEIGNE: NON_RENSEIGNE}
 
 
+#: URL parameters of the Plan d'actions filters (kept in the address, see carnet.ui.state).
+FILTER_PARAMS = ("recherche", "contrats", "epcis", "communes", "orientations", "categories",
+                 "statuts", "moa", "annees", "cout_min", "cout_max", "illustratifs")
+YEARS = (2000, 2040)
+
+
+def _int(text: str) -> int:
+    return int(str(text).strip())
+
+
+def _years(text: str) -> tuple[int, int]:
+    lo, hi = (int(x) for x in str(text).split("-", 1))
+    if not YEARS[0] <= lo <= hi <= YEARS[1]:
+        raise ValueError(text)
+    return lo, hi
+
+
 def filters_sidebar(df: pd.DataFrame, contrats: dict[str, str]) -> Filters:
-    """Filter widgets (sidebar) → :class:`Filters`."""
+    """Filter widgets (sidebar) → :class:`Filters`; every filter is kept in the URL.
+
+    The contract filter follows the territory chosen in the sidebar: when the user picks
+    a territory (or arrives with one in the URL), its contract is selected; the filter
+    can then be widened or emptied (« tous les contrats »).
+    """
+    from carnet.ui import state
+
+    state.sync_page(FILTER_PARAMS)
+    tid = state.get("territoire") if state.explicit("territoire") else None
+    seen = st.session_state.get("_pa_territoire")
+    if tid in contrats and tid != seen:  # a new territory chosen: its contract is the filter
+        st.session_state["_pa_territoire"] = tid
+        if seen is not None or not state.explicit("contrats"):
+            state.put_list("contrats", [tid])
+
     sb = st.sidebar
     sb.header("Filtres")
 
-    def multi(label, options: dict[str, str], key):
-        return sb.multiselect(label, list(options), format_func=lambda k: options.get(k, k),
-                              key=f"pf_{key}", placeholder=TOUS)
+    def multi(label, name, options: dict[str, str]):
+        return state.multiselect(label, name, options, default=[], key=f"pf_{name}", placeholder=TOUS)
 
-    f = Filters(texte=sb.text_input("Recherche (titre, description, commune…)", key="pf_q"))
-    f.contrats = multi("Contrat de territoire", contrats, "contrat")
-    epcis = dict(zip(df["epci"].dropna(), df["epci_nom"].dropna(), strict=False))
-    f.epcis = multi("EPCI", epcis, "epci")
-    communes = dict(zip(df["commune"].dropna(), df["commune_nom"].fillna(""), strict=False))
-    f.communes = multi("Commune", communes, "commune")
-    f.orientations = multi("Orientation", _options(ORIENTATIONS), "orientation")
-    f.categories = multi("Catégorie", CATEGORIES, "categorie")
-    f.statuts = multi("Statut", _options(STATUTS), "statut")
-    f.maitre_ouvrage = sb.text_input("Maître d'ouvrage contient", key="pf_moa")
-    years = sb.slider("Années", 2000, 2040, (2000, 2040), key="pf_years")
-    f.annee_min, f.annee_max = (None if years[0] == 2000 else years[0],
-                                None if years[1] == 2040 else years[1])
-    lo = sb.number_input("Coût total minimal (€)", min_value=0, value=0, step=10_000)
-    hi = sb.number_input("Coût total maximal (€, 0 = sans limite)", min_value=0, value=0,
-                         step=10_000)
-    f.budget_min, f.budget_max = (lo or None), (hi or None)
-    f.illustratifs = sb.toggle("Inclure les projets illustratifs", value=True, key="pf_ill")
+    with sb:
+        f = Filters(texte=state.bound(st.text_input, "Recherche (titre, description, commune…)",
+                                      "recherche", "", parse=str, dump=str, key="pf_q",
+                                      placeholder="Mot du titre, commune, maître d'ouvrage…"))
+        f.contrats = multi("Contrat de territoire", "contrats", contrats)
+        epcis = dict(zip(df["epci"].dropna(), df["epci_nom"].dropna(), strict=False))
+        f.epcis = multi("EPCI", "epcis", epcis)
+        communes = dict(zip(df["commune"].dropna(), df["commune_nom"].fillna(""), strict=False))
+        f.communes = multi("Commune", "communes", communes)
+        f.orientations = multi("Orientation", "orientations", _options(ORIENTATIONS))
+        f.categories = multi("Catégorie", "categories", CATEGORIES)
+        f.statuts = multi("Statut", "statuts", _options(STATUTS))
+        f.maitre_ouvrage = state.bound(st.text_input, "Maître d'ouvrage contient", "moa", "",
+                                       parse=str, dump=str, key="pf_moa",
+                                       placeholder="Ex. : Département, commune de…")
+        years = state.bound(st.slider, "Années", "annees", YEARS, parse=_years,
+                            dump=lambda v: f"{v[0]}-{v[1]}", key="pf_years",
+                            min_value=YEARS[0], max_value=YEARS[1])
+        f.annee_min, f.annee_max = (None if years[0] == YEARS[0] else years[0],
+                                    None if years[1] == YEARS[1] else years[1])
+        lo = state.bound(st.number_input, "Coût total minimal (€)", "cout_min", 0, parse=_int,
+                         dump=str, key="pf_cout_min", min_value=0, step=10_000)
+        hi = state.bound(st.number_input, "Coût total maximal (€, 0 = sans limite)", "cout_max", 0,
+                         parse=_int, dump=str, key="pf_cout_max", min_value=0, step=10_000)
+        f.budget_min, f.budget_max = (lo or None), (hi or None)
+        f.illustratifs = state.bound(st.toggle, "Inclure les projets illustratifs", "illustratifs",
+                                     True, parse=lambda t: t != "non",
+                                     dump=lambda v: "oui" if v else "non", key="pf_ill")
     return f
 
 
 def table_view(df: pd.DataFrame) -> pd.DataFrame:
-    """Display-ready table: French headers and labels (pure pandas, shown by the page)."""
+    """Display-ready table: French headers, labels and amounts (pure pandas, shown by the page).
+
+    Amounts are exact (``1 250 000 €``) and years plain (``2024``); a missing value reads
+    « non renseigné », never ``None`` or an empty cell.
+    """
+    from carnet.projets.views import fmt_euros
+
+    def year(v) -> str:
+        return NON_RENSEIGNE.lower() if pd.isna(v) else str(int(v))
+
+    missing = NON_RENSEIGNE.lower()
     out = pd.DataFrame({
         "N°": df["id"], "Titre": df["titre"], "Contrat": df.get("contrat_nom"),
         "Commune": df.get("commune_nom"), "Orientation": df["orientation"].map(ORIENTATION_SHORT),
         "Catégorie": df["categorie"].map(CATEGORIES), "Statut": df["statut"].map(STATUTS),
-        "Maître d'ouvrage": df["maitre_ouvrage"], "Coût total (€)": df["cout_total"],
-        "Participation CD (€)": df["participation_cd"], "Début": df["annee_debut"],
-        "Fin": df["annee_fin"], "Illustratif": df["illustratif"],
+        "Maître d'ouvrage": df["maitre_ouvrage"],
+        "Coût total": df["cout_total"].map(fmt_euros).astype(object),
+        "Participation CD": df["participation_cd"].map(fmt_euros).astype(object),
+        "Début": df["annee_debut"].map(year).astype(object),
+        "Fin": df["annee_fin"].map(year).astype(object),
+        "Illustratif": df["illustratif"].map({True: "oui", False: "non"}).fillna("non"),
     })
-    return out.fillna({"Orientation": NON_RENSEIGNE, "Statut": NON_RENSEIGNE, "Commune": "—",
-                       "Contrat": "—", "Maître d'ouvrage": "—"})
+    return out.fillna({"Orientation": NON_RENSEIGNE, "Statut": NON_RENSEIGNE, "Catégorie": NON_RENSEIGNE,
+                       "Commune": missing, "Contrat": missing, "Maître d'ouvrage": missing,
+                       "Titre": ""})
 
 
 def project_form(repo: ProjetRepository, user: str, projet: dict | None,
@@ -120,14 +175,15 @@ def project_form(repo: ProjetRepository, user: str, projet: dict | None,
     codes = sorted(ctx.by_code, key=lambda c: ctx.by_code[c].get("nom", ""))
 
     def sel(label, vocab, name, required=False):
+        # A required choice (catégorie) starts empty on a new project: no silent default.
         opts = ([] if required else [None]) + list(vocab)
-        cur = p.get(name) if p.get(name) in vocab else (None if not required else opts[0])
-        return st.selectbox(label, opts, index=opts.index(cur), placeholder=CHOISIR,
-                            format_func=lambda k: vocab.get(k, NON_RENSEIGNE) if k else
-                            NON_RENSEIGNE, key=f"{key}_{name}")
+        cur = p.get(name) if p.get(name) in vocab else None
+        return st.selectbox(label, opts, index=None if cur is None and required else opts.index(cur),
+                            placeholder=CHOISIR, format_func=lambda k: vocab.get(k, NON_RENSEIGNE) if k
+                            else NON_RENSEIGNE, key=f"{key}_{name}")
 
-    how = st.radio("Localisation", ["Commune (centre)", "Clic sur la carte", "Coordonnées",
-                                    "À localiser"], horizontal=True, key=f"{key}_how")
+    clicked = _new_map_click(key, clicked)
+    how = st.radio("Localisation", LOCATION_CHOICES, horizontal=True, key=f"{key}_how")
     with st.form(key):
         raw = {"titre": st.text_input("Titre *", p.get("titre") or "", max_chars=300),
                "description": st.text_area("Description", p.get("description") or "")}
@@ -142,7 +198,12 @@ def project_form(repo: ProjetRepository, user: str, projet: dict | None,
                            format_func={"EPSG:4326": "WGS84 (degrés)",
                                         "EPSG:2154": "Lambert-93 (mètres)"}.get)
         if clicked:
-            st.caption(f"Dernier clic sur la carte : {clicked[1]:.5f} N, {clicked[0]:.5f} E")
+            st.caption(f"Point cliqué sur la carte : {fmt_coordinates(*clicked)} — choisissez "
+                       "« Clic sur la carte » ci-dessus pour l'enregistrer (choisi automatiquement "
+                       "après un clic).")
+        elif how == LOCATION_CHOICES[1]:
+            st.caption("Cliquez l'emplacement du projet sur la carte (onglet « Carte »), puis "
+                       "revenez ici pour enregistrer.")
         for name, label, vocab in (("orientation", "Orientation", ORIENTATIONS),
                                    ("categorie", "Catégorie", CATEGORIES),
                                    ("nature", "Nature", NATURES), ("mode", "Mode", MODES),
@@ -159,6 +220,9 @@ def project_form(repo: ProjetRepository, user: str, projet: dict | None,
         raw["source"] = st.text_input("Source (document, réunion)", p.get("source") or "")
         submitted = st.form_submit_button("Enregistrer")
     if not submitted:
+        return
+    if raw["categorie"] is None:
+        st.error("Projet non enregistré : choisissez sa catégorie (champ « Catégorie »).")
         return
     raw["lon"] = raw["lat"] = None
     if how == "Clic sur la carte" and clicked:
@@ -185,6 +249,27 @@ def project_form(repo: ProjetRepository, user: str, projet: dict | None,
         return
     st.session_state[EDIT_KEY] = None
     flash(f"Projet n°{saved['id']} enregistré (version {saved['version']}).")
+
+
+LOCATION_CHOICES = ["Commune (centre)", "Clic sur la carte", "Coordonnées", "À localiser"]
+
+
+def _new_map_click(key: str, clicked: tuple[float, float] | None) -> tuple[float, float] | None:
+    """The map click meant for form ``key``: one made while the form is open.
+
+    A click made before the form opened (another project's) is ignored; a new click
+    switches the form's « Localisation » to « Clic sur la carte », since an editor who
+    clicks the map means to place the project there (it used to be dropped silently
+    when the choice stayed on « Commune (centre) »).
+    """
+    seen_key, point_key = f"{key}_seen_click", f"{key}_click"
+    if seen_key not in st.session_state:  # the form opens: earlier clicks are not for it
+        st.session_state[seen_key] = clicked
+    elif clicked is not None and clicked != st.session_state[seen_key]:
+        st.session_state[seen_key] = clicked
+        st.session_state[point_key] = clicked
+        st.session_state[f"{key}_how"] = LOCATION_CHOICES[1]
+    return st.session_state.get(point_key)
 
 
 def _num(v) -> str:
@@ -408,15 +493,34 @@ def admin_section(repo, user: str) -> None:
 
 
 def dashboard_section(d: dict, totals: dict, names: dict[str, str] | None = None) -> None:
-    """Counts, budgets, engaged share, and the contract's published totals (French formats)."""
+    """Counts, budgets, engaged share, and the contract's published totals (French formats).
+
+    Nothing entered reads « non renseigné » (never ``0 €`` or ``0,0 %``); a sum over some
+    projects only says over how many; amounts to 3 significant digits (``1,25 M€``).
+    """
+    from carnet.projets.views import fmt_euros, fmt_meuros
+
     names = names or {}
+    missing = NON_RENSEIGNE.lower()
+    n = d["total"]
     c = st.columns(4)
-    c[0].metric("Projets (filtre)", fmt_int(d["total"]))
-    c[1].metric("Engagés", fmt_int(d["engages"]), help="Statut engagé, en cours ou réalisé.")
-    if d["part_engagee"] is not None:
-        c[1].caption(f"soit {fmt_percent(100 * d['part_engagee'])} des projets du filtre")
-    c[2].metric("Coût total", f"{fmt_number(d['cout_total'] / 1e6, 1)}\u202fM€")
-    c[3].metric("Participation du Département", f"{fmt_number(d['participation_cd'] / 1e6, 1)}\u202fM€")
+    c[0].metric("Projets (filtre)", fmt_int(n))
+    if d.get("statut_renseigne", n):
+        c[1].metric("Engagés", fmt_int(d["engages"]), help="Statut engagé, en cours ou réalisé.")
+        share = f"soit {fmt_percent(100 * d['part_engagee'])} des projets du filtre"
+        unknown = n - d.get("statut_renseigne", n)
+        c[1].caption(share + (f" ({fmt_int(unknown)} sans statut)" if unknown else ""))
+    else:
+        c[1].metric("Engagés", missing, help="Aucun projet du filtre n'a de statut renseigné.")
+    for col, label, key, count in ((c[2], "Coût total", "cout_total", "cout_renseigne"),
+                                   (c[3], "Participation du Département", "participation_cd",
+                                    "participation_renseignee")):
+        value = d[key]
+        col.metric(label, fmt_meuros(value, missing=missing),
+                   help=None if value is None else f"Montant exact : {fmt_euros(value)}.")
+        known = d.get(count, n)
+        if value is not None and known < n:
+            col.caption(f"sur les {fmt_int(known)} projets où il est renseigné (sur {fmt_int(n)})")
     for cid, t in totals.items():
         st.info(f"Totaux publiés du contrat {names.get(cid, cid)} (document fondateur) : "
                 f"{t['projets']} projets inscrits, dont {t['engages']} engagés et "
@@ -426,9 +530,11 @@ def dashboard_section(d: dict, totals: dict, names: dict[str, str] | None = None
     for key in ("par_statut", "par_orientation", "par_categorie"):
         table = d[key].copy()
         for col in ("Coût total (€)", "Participation du Département (€)"):
-            table[col] = table[col].map(lambda v: fmt_number(v, 0, missing="non renseigné"))
+            table[col] = table[col].map(lambda v: fmt_euros(v, missing=missing)).astype(object)
         table["Projets"] = table["Projets"].map(fmt_int)
-        st.dataframe(table, width="stretch")
+        st.dataframe(table.rename(columns={"Coût total (€)": "Coût total",
+                                           "Participation du Département (€)":
+                                           "Participation du Département"}), width="stretch")
 
 
 FLASH_KEY = "projets_flash"

@@ -28,6 +28,50 @@ def sync() -> None:
             qp[name] = st.session_state[_PREFIX + name]
 
 
+def sync_page(names) -> None:
+    """Like :func:`sync` for parameters of one page only (the Plan d'actions filters).
+
+    Kept in the session when the user visits another page (whose URL does not carry
+    them) and written back to the URL when the user comes back.
+    """
+    qp = st.query_params
+    for name in names:
+        if name in qp:
+            st.session_state[_PREFIX + name] = qp[name]
+        elif _PREFIX + name in st.session_state:
+            qp[name] = st.session_state[_PREFIX + name]
+
+
+def explicit(name: str) -> bool:
+    """Whether parameter ``name`` was set (by the user, a link or the URL), not defaulted."""
+    return _PREFIX + name in st.session_state or name in st.query_params
+
+
+def bound(widget, label: str, name: str, default, *, parse, dump, key: str | None = None, **kwargs):
+    """Any widget (text_input, slider, toggle…) bound to URL parameter ``name``.
+
+    ``parse(text)`` turns the URL text into the widget's value (raising ValueError or
+    returning None for a bad value, which gives ``default``); ``dump(value)`` turns it
+    back into text, or None to remove the parameter (the default needs no parameter).
+    """
+    wkey = key or f"w_{name}"
+    raw = get(name)
+    try:
+        current = default if raw is None else parse(raw)
+    except (ValueError, TypeError):
+        current = None
+    if current is None:
+        current = default
+    _bind(wkey, current)
+
+    def _changed():
+        v = st.session_state.get(wkey)
+        put(name, None if v == default else dump(v))
+
+    widget(label, key=wkey, on_change=_changed, **kwargs)
+    return current
+
+
 def get(name: str, options=None, default: str | None = None) -> str | None:
     """Current value of a parameter; ``default`` if absent or not among ``options``."""
     v = st.session_state.get(_PREFIX + name, st.query_params.get(name))
@@ -53,6 +97,8 @@ def get_list(name: str, options=None, default=()) -> list[str]:
     if raw is None:
         return list(default)
     items = [x for x in raw.split(SEP) if x and (options is None or x in options)]
+    if raw.strip(SEP) and not items:  # only unknown codes (another level's, a stale link)
+        return list(default)
     return items
 
 

@@ -91,7 +91,8 @@ def test_map_renders_offline_and_safely(served):
                 "path.leaflet-interactive", "els => els.map(e => e.getAttribute('fill'))"
             )
             assert sum("carnet-na-hatch" in f for f in fills) == 1
-            legend = page.inner_text(".carnet-legend")
+            legend = page.inner_text(".carnet-legend:not(.carnet-point-legend)")
+            assert page.inner_text(".carnet-point-legend") == "Points"  # #9: the points' legend
             assert "non publié" in legend and "INSEE, 2022" in legend and "(hab.)" in legend
             assert page.locator(".leaflet-control-layers").count() == 1
             # hovering the hostile commune shows its name as text, not as an element

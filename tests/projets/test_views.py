@@ -94,10 +94,46 @@ def test_fiche(df, ctx):
     f = dict(fiche(p, ctx))
     assert f["Commune"] == "Caudry (59139)"
     assert f["Statut"] == "Idée" and f["Catégorie"] == "Projet innovant"
-    assert f["Coût total"] == "200 €" and f["Participation du Département"] == "—"
+    assert f["Coût total"] == "200\u202f€" and f["Participation du Département"] == "non renseigné"
     assert f["Années"] == "2016–2018"
     b = dict(fiche(df.set_index("titre").loc["Béguinage"].to_dict(), ctx))
     assert b["Localisation"] == "À localiser" and b["Orientation"] == "Non renseigné"
+
+
+def test_fiche_french_formats():
+    """#9: « 50,17217° N », exact euros, « 1er décembre 2026 à 19 h 31 » (Paris time), never « None »."""
+    f = dict(fiche({"titre": "T", "lon": 3.24131, "lat": 50.172171, "cout_total": 1250000.0,
+                    "participation_cd": None, "annee_debut": None, "version": 2,
+                    "updated_at": "2026-12-01T18:31:05", "updated_by": "marie"}))
+    assert f["Localisation"] == "50,17217° N, 3,24131° E"
+    assert f["Coût total"] == "1\u202f250\u202f000\u202f€"
+    assert f["Participation du Département"] == "non renseigné"
+    assert f["Dernière modification"] == "1er décembre 2026 à 19 h 31 par marie"
+    assert "None" not in " ".join(f.values())
+
+
+def test_dashboard_nothing_entered_is_not_zero():
+    """#9: no amount and no status entered: None (« non renseigné »), not 0 € nor 0,0 %."""
+    frame = pd.DataFrame({"id": [1, 2], "statut": [None, None], "orientation": [None, None],
+                          "categorie": ["mod", "mod"], "cout_total": [None, None],
+                          "participation_cd": [None, None], "illustratif": [False, False],
+                          "lon": [None, None]})
+    d = dashboard(frame)
+    assert d["cout_total"] is None and d["participation_cd"] is None
+    assert d["part_engagee"] is None and d["statut_renseigne"] == 0
+    half = dashboard(frame.assign(cout_total=[1_250_000.0, None], statut=["engage", None]))
+    assert half["cout_total"] == 1_250_000.0 and half["cout_renseigne"] == 1
+    assert half["part_engagee"] == 0.5
+
+
+def test_money_formats():
+    from carnet.projets.views import fmt_euros, fmt_meuros
+
+    assert fmt_meuros(1_250_000) == "1,25\u202fM€"  # 3 significant digits, not « 1,2 M€ »
+    assert fmt_meuros(12_345_678) == "12,3\u202fM€" and fmt_meuros(123_456_789) == "123\u202fM€"
+    assert fmt_meuros(9_996_000) == "10,0\u202fM€" and fmt_meuros(850_000) == "850\u202f000\u202f€"
+    assert fmt_meuros(None) == "non renseigné" and fmt_euros(float("nan")) == "non renseigné"
+    assert fmt_euros(1_200_000.5) == "1\u202f200\u202f000,50\u202f€"
 
 
 def test_map_escapes_every_data_string(repo, ctx):

@@ -1,0 +1,145 @@
+"""Real-browser checks of issue #9 (no dead end, projector and keyboard), as a user would do.
+
+One Streamlit server on a temporary registry (the seed's 10 projects) with an editor account;
+headless chromium at 1024×768 (a common projector) and 1280 px. Needs Debian's chromium, the
+offline map assets and $CARNET_SOURCES. Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.support import CHROMIUM, CHROMIUM_ARGS, sources_dir, streamlit_app
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+MAP_FRAME = "iframe[title*='streamlit_folium']"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.integration,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent"),
+    pytest.mark.skipif(sources_dir() is None, reason="CARNET_SOURCES non défini"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(built_cache, tmp_path_factory):
+    """(base URL, registry path) of an app with an editor account ``marie``."""
+    from carnet.maps.assets import is_installed
+    from carnet.projets.roles import hash_password
+
+    if not is_installed():
+        pytest.skip("bibliothèques cartographiques absentes : python -m carnet.maps.assets install")
+    tmp = tmp_path_factory.mktemp("ux")
+    home = tmp / "home"
+    (home / ".streamlit").mkdir(parents=True)
+    (home / ".streamlit" / "secrets.toml").write_text(
+        f'[carnet.users.marie]\npassword_hash = "{hash_password("editeur-demo")}"\nrole = "editor"\n',
+        encoding="utf-8")
+    db = tmp / "projets.sqlite"
+    env = {**os.environ, "HOME": str(home), "CARNET_CACHE": str(built_cache),
+           "CARNET_DATABASE_URL": f"sqlite:///{db}"}
+    with streamlit_app(env, ROOT) as url:
+        yield url, db
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, url: str, width: int = 1024, height: int = 768):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=60_000)
+    return page, errors
+
+
+def _sign_in(page) -> None:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    if not sidebar.is_visible():
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+    sidebar.get_by_text("Compte : anonyme").click()
+    sidebar.get_by_label("Identifiant").fill("marie")
+    sidebar.get_by_label("Mot de passe").fill("editeur-demo")
+    sidebar.get_by_role("button", name="Se connecter").click()
+    sidebar.get_by_text("Compte : marie").wait_for(timeout=30_000)
+
+
+def _fr(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def test_map_click_places_the_edited_project(server, browser):
+    """Edit a seed project in Cambrai, click the map, save: the point is the click.
+
+    Before #9 the click was dropped whenever « Localisation » stayed on « Commune (centre) »
+    (the default): the project went back to the centre of Cambrai.
+    """
+    url, db = server
+    page, errors = _open(browser, f"{url}/plan_actions", 1280, 1400)
+    _sign_in(page)
+    page.get_by_role("tab", name="Tableau", exact=True).click()
+    page.get_by_label("Fiche du projet").click()
+    page.keyboard.type("Collège à Cambrai")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Modifier").click()
+    page.get_by_role("tab", name="Saisie", exact=True).click()
+    page.get_by_text("Modifier le projet n°").wait_for(timeout=30_000)
+
+    page.get_by_role("tab", name="Carte", exact=True).click()
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    page.wait_for_timeout(3000)  # the polygons are drawn after the container
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5)
+
+    page.get_by_role("tab", name="Saisie", exact=True).click()
+    caption = page.get_by_text("Point cliqué sur la carte")
+    caption.wait_for(timeout=30_000)
+    m = re.search(r"([\d,]+)° N, ([\d,]+)° E", caption.inner_text())
+    lat, lon = _fr(m.group(1)), _fr(m.group(2))
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("enregistré (version 2)").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "ux-clic-carte.png"))
+    page.close()
+
+    with sqlite3.connect(db) as con:
+        stored = con.execute("SELECT lon, lat, commune FROM projet WHERE titre LIKE 'Collège à Cambrai%'"
+                             ).fetchone()
+    assert stored[0] == pytest.approx(lon, abs=1e-5) and stored[1] == pytest.approx(lat, abs=1e-5)
+    assert (round(stored[0], 5), round(stored[1], 5)) != (3.24131, 50.17217)  # not Cambrai's centre
+    assert errors == []
+
+
+def test_new_project_needs_a_categorie(server, browser):
+    """No silent « Maîtrise d'ouvrage départementale »: the catégorie starts empty and is required."""
+    url, db = server
+    page, errors = _open(browser, f"{url}/plan_actions", 1280, 1400)
+    _sign_in(page)
+    page.get_by_role("tab", name="Saisie", exact=True).click()
+    page.get_by_text("Nouveau projet").wait_for(timeout=30_000)
+    form = page.locator('[data-testid="stForm"]')
+    assert "Maîtrise d'ouvrage départementale" not in form.inner_text()
+    page.get_by_label("Titre *").fill("Projet sans catégorie")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("choisissez sa catégorie").wait_for(timeout=30_000)
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM projet WHERE titre = 'Projet sans catégorie'"
+                           ).fetchone()[0] == 0
+    page.close()
+    assert errors == []
