@@ -523,7 +523,7 @@ class PointLegend(MacroElement):
         """
 {% macro header(this, kwargs) %}
 <style>
-.carnet-legend .lg-pt { width: 11px; height: 11px; border-radius: 50%; margin: 0 9px 0 3px;
+.carnet-legend .lg-r i.lg-pt { width: 11px; height: 11px; border-radius: 50%; margin: 0 9px 0 3px;
   border: 1px solid #fff; box-shadow: 0 0 0 1px rgba(0,0,0,.35); flex: none; }
 </style>
 {% endmacro %}

@@ -143,3 +143,63 @@ def test_new_project_needs_a_categorie(server, browser):
                            ).fetchone()[0] == 0
     page.close()
     assert errors == []
+
+
+_FOCUS_IN_MAP = """() => {
+  const a = document.activeElement;
+  if (!a || a.tagName !== 'IFRAME') { return null; }
+  let f = a.contentDocument && a.contentDocument.activeElement;
+  if (f && f.tagName === 'IFRAME') { f = f.contentDocument.activeElement; }
+  return f ? f.tagName + '.' + (f.getAttribute('class') || '') : 'iframe';
+}"""
+
+
+def test_map_is_one_tab_stop_and_projector_layout(server, browser):
+    """Territoire at 1024×768: the map takes a handful of tab stops (not one per commune), its
+    attribution is one short line, nav links are named by their text, nothing scrolls sideways."""
+    url, _ = server
+    page, errors = _open(browser, f"{url}/territoire?territoire=cambresis&carte=epci,gares")
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator(".leaflet-container").wait_for(timeout=60_000)
+    page.wait_for_timeout(3000)
+    in_map = []
+    for _ in range(90):
+        page.keyboard.press("Tab")
+        where = page.evaluate(_FOCUS_IN_MAP)
+        if where is not None:
+            in_map.append(where)
+        elif in_map:
+            break  # left the map
+    assert in_map, "the map was never reached with Tab"
+    assert not any(w.startswith("path") for w in in_map)  # communes are not tab stops
+    assert len(in_map) <= 10, in_map  # container, zoom ±, layer boxes, « Sources »
+
+    attribution = frame.locator(".leaflet-control-attribution")
+    closed = attribution.bounding_box()
+    assert closed["height"] < 30 and closed["width"] < 120  # « Sources », the list folded
+    attribution.get_by_role("button", name="Sources").click()
+    opened = attribution.bounding_box()
+    assert opened["width"] > closed["width"] and "INSEE" in attribution.inner_text()
+    assert frame.locator(".carnet-point-legend").inner_text().startswith("Gares de voyageurs")
+
+    assert page.get_by_role("link", name="Accueil", exact=True).count() >= 1  # not « home Accueil »
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 1024
+    page.screenshot(path=str(ARTIFACTS / "ux-territoire-1024.png"))
+    page.close()
+    assert errors == []
+
+
+def test_keyboard_selects_a_commune_on_the_map(server, browser):
+    """Entrée on the focused map walks the communes; Entrée on one opens it (its fiche link)."""
+    url, _ = server
+    page, errors = _open(browser, f"{url}/territoire?territoire=cambresis", 1280, 1000)
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator(".leaflet-container").wait_for(timeout=60_000)
+    page.wait_for_timeout(3000)
+    frame.locator(".leaflet-container").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.get_by_text("Commune sélectionnée").wait_for(timeout=30_000)
+    page.close()
+    assert errors == []

@@ -49,7 +49,7 @@ def test_keyboard_and_attribution_behaviour_is_in_every_map(communes):
     assert 'aria-label", "Carte interactive.' in out
     assert 'class="carnet-attr-btn" aria-expanded="false"' in out  # « Sources » toggle
     assert "carnet-point-legend" not in out  # no points: no point legend, no extra CSS
-    assert ".lg-pt" not in out
+    assert "lg-pt {" not in out
 
 
 def test_point_legend_lists_layers_escaped_in_order(communes):
