@@ -13,10 +13,32 @@ from carnet.fiches import KeyFigure, indicator_options
 from carnet.formatting import NBSP
 
 STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "carnet.css"
+#: Below this window width the sidebar starts folded, once per browser tab (a 1024 px
+#: projector gives the whole width to the page); its arrow unfolds it, and it stays open.
+SIDEBAR_FOLD_WIDTH = 1100
+_FOLD_JS = """
+<script>
+(function () {
+  var key = "carnet-sidebar-folded";
+  if (window.innerWidth >= __WIDTH__ || window.sessionStorage.getItem(key)) { return; }
+  var tries = 0;
+  (function fold() {
+    var btn = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (btn && btn.getAttribute("aria-expanded") === "true") {
+      window.sessionStorage.setItem(key, "1");
+      btn.click();
+    } else if (++tries < 50) { setTimeout(fold, 100); }
+  })();
+})();
+</script>
+""".replace("__WIDTH__", str(SIDEBAR_FOLD_WIDTH))
+
+
 def page_style() -> None:
-    """The atlas's page CSS (``static/carnet.css``): projector and wide-screen layout."""
+    """The atlas's page CSS (``static/carnet.css``) and, on a narrow window, a folded sidebar."""
     if STYLESHEET.exists():
         st.html(f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>")
+    st.html(_FOLD_JS, unsafe_allow_javascript=True)
 
 
 # Key-figure cards: the value's size follows the card width (container query units), the

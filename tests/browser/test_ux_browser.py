@@ -155,8 +155,8 @@ _FOCUS_IN_MAP = """() => {
 
 
 def test_map_is_one_tab_stop_and_projector_layout(server, browser):
-    """Territoire at 1024×768: the map takes a handful of tab stops (not one per commune), its
-    attribution is one short line, nav links are named by their text, nothing scrolls sideways."""
+    """Territoire at 1024×768: the sidebar starts folded, the map takes a handful of tab stops
+    (not one per commune), its attribution is one short line, nothing scrolls sideways."""
     url, _ = server
     page, errors = _open(browser, f"{url}/territoire?territoire=cambresis&carte=epci,gares")
     frame = page.frame_locator(MAP_FRAME).first
@@ -182,7 +182,7 @@ def test_map_is_one_tab_stop_and_projector_layout(server, browser):
     assert opened["width"] > closed["width"] and "INSEE" in attribution.inner_text()
     assert frame.locator(".carnet-point-legend").inner_text().startswith("Gares de voyageurs")
 
-    assert page.get_by_role("link", name="Accueil", exact=True).count() >= 1  # not « home Accueil »
+    assert page.locator('[data-testid="stExpandSidebarButton"]').is_visible()  # sidebar folded
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 1024
     page.screenshot(path=str(ARTIFACTS / "ux-territoire-1024.png"))
     page.close()
@@ -190,12 +190,16 @@ def test_map_is_one_tab_stop_and_projector_layout(server, browser):
 
 
 def test_keyboard_selects_a_commune_on_the_map(server, browser):
-    """Entrée on the focused map walks the communes; Entrée on one opens it (its fiche link)."""
+    """At 1280 px (sidebar open, nav links named by their text): Entrée on the focused map walks
+    the communes; Entrée on one selects it."""
     url, _ = server
     page, errors = _open(browser, f"{url}/territoire?territoire=cambresis", 1280, 1000)
     frame = page.frame_locator(MAP_FRAME).first
     frame.locator(".leaflet-container").wait_for(timeout=60_000)
     page.wait_for_timeout(3000)
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    assert nav.get_by_role("link", name="Accueil", exact=True).count() == 1  # not « home Accueil »
+    assert page.locator('[data-testid="stSidebarCollapseButton"]').count() == 1  # 1280 px: open
     frame.locator(".leaflet-container").focus()
     page.keyboard.press("Enter")
     page.keyboard.press("ArrowRight")
