@@ -37,7 +37,11 @@ with tab_map:
     st.caption(f"{len(df) - a_localiser} projet(s) sur la carte ; {a_localiser} à localiser. "
                "Couleur : orientation ; trait plein : engagé, en cours ou réalisé.")
 with tab_table:
-    st.dataframe(ui.table_view(df), hide_index=True, width="stretch")
+    table = ui.table_view(df)
+    shown = st.multiselect("Colonnes affichées", list(table.columns), default=ui.TABLE_COLUMNS,
+                           key="pa_columns", placeholder="Choisir des colonnes…",
+                           help="Les colonnes par défaut tiennent sur un vidéoprojecteur (1024 px).")
+    st.dataframe(table[shown or ui.TABLE_COLUMNS], hide_index=True, width="stretch")
     titles = dict(zip(df["id"], df["titre"].fillna("").astype(str), strict=True))
     pid = st.selectbox("Fiche du projet", [None, *titles], placeholder=ui.CHOISIR,
                        format_func=lambda i: "—" if i is None else f"n°{i} — {titles[i][:80]}")

@@ -138,6 +138,11 @@ def filters_sidebar(df: pd.DataFrame, contrats: dict[str, str]) -> Filters:
     return f
 
 
+#: Columns of the projects table shown by default: they fit a 1024 px projector without
+#: scrolling sideways; the others are one choice away (« Colonnes affichées »).
+TABLE_COLUMNS = ["N°", "Titre", "Commune", "Statut", "Coût total", "Participation CD", "Années"]
+
+
 def table_view(df: pd.DataFrame) -> pd.DataFrame:
     """Display-ready table: French headers, labels and amounts (pure pandas, shown by the page).
 
@@ -150,6 +155,13 @@ def table_view(df: pd.DataFrame) -> pd.DataFrame:
         return NON_RENSEIGNE.lower() if pd.isna(v) else str(int(v))
 
     missing = NON_RENSEIGNE.lower()
+
+    def years(start, end) -> str:
+        known = [str(int(y)) for y in (start, end) if not pd.isna(y)]
+        if len(known) == 2 and known[0] == known[1]:
+            known = known[:1]
+        return "–".join(known) or missing
+
     out = pd.DataFrame({
         "N°": df["id"], "Titre": df["titre"], "Contrat": df.get("contrat_nom"),
         "Commune": df.get("commune_nom"), "Orientation": df["orientation"].map(ORIENTATION_SHORT),
@@ -157,6 +169,8 @@ def table_view(df: pd.DataFrame) -> pd.DataFrame:
         "Maître d'ouvrage": df["maitre_ouvrage"],
         "Coût total": df["cout_total"].map(fmt_euros).astype(object),
         "Participation CD": df["participation_cd"].map(fmt_euros).astype(object),
+        "Années": pd.Series([years(a, b) for a, b in zip(df["annee_debut"], df["annee_fin"], strict=True)],
+                            index=df.index, dtype=object),
         "Début": df["annee_debut"].map(year).astype(object),
         "Fin": df["annee_fin"].map(year).astype(object),
         "Illustratif": df["illustratif"].map({True: "oui", False: "non"}).fillna("non"),
@@ -221,8 +235,10 @@ def project_form(repo: ProjetRepository, user: str, projet: dict | None,
         submitted = st.form_submit_button("Enregistrer")
     if not submitted:
         return
-    if raw["categorie"] is None:
-        st.error("Projet non enregistré : choisissez sa catégorie (champ « Catégorie »).")
+    if raw["categorie"] is None:  # required, and never defaulted (issue #9)
+        missing = ([] if str(raw["titre"] or "").strip() else ["titre manquant"])
+        st.error("Projet non enregistré : " + " ; ".join(
+            [*missing, "choisissez sa catégorie (champ « Catégorie »)"]) + ".")
         return
     raw["lon"] = raw["lat"] = None
     if how == "Clic sur la carte" and clicked:

@@ -56,6 +56,9 @@ def test_editor_creates_a_project_at_a_commune(page_repo):
     commune.set_value("59139")
     statut = next(s for s in at.selectbox if s.label == "Statut")
     statut.set_value("engage")
+    categorie = next(s for s in at.selectbox if s.label == "Catégorie")
+    assert categorie.value is None  # issue #9: no silent « Maîtrise d'ouvrage départementale »
+    categorie.set_value("innovant")
     at = next(b for b in at.button if b.label == "Enregistrer").click().run()
     assert not at.exception, at.exception
     assert any("enregistré (version 1)" in s.value for s in at.success)
@@ -70,5 +73,5 @@ def test_editor_creates_a_project_at_a_commune(page_repo):
 def test_editor_validation_message_in_french(page_repo):
     at = _run("editor")
     at = next(b for b in at.button if b.label == "Enregistrer").click().run()
-    assert any("titre manquant" in e.value for e in at.error)
+    assert any("titre manquant" in e.value and "choisissez sa catégorie" in e.value for e in at.error)
     assert page_repo.count() == 0
