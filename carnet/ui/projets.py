@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from carnet.formatting import fmt_int, fmt_percent
+from carnet.formatting import fmt_int, fmt_number, fmt_percent
 from carnet.projets import roles
 from carnet.projets.constants import (
     CATEGORIES,
@@ -23,7 +23,7 @@ from carnet.projets.constants import (
 from carnet.projets.errors import ConflictError, ImportRejected, ProjetError
 from carnet.projets.exporter import FORMATS, export_filename, export_projects
 from carnet.projets.repository import ProjetRepository
-from carnet.projets.views import NON_RENSEIGNE, Filters, fiche, fmt_coordinates
+from carnet.projets.views import NON_RENSEIGNE, Filters, fiche
 from carnet.ui import auth
 from carnet.ui.auth import current_user  # noqa: F401 - the pages' entry point (account box: app.py)
 
@@ -212,6 +212,8 @@ def project_form(repo: ProjetRepository, user: str, projet: dict | None,
                            format_func={"EPSG:4326": "WGS84 (degrés)",
                                         "EPSG:2154": "Lambert-93 (mètres)"}.get)
         if clicked:
+            from carnet.projets.views import fmt_coordinates
+
             st.caption(f"Point cliqué sur la carte : {fmt_coordinates(*clicked)} — choisissez "
                        "« Clic sur la carte » ci-dessus pour l'enregistrer (choisi automatiquement "
                        "après un clic).")
@@ -536,7 +538,7 @@ def dashboard_section(d: dict, totals: dict, names: dict[str, str] | None = None
                    help=None if value is None else f"Montant exact : {fmt_euros(value)}.")
         known = d.get(count, n)
         if value is not None and known < n:
-            col.caption(f"sur les {fmt_int(known)} projets où il est renseigné (sur {fmt_int(n)})")
+            col.caption(f"sur les {fmt_number(known, 0)} projets où il est renseigné (sur {fmt_int(n)})")
     for cid, t in totals.items():
         st.info(f"Totaux publiés du contrat {names.get(cid, cid)} (document fondateur) : "
                 f"{t['projets']} projets inscrits, dont {t['engages']} engagés et "
