@@ -73,7 +73,7 @@ def _sign_in(page) -> None:
     sidebar = page.locator('[data-testid="stSidebar"]')
     if not sidebar.is_visible():
         page.locator('[data-testid="stExpandSidebarButton"]').click()
-    sidebar.get_by_text("Compte : anonyme").click()
+    sidebar.get_by_text("Compte : non connecté (lecteur)").click()
     sidebar.get_by_label("Identifiant").fill("marie")
     sidebar.get_by_label("Mot de passe").fill("editeur-demo")
     sidebar.get_by_role("button", name="Se connecter").click()
