@@ -9,6 +9,7 @@ import streamlit as st
 
 from carnet.fiches import territory_options
 from carnet.ui import auth, data, nav, state
+from carnet.ui.guard import page_guard
 from carnet.ui.icon import favicon
 
 HERE = Path(__file__).parent
@@ -29,25 +30,26 @@ pages.append(st.Page(nav.SOURCES, title="Sources et méthodes", icon=":material/
                      url_path="sources"))
 page = st.navigation(pages)
 
-pack = data.ensure_pack()
-if pack is None:
-    st.stop()
-state.sync()
+with page_guard():  # a French message instead of a traceback (carnet.ui.guard)
+    pack = data.ensure_pack()
+    if pack is None:
+        st.stop()
+    state.sync()
 
-with st.sidebar:
-    st.markdown(f"### Carnet de Territoire\n{pack.config.titre}")
-    auth.account_box()  # on every page; a login survives reloads (see carnet/ui/auth.py)
-    options = territory_options(pack)
+    with st.sidebar:
+        st.markdown(f"### Carnet de Territoire\n{pack.config.titre}")
+        auth.account_box()  # on every page; a login survives reloads (see carnet/ui/auth.py)
+        options = territory_options(pack)
 
-    def _forget_commune_elsewhere(tid: str) -> None:
-        if pack.territoire_of(state.get("commune") or "") != tid:
-            state.put("commune", None)
+        def _forget_commune_elsewhere(tid: str) -> None:
+            if pack.territoire_of(state.get("commune") or "") != tid:
+                state.put("commune", None)
 
-    state.select(data.territory_word(pack), "territoire", options, default=next(iter(options)),
-                 after=_forget_commune_elsewhere,
-                 help="Le territoire choisi est gardé d'une page à l'autre et dans l'adresse de la page.")
-    st.caption("L'adresse de la page garde la vue affichée : copiez-la pour la partager.")
-    st.caption("Données ouvertes : INSEE, IGN, ministères de la Culture et de l'Éducation nationale, "
-               "SNCF. Détail dans « Sources et méthodes ».")
+        state.select(data.territory_word(pack), "territoire", options, default=next(iter(options)),
+                     after=_forget_commune_elsewhere,
+                     help="Le territoire choisi est gardé d'une page à l'autre et dans l'adresse de la page.")
+        st.caption("L'adresse de la page garde la vue affichée : copiez-la pour la partager.")
+        st.caption("Données ouvertes : INSEE, IGN, ministères de la Culture et de l'Éducation nationale, "
+                   "SNCF. Détail dans « Sources et méthodes ».")
 
-page.run()
+    page.run()

@@ -121,15 +121,23 @@ def number_format(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
+#: By default xlsxwriter turns ``https://…``, ``mailto:…``, ``external:\\…`` or
+#: ``file:///…`` into live hyperlinks, ``=…`` into formulas and ``0123`` into numbers.
+#: With these options a text cell is exactly the string exported.
+XLSX_OPTIONS = {"strings_to_urls": False, "strings_to_formulas": False, "strings_to_numbers": False}
+
+
 def xlsx_bytes(df: pd.DataFrame, decimals: dict[str, int] | None = None, sheet: str = "Données",
                sources: pd.DataFrame | None = None) -> bytes:
     """XLSX of a table: numeric columns of ``decimals`` carry their number format.
 
     A second sheet « Sources » holds ``sources`` (citation and vintage of every column).
+    Strings are written as text cells: no hyperlink, formula or number made of them
+    (:data:`XLSX_OPTIONS`).
     """
     decimals = decimals or {}
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter") as xl:
+    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as xl:
         df.to_excel(xl, index=False, sheet_name=sheet)
         ws = xl.sheets[sheet]
         for i, c in enumerate(df.columns):

@@ -71,7 +71,10 @@ def export_projects(df: pd.DataFrame, fmt: str) -> bytes:
         return _defuse(data).to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
     if fmt == "xlsx":
         buf = io.BytesIO()
-        with pd.ExcelWriter(buf, engine="xlsxwriter") as writer:
+        # text stays text: no hyperlink from https://, mailto:, file:///… (nor formula, number)
+        options = {"strings_to_urls": False, "strings_to_formulas": False,
+                   "strings_to_numbers": False}
+        with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
             _defuse(data).to_excel(writer, sheet_name="Projets", index=False)
         return buf.getvalue()
     geom = points(data["lon"].to_numpy(dtype=float), data["lat"].to_numpy(dtype=float))

@@ -1,8 +1,9 @@
 """Streamlit helpers of the "Plan d'actions" page (projects registry, issue #4).
 
-Every data string reaches the browser through st.dataframe / st.table (escaped by
-Streamlit) or through the folium map (html.escape in ``carnet.projets.views``); nothing
-here uses ``unsafe_allow_html``.
+Every data string reaches the browser as plain text: through st.dataframe, the fiche's
+escaped HTML table (``carnet.ui.plain.table``), ``plain.md`` in alerts and captions (file
+names, CRS names, values quoted in errors), or the folium map (html.escape in
+``carnet.projets.views``); nothing here uses ``unsafe_allow_html``.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from carnet.projets.errors import ConflictError, ImportRejected, ProjetError
 from carnet.projets.exporter import FORMATS, export_filename, export_projects
 from carnet.projets.repository import ProjetRepository
 from carnet.projets.views import NON_RENSEIGNE, Filters, fiche
-from carnet.ui import auth
+from carnet.ui import auth, guard, plain
 from carnet.ui.auth import current_user  # noqa: F401 - the pages' entry point (account box: app.py)
+from carnet.ui.plain import md
 
 EDIT_KEY = "projets_edit"
 #: French placeholders (Streamlit's default is the English "Choose options").
@@ -257,13 +259,13 @@ def project_form(repo: ProjetRepository, user: str, projet: dict | None,
         saved = (repo.update(p["id"], raw, p["version"], user) if projet
                  else repo.create(raw, user))
     except ConflictError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         st.dataframe(pd.DataFrame(exc.differences()).rename(columns={
             "champ": "Champ", "votre_version": "Votre version",
             "version_enregistree": "Version enregistrée"}).astype(str), hide_index=True)
         return
     except ProjetError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     st.session_state[EDIT_KEY] = None
     flash(f"Projet n°{saved['id']} enregistré (version {saved['version']}).")
@@ -298,8 +300,7 @@ def _num(v) -> str:
 
 def fiche_section(repo: ProjetRepository, projet: dict, user: str, role: str) -> None:
     """A project's fiche (plain table), history, and edit/delete buttons for editors."""
-    st.table(pd.DataFrame(fiche(projet, repo.ctx), columns=["Champ", "Valeur"])
-             .set_index("Champ"))
+    plain.table(fiche(projet, repo.ctx), css_class="carnet-fiche")  # text, never Markdown
     if roles.can(role, "edit"):
         c1, c2 = st.columns(2)
         if c1.button("Modifier", key=f"edit_{projet['id']}"):
@@ -310,7 +311,7 @@ def fiche_section(repo: ProjetRepository, projet: dict, user: str, role: str) ->
                 st.session_state["projets_undo"] = projet["id"]
                 st.rerun()
             except ProjetError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
     with st.expander("Historique des modifications"):
         hist = pd.DataFrame(repo.history(projet["id"]))
         if not hist.empty:
@@ -325,7 +326,7 @@ def undo_bar(repo: ProjetRepository, user: str) -> None:
         try:
             repo.restore(pid, user)
         except ProjetError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         st.session_state["projets_undo"] = None
         st.rerun()
@@ -362,7 +363,10 @@ def import_section(repo: ProjetRepository, user: str) -> None:
             if layer is not None:
                 table = read_table(up.getvalue(), up.name, layer=layer)
     except ImportRejected as exc:
-        st.error(str(exc))
+        st.error(md(exc))
+        return
+    except Exception as exc:  # noqa: BLE001 - an unforeseen file: French message, no traceback
+        guard.report(exc, f"Le fichier « {up.name} » n'a pas pu être lu")
         return
     cols = [None, *table.df.columns]
     guess = suggest_mapping(list(table.df.columns))
@@ -378,21 +382,24 @@ def import_section(repo: ProjetRepository, user: str) -> None:
     try:
         report = build_report(table, mapping, repo.ctx, repo, contrat)
     except ImportRejected as exc:
-        st.error(str(exc))
+        st.error(md(exc))
+        return
+    except Exception as exc:  # noqa: BLE001
+        guard.report(exc, f"Le fichier « {up.name} » n'a pas pu être vérifié")
         return
     for note in report.notes:
-        st.caption(note)
-    (st.success if report.ok else st.warning)(report.summary())
+        st.caption(md(note))
+    (st.success if report.ok else st.warning)(md(report.summary()))
     if report.rejected:
         st.dataframe(report.rejected_frame(), hide_index=True)
     if report.ok and st.button(f"Importer {len(report.valid)} projet(s)", type="primary"):
         try:
             created = commit(report, repo, user)
         except ProjetError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             st.session_state["projets_import_n"] = n + 1
-            flash(f"{len(created)} projet(s) importé(s) depuis {up.name}.")
+            flash(f"{len(created)} projet(s) importé(s) depuis {md(up.name)}.")
 
 
 def export_section(df: pd.DataFrame, territoire: str, contrat: str | None) -> None:
@@ -507,7 +514,7 @@ def admin_section(repo, user: str) -> None:
                 done = repo.purge_illustrative(territoire, user)
                 st.success(f"{done} projet(s) illustratif(s) supprimé(s).")
             except ProjetError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
 
 
 def dashboard_section(d: dict, totals: dict, names: dict[str, str] | None = None) -> None:

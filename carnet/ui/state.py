@@ -92,14 +92,18 @@ def put(name: str, value: str | None) -> None:
 
 
 def get_list(name: str, options=None, default=()) -> list[str]:
-    """A comma-separated list parameter, filtered on ``options``."""
+    """A comma-separated list parameter, filtered on ``options``, each value once.
+
+    ``?indicateurs=pop_2022,pop_2022`` gives ``["pop_2022"]`` (a repeated value made the
+    comparison table's columns collide).
+    """
     raw = get(name)
     if raw is None:
         return list(default)
     items = [x for x in raw.split(SEP) if x and (options is None or x in options)]
     if raw.strip(SEP) and not items:  # only unknown codes (another level's, a stale link)
         return list(default)
-    return items
+    return list(dict.fromkeys(items))
 
 
 def put_list(name: str, values) -> None:

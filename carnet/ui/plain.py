@@ -1,0 +1,140 @@
+"""Data strings shown as plain text: nothing in them becomes a link, an image or a format.
+
+Streamlit (1.67) reads Markdown in ``st.markdown``, ``st.caption``, the alerts
+(``st.info``, ``st.warning``, ``st.error``, ``st.success``, ``st.toast``), ``st.table``
+cells, widget labels, tabs and expanders. On top of CommonMark it has GitHub's
+extensions (tables, strikethrough, *bare* URLs, ``www.`` addresses and e-mails turned
+into links), its own ``:red[…]`` colours and ``:material/…:`` icons, ``:smile:`` emoji
+shortcodes and ``$…$`` LaTeX. A project title ``![pixel](http://…)`` would make every
+viewer's browser fetch the URL; ``[texte](https://…)`` would be a live link.
+
+Every string that comes from data (a project field, an imported file's name, a column
+name, a coordinate system's name, a value quoted in an error message) goes through
+:func:`md` before it reaches one of those calls, and tables of data go through
+:func:`table` (escaped HTML in ``st.html``, no Markdown at all). Widgets that do not read
+Markdown (``st.dataframe``, ``st.text``, ``st.code``, the options of a selectbox) need
+nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+from collections.abc import Iterable
+
+#: U+2060 WORD JOINER: invisible, no line break. Placed after ``:`` and ``@`` and inside
+#: ``www.``, it breaks the patterns that Streamlit's Markdown looks for in the *text* once
+#: the backslash escapes are resolved (bare-URL and e-mail autolinks, ``:smile:``).
+WORD_JOINER = "\u2060"
+_PUNCT = frozenset(string.punctuation)  # every ASCII punctuation mark may be escaped
+_WWW = re.compile(r"(?i)(?<![0-9a-z])(www)(?=\.)")
+
+
+def md(text: object) -> str:
+    """Markdown source that Streamlit shows as exactly ``text``, with nothing interpreted.
+
+    Parameters
+    ----------
+    text : object
+        Any value (``None`` gives ``""``); converted with ``str``.
+
+    Returns
+    -------
+    str
+        ``text`` with every ASCII punctuation mark backslash-escaped (links, images,
+        emphasis, code, headings, lists, tables, HTML, ``:red[…]``, ``$…$``), a word
+        joiner after each ``:`` and ``@`` and inside ``www.`` (bare URLs, e-mails and
+        emoji shortcodes, matched after escapes are resolved), line breaks as Markdown hard
+        breaks and leading blanks as no-break spaces (no indented code block). What the
+        reader sees is ``text``, and a copy of it gives ``text`` with invisible word joiners.
+
+    Examples
+    --------
+    >>> md("[x](https://e.fr)")
+    '\\\\[x\\\\]\\\\(https\\\\:\\u2060\\\\/\\\\/e\\\\.fr\\\\)'
+    """
+    if text is None:
+        return ""
+    s = _WWW.sub(r"\1" + WORD_JOINER, str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    lines = []
+    for line in s.split("\n"):
+        body = line.lstrip(" \t")
+        lead = "\u00a0" * (len(line) - len(body))
+        out = []
+        for ch in body:
+            if ch in _PUNCT:
+                out.append("\\" + ch + (WORD_JOINER if ch in ":@" else ""))
+            elif ch == "\t":
+                out.append(" ")
+            else:
+                out.append(ch)
+        lines.append(lead + "".join(out))
+    return "  \n".join(lines)
+
+
+def quoted(text: object) -> str:
+    """``« text »`` for a sentence, ``text`` escaped by :func:`md`."""
+    return f"«\u00a0{md(text)}\u00a0»"
+
+
+TABLE_CSS = """
+<style>
+.carnet-plain {overflow-x: auto;}
+.carnet-plain table {width: 100%; border-collapse: collapse; font-size: 0.9rem; line-height: 1.4;
+  margin: 0 0 1rem 0;}
+.carnet-plain th, .carnet-plain td {border: none; border-bottom: 1px solid rgba(49, 51, 63, 0.12);
+  padding: 0.35rem 0.5rem; vertical-align: top; text-align: left;}
+.carnet-plain thead th {font-weight: 600; border-bottom: 2px solid rgba(49, 51, 63, 0.3);}
+.carnet-plain tbody th {font-weight: 600; width: 14rem; min-width: 8rem;}
+.carnet-plain td {white-space: pre-wrap; overflow-wrap: anywhere;}
+</style>
+"""
+
+
+def table_html(rows: Iterable[Iterable[object]], header: Iterable[object] | None = None,
+               row_headers: bool = True, css_class: str = "") -> str:
+    """An HTML table whose every cell is escaped text (no Markdown, no tag, no entity).
+
+    Parameters
+    ----------
+    rows : iterable of iterables
+        Cell values (``None`` gives an empty cell), converted with ``str``.
+    header : iterable, optional
+        Column headers.
+    row_headers : bool
+        The first cell of each row is its header (``<th scope="row">``): a fiche's labels.
+    css_class : str
+        Extra class of the wrapping ``div`` (tests and browser checks find it by it).
+
+    Returns
+    -------
+    str
+        One line of HTML; line breaks inside a value are kept (``white-space: pre-wrap``).
+    """
+    def esc(v) -> str:
+        return "" if v is None else html.escape(str(v), quote=True)
+
+    head = ""
+    if header is not None:
+        head = "<thead><tr>" + "".join(f'<th scope="col">{esc(h)}</th>' for h in header) + "</tr></thead>"
+    body = []
+    for row in rows:
+        cells = list(row)
+        out = ""
+        if row_headers and cells:
+            out = f'<th scope="row">{esc(cells[0])}</th>'
+            cells = cells[1:]
+        out += "".join(f"<td>{esc(c)}</td>" for c in cells)
+        body.append(f"<tr>{out}</tr>")
+    cls = f"carnet-plain {esc(css_class)}".strip()
+    return f'<div class="{cls}"><table>{head}<tbody>{"".join(body)}</tbody></table></div>'
+
+
+def table(rows: Iterable[Iterable[object]], header: Iterable[object] | None = None,
+          row_headers: bool = True, css_class: str = "") -> None:
+    """Show :func:`table_html` (``st.html``: the text is never read as Markdown)."""
+    import streamlit as st
+
+    st.html(TABLE_CSS)
+    st.html(table_html(rows, header, row_headers, css_class))
