@@ -23,12 +23,12 @@ import re
 import string
 from collections.abc import Iterable
 
-#: U+2060 WORD JOINER: invisible, no line break. Placed after ``:`` and ``@`` and inside
-#: ``www.``, it breaks the patterns that Streamlit's Markdown looks for in the *text* once
-#: the backslash escapes are resolved (bare-URL and e-mail autolinks, ``:smile:``).
+#: U+2060 WORD JOINER: invisible, no line break. GitHub's autolinks are found in the *text*,
+#: once backslash escapes are resolved: a word joiner inside ``http://``, ``https://``,
+#: ``www.`` and after the ``@`` of an e-mail address breaks them (and nothing else).
 WORD_JOINER = "\u2060"
 _PUNCT = frozenset(string.punctuation)  # every ASCII punctuation mark may be escaped
-_WWW = re.compile(r"(?i)(?<![0-9a-z])(www)(?=\.)")
+_AUTOLINK = re.compile(r"(?i)(?<![0-9a-z])(?:(https?:)(?=//)|(www)(?=\.))|(?<=[\w.+-])(@)(?=[\w-])")
 
 
 def md(text: object) -> str:
@@ -43,20 +43,22 @@ def md(text: object) -> str:
     -------
     str
         ``text`` with every ASCII punctuation mark backslash-escaped (links, images,
-        emphasis, code, headings, lists, tables, HTML, ``:red[…]``, ``$…$``), a word
-        joiner after each ``:`` and ``@`` and inside ``www.`` (bare URLs, e-mails and
-        emoji shortcodes, matched after escapes are resolved), line breaks as Markdown hard
-        breaks and leading blanks as no-break spaces (no indented code block). What the
-        reader sees is ``text``, and a copy of it gives ``text`` with invisible word joiners.
+        emphasis, code, headings, lists, tables, HTML, ``:red[…]``, ``:material/…:``,
+        ``$…$``; with every ``:`` escaped, Streamlit does not even load its ``:smile:``
+        emoji pass), a word joiner inside bare URLs and e-mail addresses (see
+        :data:`WORD_JOINER`), line breaks as Markdown hard breaks and leading blanks as
+        no-break spaces (no indented code block). The reader sees exactly ``text``; a
+        copied URL or address holds an invisible word joiner.
 
     Examples
     --------
-    >>> md("[x](https://e.fr)")
-    '\\\\[x\\\\]\\\\(https\\\\:\\u2060\\\\/\\\\/e\\\\.fr\\\\)'
+    >>> md("[x](https://e.fr)") == "\\\\[x\\\\]\\\\(https\\\\:\\u2060\\\\/\\\\/e\\\\.fr\\\\)"
+    True
     """
     if text is None:
         return ""
-    s = _WWW.sub(r"\1" + WORD_JOINER, str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    s = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    s = _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, s)
     lines = []
     for line in s.split("\n"):
         body = line.lstrip(" \t")
@@ -64,7 +66,7 @@ def md(text: object) -> str:
         out = []
         for ch in body:
             if ch in _PUNCT:
-                out.append("\\" + ch + (WORD_JOINER if ch in ":@" else ""))
+                out.append("\\" + ch)
             elif ch == "\t":
                 out.append(" ")
             else:

@@ -148,7 +148,7 @@ def test_hostile_titles_stay_text_in_map_table_and_fiche(page):
         box.click()
         page.keyboard.type(title)
         page.get_by_role("option", name=title).first.click()
-        table = page.get_by_test_id("stTable")
+        table = page.locator(".carnet-fiche")  # escaped HTML (carnet.ui.plain.table)
         table.filter(has_text=title).wait_for(timeout=30_000)
         row = table.locator("tr").filter(has_text="Titre").first.inner_text()
         assert title in row and "49" not in row
