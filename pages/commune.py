@@ -5,6 +5,7 @@ import streamlit as st
 from carnet import fiches
 from carnet.ui import cartes, components, data, nav, state
 from carnet.ui.assets import show_map
+from carnet.ui.plain import md
 
 p = data.pack()
 components.page_style()
@@ -22,7 +23,7 @@ query = st.text_input("Rechercher une commune (nom ou code INSEE)", key="recherc
                       placeholder="Ex. : Maubeuge, 59392, le cateau")
 options, chosen = fiches.commune_choices(p, query, tid, state.get("commune"))
 if chosen is None:
-    st.warning(f"Aucune commune ne correspond à « {query} ».")
+    st.warning(f"Aucune commune ne correspond à « {md(query)} ».")  # typed text: shown as typed
     st.stop()
 if chosen != state.get("commune"):
     state.put("commune", chosen)

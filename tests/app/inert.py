@@ -11,6 +11,8 @@ import re
 
 from google.protobuf.message import Message
 
+from carnet.ui.plain import WORD_JOINER
+
 # Traceback text and server paths (issue #8 §3): what must never reach a page.
 _PATHS = r'Traceback|File "/|/work/|/home/|/tmp/|/usr/|site-packages'
 LEAKS = re.compile(_PATHS + r"|\.py\b|Error:")
@@ -82,3 +84,8 @@ def assert_inert(at, marker: str = "exemple.invalid") -> None:
             continue  # widget ids are never displayed
         m = _LIVE.search(text)
         assert m is None, f"{kind}: Markdown actif {m.group(0)!r} dans {text[:500]}"
+
+
+def displayed(src: str) -> str:
+    """Markdown source escaped by carnet.ui.plain.md as the reader sees it."""
+    return re.sub(r"\\(.)", r"\1", src).replace(WORD_JOINER, "").replace("  \n", "\n")

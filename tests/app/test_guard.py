@@ -12,12 +12,7 @@ from streamlit.testing.v1 import AppTest
 from carnet.errors import SourceFormatError
 from carnet.projets.errors import ProjetError
 from carnet.ui import guard
-from carnet.ui.plain import WORD_JOINER
-from tests.app.inert import assert_no_leak
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text).replace(WORD_JOINER, "")
+from tests.app.inert import assert_no_leak, displayed
 
 
 @pytest.mark.parametrize("exc, expected", [
@@ -64,7 +59,7 @@ def test_guarded_page_shows_french_message_and_logs_traceback(caplog):
     at = AppTest.from_function(_failing_page).run()
     assert_no_leak(at)
     [err] = at.error
-    text = _plain(err.value)
+    text = displayed(err.value)
     ref = re.fullmatch(r"Cette page n'a pas pu s'afficher\u00a0: erreur interne du Carnet, consignée "
                        r"dans le journal du serveur \(référence ([0-9a-f]{8})\)\.", text)
     assert ref, text
@@ -102,7 +97,7 @@ def test_failing_atlas_page_through_app(app, monkeypatch):
     app.switch_page("pages/comparer.py").run()
     assert_no_leak(app)
     assert app.title[0].value == "Comparer"  # what came before the failure stays
-    assert _plain(app.error[0].value).startswith("Cette page n'a pas pu s'afficher\u00a0: erreur interne")
+    assert displayed(app.error[0].value).startswith("Cette page n'a pas pu s'afficher\u00a0: erreur interne")
 
 
 @pytest.mark.integration
@@ -119,4 +114,37 @@ def test_registry_errors_through_app(app, monkeypatch, db_error, expected):
     monkeypatch.setattr(ui, "_repository", failing)
     app.switch_page("pages/plan_actions.py").run()
     assert_no_leak(app)
-    assert expected in _plain(app.error[0].value), app.error[0].value
+    assert expected in displayed(app.error[0].value), app.error[0].value
+
+
+def test_config_hides_error_details_and_raw_table_downloads():
+    import tomllib
+    from pathlib import Path
+
+    conf = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml")
+                         .read_text(encoding="utf-8"))
+    assert conf["client"]["showErrorDetails"] == "none"
+    assert conf["client"]["disableDataExport"] is True
+
+
+def _unguarded_callback_page():
+    import streamlit as st
+
+    def fail():
+        raise ValueError('File "/work/secret/x.py", line 1')
+
+    st.button("Lancer", on_click=fail)  # callbacks run before the page, outside any guard
+
+
+def test_unguarded_error_is_redacted_by_streamlit():
+    from streamlit import config
+
+    old = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "none")  # as .streamlit/config.toml says
+    try:
+        at = AppTest.from_function(_unguarded_callback_page).run()
+        at.button[0].click().run()
+        text = " ".join(f"{e.message} {' '.join(e.stack_trace)}" for e in at.exception)
+        assert at.exception and "secret" not in text and "x.py" not in text, text
+    finally:
+        config.set_option("client.showErrorDetails", old)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from carnet.ui.state import PARAMS
-from tests.app.inert import HOSTILE, assert_inert, assert_no_leak
+from tests.app.inert import HOSTILE, assert_inert, assert_no_leak, displayed
 
 pytestmark = pytest.mark.integration
 
@@ -63,3 +63,13 @@ def test_duplicated_indicators_compare_once(hostile_app):
     assert at.multiselect(key="w_indicateurs").value == ["pop_2022"]
     table = at.dataframe[0].value
     assert list(table.columns).count("Population 2022") == 1, list(table.columns)
+
+
+def test_commune_search_text_is_shown_as_typed(hostile_app):
+    at = hostile_app
+    at.switch_page("pages/commune.py").run()
+    at.text_input(key="recherche_commune").input(HOSTILE).run()
+    assert_no_leak(at)
+    assert_inert(at)
+    said = [displayed(w.value) for w in at.warning if "Aucune commune" in w.value]
+    assert said == [f"Aucune commune ne correspond à « {HOSTILE} »."], [w.value for w in at.warning]

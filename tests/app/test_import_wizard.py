@@ -11,13 +11,19 @@ with Markdown payloads is then imported: its name stays text in every message.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
-from carnet.ui.plain import WORD_JOINER
-from tests.app.inert import HOSTILE, LINK_URL, PIXEL_URL, assert_inert, assert_no_leak, element_texts
+from tests.app.inert import (
+    HOSTILE,
+    LINK_URL,
+    PIXEL_URL,
+    assert_inert,
+    assert_no_leak,
+    displayed,
+    element_texts,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -54,14 +60,9 @@ def _built_files(tmp: Path) -> dict[str, bytes]:
     }
 
 
-def _plain(text: str) -> str:
-    """Markdown source as the reader sees it (escapes and word joiners removed)."""
-    return re.sub(r"\\(.)", r"\1", text).replace(WORD_JOINER, "")
-
-
 def _seen(at) -> str:
     """Every text of the run as displayed, with the cells of its tables."""
-    parts = [_plain(t) for _, t in element_texts(at)]
+    parts = [displayed(t) for _, t in element_texts(at)]
     for df in at.dataframe:
         parts += [str(v) for v in df.value.astype(str).to_numpy().ravel()]
     return "\n".join(parts)
@@ -120,7 +121,7 @@ def test_files_that_showed_a_traceback(wizard, tmp_path):
     for name, data in _built_files(tmp_path).items():
         upload(name, data)
         assert_no_leak(at)
-        shown = "\n".join(_plain(e.value) for e in at.error)
+        shown = "\n".join(displayed(e.value) for e in at.error)
         assert name in shown, (name, shown)  # the message names the file
 
 
@@ -134,6 +135,6 @@ def test_hostile_file_name_stays_text_through_the_import(wizard):
     button.click().run()
     assert_no_leak(at)
     assert_inert(at)
-    done = [_plain(s.value) for s in at.success if "importé" in s.value]
+    done = [displayed(s.value) for s in at.success if "importé" in s.value]
     assert done == [f"1 projet(s) importé(s) depuis {HOSTILE_NAME}."], [s.value for s in at.success]
 
