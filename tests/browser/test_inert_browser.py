@@ -201,6 +201,13 @@ def test_fiche_of_a_hostile_project_is_text_and_fetches_nothing(app, browser, li
     page.goto(f"{url}/plan_actions")
     page.wait_for_selector("h1:has-text(\"Plan d'actions\")", timeout=60_000)
     page.get_by_role("tab", name="Tableau", exact=True).click()
+    # the table toolbar: search and full screen, but no raw "Download as CSV" (disableDataExport)
+    grid = page.get_by_role("tabpanel", name="Tableau").get_by_test_id("stDataFrame")
+    grid.hover()
+    toolbar = page.get_by_test_id("stElementToolbarButton")
+    toolbar.first.wait_for(timeout=30_000)
+    labels = [b.get_attribute("aria-label") or b.inner_text() for b in toolbar.locator("button").all()]
+    assert labels and not [label for label in labels if "Download" in label or "CSV" in label], labels
     box = page.get_by_test_id("stSelectbox").filter(has_text="Fiche du projet")
     box.click()
     page.keyboard.type("[texte]")
