@@ -203,6 +203,7 @@ def test_fiche_of_a_hostile_project_is_text_and_fetches_nothing(app, browser, li
     page.get_by_role("tab", name="Tableau", exact=True).click()
     # the table toolbar: search and full screen, but no raw "Download as CSV" (disableDataExport)
     grid = page.get_by_role("tabpanel", name="Tableau").get_by_test_id("stDataFrame")
+    grid.wait_for(timeout=120_000)  # after the map: slow on a loaded machine
     grid.hover()
     toolbar = page.get_by_test_id("stElementToolbarButton")
     toolbar.first.wait_for(timeout=30_000)
