@@ -15,7 +15,8 @@ tid = state.get("territoire", terr, next(iter(terr)))
 st.title("Fiche commune")
 asked = state.get("commune")
 if asked is not None and fiches.commune_info(p, asked) is None:  # a mistyped or stale link
-    st.error(f"Commune inconnue : « {asked} » n'est le code INSEE d'aucune commune du "
+    shown = asked if len(asked) <= 40 else asked[:40] + "…"  # from the URL: text, and short
+    st.error(f"Commune inconnue : « {md(shown)} » n'est le code INSEE d'aucune commune du "
              f"{p.config.titre}. Cherchez-la ci-dessous par son nom ou son code.",
              icon=":material/error:")
     state.put("commune", None)

@@ -51,7 +51,9 @@ def test_hostile_query_parameters(hostile_app, page, query):
     assert_no_leak(at)
     assert_inert(at)
     assert at.title, page  # the page itself rendered (not only an error message)
-    assert not at.error, [e.value for e in at.error]
+    # at most a French message on a value it cannot use (an unknown commune), never a failure
+    assert not [e.value for e in at.error if "n'a pas pu" in e.value], [e.value for e in at.error]
+    assert all(len(e.value) < 600 for e in at.error)  # a 20 000-character value is not repeated
 
 
 def test_duplicated_indicators_compare_once(hostile_app):
