@@ -128,12 +128,16 @@ def _cog_tables(cfg: PackConfig, sources_dir: Path) -> dict:
         epci_type[e["code"]] = e.get("type", "")
         epci_size[e["code"]] = len(e["membres"])
     arr_nom = {a["code"]: a["nom"] for a in cog["arrondissements"]}
+    current = set(communes["code"])
+    former = {c["code"]: {"nom": c["nom"], "commune": c["chefLieu"]} for c in cog["communes"]
+              if c["type"] in ("commune-associee", "commune-deleguee")
+              and c.get("chefLieu") in current and c["code"] != c["chefLieu"]}
     communes["epci"] = communes["code"].map(epci_of).astype("string")
     communes["epci_nom"] = communes["epci"].map(epci_nom).astype("string")
     communes["arrondissement_nom"] = communes["arrondissement"].map(arr_nom).astype("string")
     return {"communes": communes[["code", "nom", "epci", "epci_nom", "arrondissement",
                                   "arrondissement_nom", "population"]],
-            "epci_type": epci_type, "epci_size": epci_size}
+            "epci_type": epci_type, "epci_size": epci_size, "anciennes": former}
 
 
 def _mergers(cfg: PackConfig, sources_dir: Path, ref_codes: set[str]
@@ -364,6 +368,7 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
     mergers, merger_names = _mergers(cfg, sources_dir, ref_codes)
     diag["fusions"] = {k: v for k, v in mergers.items()}
     diag["fusions_noms"] = merger_names
+    diag["anciennes_communes"] = cog["anciennes"]  # associated/delegated former communes
     bar.update()
 
     step("couches")

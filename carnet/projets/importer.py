@@ -21,10 +21,21 @@ import numpy as np
 import pandas as pd
 
 from carnet.projets.errors import ImportRejected
+from carnet.projets.mapping import (
+    HEADER_SEARCH_ROWS,
+    field_labels,
+    find_header_line,
+    find_header_row,
+    guess_mapping,
+    merge_mapping,
+    synonyms,
+)
 from carnet.projets.models import EDITABLE_FIELDS
+from carnet.projets.report import ImportReport, commit
+from carnet.projets.report import build as _build
 from carnet.projets.repository import ProjetRepository
 from carnet.projets.territory import TerritoryContext, guess_crs
-from carnet.projets.validation import clean_projet, clean_text, is_blank, parse_number, ref_key
+from carnet.projets.validation import is_blank
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -36,49 +47,10 @@ ALLOWED_EXTENSIONS = {".csv", ".txt", ".xlsx", ".geojson", ".json", ".gpkg", ".z
 SHAPEFILE_PARTS = {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml"}
 _VRT_MARKERS = (b"<ogrvrtdatasource", b"<vrtdataset")
 
-FIELD_ALIASES: dict[str, list[str]] = {
-    "ref": ["ref", "id", "identifiant", "reference", "référence", "code projet", "n°", "num"],
-    "titre": ["titre", "intitulé", "intitule", "nom du projet", "libellé", "libelle", "projet",
-              "title", "nom"],
-    "description": ["description", "descriptif", "objet"],
-    "contrat": ["contrat", "territoire de contrat", "contrat de territoire"],
-    "commune": ["commune", "code commune", "code insee", "insee", "codgeo", "code_insee",
-                "depcom", "insee_com", "code_commune"],
-    "lon": ["lon", "longitude", "lng", "long"],
-    "lat": ["lat", "latitude"],
-    "x": ["x", "x_l93", "xl93", "coord_x", "x lambert", "x (lambert 93)", "easting"],
-    "y": ["y", "y_l93", "yl93", "coord_y", "y lambert", "y (lambert 93)", "northing"],
-    "orientation": ["orientation", "orientation départementale", "axe"],
-    "enjeu": ["enjeu", "enjeux", "enjeu du territoire"],
-    "categorie": ["catégorie", "categorie", "category", "type de projet"],
-    "nature": ["nature"],
-    "mode": ["mode", "mode d'intervention"],
-    "statut": ["statut", "état", "etat", "status", "avancement"],
-    "maitre_ouvrage": ["maître d'ouvrage", "maitre d'ouvrage", "maitre_ouvrage", "moa",
-                       "porteur", "maîtrise d'ouvrage"],
-    "partenaires": ["partenaires", "partenaire"],
-    "cout_total": ["coût total", "cout total", "cout_total", "coût", "cout", "montant",
-                   "budget", "coût total (€)", "montant total"],
-    "participation_cd": ["participation du département", "participation cd",
-                         "participation_cd", "participation", "aide cd", "subvention cd",
-                         "participation départementale"],
-    "annee_debut": ["année de début", "annee de debut", "annee_debut", "début", "debut",
-                    "année début"],
-    "annee_fin": ["année de fin", "annee de fin", "annee_fin", "fin", "année fin"],
-    "source": ["source"],
-    "illustratif": ["illustratif"],
-}
-FIELD_LABELS: dict[str, str] = {
-    "ref": "Identifiant", "titre": "Titre", "description": "Description",
-    "contrat": "Contrat de territoire", "commune": "Code commune INSEE",
-    "lon": "Longitude (WGS84)", "lat": "Latitude (WGS84)", "x": "X (Lambert-93 ou WGS84)",
-    "y": "Y (Lambert-93 ou WGS84)", "orientation": "Orientation", "enjeu": "Enjeu",
-    "categorie": "Catégorie", "nature": "Nature", "mode": "Mode", "statut": "Statut",
-    "maitre_ouvrage": "Maître d'ouvrage", "partenaires": "Partenaires",
-    "cout_total": "Coût total (€)", "participation_cd": "Participation du Département (€)",
-    "annee_debut": "Année de début", "annee_fin": "Année de fin", "source": "Source",
-    "illustratif": "Illustratif",
-}
+#: Field → header synonyms (``carnet/data/import_projets.toml``), pseudo-fields included.
+FIELD_ALIASES: dict[str, list[str]] = synonyms()
+#: Field → French label, for the mapping widgets.
+FIELD_LABELS: dict[str, str] = field_labels()
 
 
 @dataclass
@@ -129,51 +101,6 @@ class Table:
         if self.rows:
             return self.rows[i]
         return i + 2 if self.kind in ("csv", "xlsx") else i + 1
-
-
-@dataclass
-class ImportReport:
-    """Outcome of the validation of a file (nothing is written by building it)."""
-
-    valid: list[dict]
-    rejected: list[dict]
-    notes: list[str]
-    total: int
-    kind: str
-    layer: str | None = None
-    layers: list[str] = field(default_factory=list)
-    choice_needed: bool = False
-
-    @property
-    def ok(self) -> bool:
-        """True when every row is valid (and there is at least one) and nothing to choose."""
-        return not self.rejected and bool(self.valid) and not self.choice_needed
-
-    @property
-    def layer_word(self) -> str:
-        """``feuille`` (XLSX) or ``couche`` (geo files)."""
-        return "feuille" if self.kind == "xlsx" else "couche"
-
-    def rejected_frame(self) -> pd.DataFrame:
-        """Rejected rows as a table (Ligne, Identifiant, Titre, Motifs)."""
-        return pd.DataFrame(self.rejected, columns=["ligne", "ref", "titre", "motifs"]).rename(
-            columns={"ligne": "Ligne", "ref": "Identifiant", "titre": "Titre",
-                     "motifs": "Motifs du rejet"})
-
-    def summary(self) -> str:
-        """One French sentence summarising the report."""
-        unit = "ligne(s)" if self.kind in ("csv", "xlsx") else "entité(s)"
-        if self.choice_needed:
-            word = self.layer_word
-            return (f"Le fichier contient {len(self.layers)} {word}s de données "
-                    f"({_quote_list(self.layers)}) : choisissez celle à importer "
-                    f"(aperçu : {word} « {self.layer} »). Rien n'a été enregistré.")
-        if self.ok:
-            return f"{len(self.valid)} {unit} valide(s) sur {self.total}, prêtes à importer."
-        if not self.rejected:
-            return "Le fichier ne contient aucun projet à importer."
-        return (f"{len(self.rejected)} {unit} rejetée(s) sur {self.total} : corrigez-les puis "
-                "réimportez le fichier. Rien n'a été enregistré (import tout ou rien).")
 
 
 def _reject(name: str, reason: str) -> ImportRejected:
@@ -360,9 +287,15 @@ def _read_csv(data: bytes, name: str) -> Table:
     header = next((ln for ln in re.split(r"\r\n|\r|\n", text) if ln.strip()), "")
     hint = re.fullmatch(r'"?sep=(.)"?', header.strip(), re.IGNORECASE)  # Excel's "sep=;" line
     skip_first = hint is not None
+    rest = text
     if hint:
         rest = text.split("\n", 1)[1] if "\n" in text else ""
         header = next((ln for ln in re.split(r"\r\n|\r|\n", rest) if ln.strip()), "")
+    lines = re.split(r"\r\n|\r|\n", rest)
+    top = find_header_line(lines)  # title lines above the header are skipped
+    header_start = top + 1 + (hint is not None)
+    if top:
+        header = lines[top]
     counts = {sep: header.count(sep) for sep in (";", ",", "\t", "|")}
     sep = max(counts, key=counts.get)
     if hint and hint.group(1) in counts:
@@ -395,8 +328,11 @@ def _read_csv(data: bytes, name: str) -> Table:
             continue  # the "sep=;" line
         if not any(v.strip() for v in rec):
             continue  # blank line (or only separators)
+        if columns is None and start < header_start:
+            continue  # a title line above the header
         if columns is None:
             columns = rec
+            notes.extend(_header_note(start, top))
             continue
         if len(rec) > len(columns):
             if any(v.strip() for v in rec[len(columns):]):
@@ -501,8 +437,10 @@ def _read_xlsx(data: bytes, name: str, layer: str | None = None) -> Table:
         wb_values.close()
     if not grid:
         raise _reject(name, f"la feuille « {chosen} » est vide.")
-    header_row, header = grid[0]
-    body = grid[1:]
+    top = find_header_row([v for _, v in grid[:HEADER_SEARCH_ROWS]])  # title rows above
+    header_row, header = grid[top]
+    body = grid[top + 1:]
+    notes.extend(_header_note(header_row, top))
     if problems:
         in_table = [(r, c, why) for r, c, why in problems if r >= header_row]
         if in_table:
@@ -1033,35 +971,40 @@ def read_table(data: bytes, filename: str, layer: str | None = None) -> Table:
         return _read_geo(path, kind, name, declared, layer if kind == "gpkg" else None)
 
 
-# -- mapping and validation -------------------------------------------------------------
+# -- mapping and validation (carnet.projets.report) ---------------------------------------
+def _header_note(line: int, skipped: int) -> list[str]:
+    """Note on the header found at ``line`` below ``skipped`` title rows (none if 0)."""
+    if not skipped:
+        return []
+    return [f"En-tête trouvé ligne {line} : {skipped} ligne(s) de titre au-dessus "
+            "ignorée(s)."]
+
+
 def _norm(text: str) -> str:
     from carnet.projets.constants import _normalize
 
     return _normalize(text).replace("_", " ").strip(" .:")
 
 
-def suggest_mapping(columns: list[str]) -> dict[str, str]:
-    """Guess which source column feeds which field.
+def suggest_mapping(columns: list[str], table: Table | None = None,
+                    ctx: TerritoryContext | None = None) -> dict[str, str]:
+    """Guess which source column feeds which field (headers, and content when given).
 
     Parameters
     ----------
     columns : list of str
         Source column names.
+    table : Table, optional
+        The table read, so that columns are also judged on their values.
+    ctx : TerritoryContext, optional
+        The territory (INSEE codes and commune names recognised in the values).
 
     Returns
     -------
     dict
         field → source column (only the fields recognised).
     """
-    by_norm = {_norm(c): c for c in columns}
-    mapping: dict[str, str] = {}
-    for fname, aliases in FIELD_ALIASES.items():
-        for alias in [fname, *aliases]:
-            col = by_norm.get(_norm(alias))
-            if col is not None and col not in mapping.values():
-                mapping[fname] = col
-                break
-    return mapping
+    return guess_mapping(columns, table.df if table is not None else None, ctx).mapping
 
 
 def build_report(
@@ -1071,126 +1014,12 @@ def build_report(
     repo: ProjetRepository | None = None,
     contrat: str | None = None,
     crs: str | None = None,
+    accepted: dict[str, dict[str, str]] | None = None,
+    accept_suggestions: bool = False,
 ) -> ImportReport:
-    """Validate every row of a table; write nothing.
-
-    Parameters
-    ----------
-    table : Table
-    mapping : dict
-        field → source column (from :func:`suggest_mapping`, possibly edited).
-    ctx : TerritoryContext
-    repo : ProjetRepository, optional
-        When given, identifiers already in the registry are rejected.
-    contrat : str, optional
-        Default contract for rows without one; points must fall inside it.
-    crs : str, optional
-        CRS of x/y columns (``EPSG:2154`` or ``EPSG:4326``); guessed per row when None.
-
-    Returns
-    -------
-    ImportReport
-    """
-    unknown = set(mapping) - set(FIELD_ALIASES)
-    if unknown:
-        raise ImportRejected(f"Champs inconnus dans la correspondance : {sorted(unknown)}")
-    missing_cols = [c for c in mapping.values() if c not in table.df.columns]
-    if missing_cols:
-        raise ImportRejected(f"Colonnes absentes du fichier : {', '.join(missing_cols)}")
-    if "titre" not in mapping:
-        raise ImportRejected("Aucune colonne n'est associée au titre du projet : choisissez-la "
-                             "dans l'étape de correspondance des colonnes.")
-    notes = list(table.notes)
-    ignored = [c for c in table.df.columns if c not in mapping.values()]
-    if ignored:
-        notes.append(f"Colonne(s) ignorée(s), associée(s) à aucun champ : {_quote_list(ignored, 30)}.")
-    known_refs = {ref_key(r): r for r in (repo.existing_refs(ctx.territoire) if repo is not None
-                                          else ())}
-    seen_refs: dict[str, tuple[int, str]] = {}
-    sources: dict[str, int] = {}
-    valid, rejected = [], []
-    records = table.df.to_dict("records")
-    l93_rows = 0
-    for i, rec in enumerate(records):
-        raw = {f: rec.get(col) for f, col in mapping.items()}
-        line = table.line_number(i)
-        pre: list[str] = []
-        source = ("lon/lat" if not (is_blank(raw.get("lon")) and is_blank(raw.get("lat")))
-                  else "x/y" if not (is_blank(raw.get("x")) and is_blank(raw.get("y")))
-                  else None)
-        if table.lon is not None and source is None:
-            if i in table.geometry_errors:
-                pre.append(table.geometry_errors[i])
-            elif np.isfinite(table.lon[i]):
-                raw["lon"], raw["lat"] = float(table.lon[i]), float(table.lat[i])
-                source = "géométrie"
-        if source:
-            sources[source] = sources.get(source, 0) + 1
-        if not is_blank(raw.get("x")) and not is_blank(raw.get("y")):
-            raw["crs"] = crs
-            try:
-                if (crs or guess_crs(parse_number(raw["x"]), parse_number(raw["y"]))) == (
-                        "EPSG:2154"):
-                    l93_rows += 1
-            except (TypeError, ValueError):
-                pass
-        raw.setdefault("contrat", None)
-        if is_blank(raw["contrat"]):
-            raw["contrat"] = contrat
-        raw["territoire"] = ctx.territoire
-        clean, errors = clean_projet(raw, ctx)
-        errors = pre + errors
-        if any(e.startswith("point (") for e in errors):
-            lon, lat = clean.get("lon"), clean.get("lat")
-            if lon is not None and ctx.contains(lat, lon, clean.get("contrat")):
-                errors.append("longitude et latitude semblent inversées")
-        ref = clean.get("ref")
-        key = ref_key(ref)
-        if key:
-            if key in seen_refs:
-                line0, ref0 = seen_refs[key]
-                same = "" if ref0 == ref else f" sous la forme « {ref0} »"
-                errors.append(f"identifiant « {ref} » en double dans le fichier "
-                              f"(déjà ligne {line0}{same})")
-            elif key in known_refs:
-                same = "" if known_refs[key] == ref else f" sous la forme « {known_refs[key]} »"
-                errors.append(f"identifiant « {ref} » déjà présent dans le registre{same}")
-            seen_refs.setdefault(key, (line, ref))
-        if errors:
-            rejected.append({"ligne": line, "ref": ref, "titre": clean_text(raw.get("titre"), 80),
-                             "motifs": " ; ".join(errors)})
-        else:
-            valid.append(clean)
-    if l93_rows:
-        notes.append(f"Coordonnées Lambert-93 (EPSG:2154) détectées sur {l93_rows} ligne(s) "
-                     "et converties en WGS84.")
-    located = [k for k in ("lon", "x") if k in mapping] + (["geo"] if table.lon is not None
-                                                           else [])
-    if len(located) > 1 and sources:
-        notes.append("Localisation : " + ", ".join(
-            f"{_COORD_SOURCES[k]} sur {n} ligne(s)" for k, n in sources.items())
-            + (" (lon/lat prioritaires ; une ligne dont lon/lat et x/y divergent est rejetée)."
-               if {"lon", "x"} <= set(mapping) else "."))
-    return ImportReport(valid=valid, rejected=rejected, notes=notes, total=len(records),
-                        kind=table.kind, layer=table.layer, layers=list(table.layers),
-                        choice_needed=table.choice_needed)
-
-
-_COORD_SOURCES = {"lon/lat": "colonnes longitude/latitude", "x/y": "colonnes X/Y",
-                  "géométrie": "géométrie du fichier"}
-
-
-def commit(report: ImportReport, repo: ProjetRepository, user: str) -> list[dict]:
-    """Write a fully valid report in one transaction; refuse otherwise (nothing written).
-
-    Raises
-    ------
-    ImportRejected
-        If any row was rejected or the report is empty.
-    """
-    if not report.ok:
-        raise ImportRejected(report.summary(), report=report)
-    return repo.create_many(report.valid, user=user, action="import", validate=False)
+    """Validate every row of a table; write nothing (see :func:`carnet.projets.report.build`)."""
+    return _build(table, mapping, ctx, repo, contrat=contrat, crs=crs, accepted=accepted,
+                  accept_suggestions=accept_suggestions)
 
 
 def import_file(
@@ -1204,11 +1033,29 @@ def import_file(
     crs: str | None = None,
     dry_run: bool = False,
     layer: str | None = None,
+    columns: dict[str, str] | None = None,
+    accepted: dict[str, dict[str, str]] | None = None,
+    accept_suggestions: bool = False,
+    partial: bool = False,
+    doublons: str | None = None,
 ) -> tuple[ImportReport, list[dict]]:
     """Read, validate and (unless ``dry_run``) commit a file, all or nothing.
 
-    ``layer`` chooses the sheet (XLSX) or layer (GeoPackage) to read; when the file holds
-    several and none is chosen, the report lists them and the import is refused.
+    Parameters
+    ----------
+    layer : str, optional
+        Sheet (XLSX) or layer (GeoPackage) to read; when the file holds several and none
+        is chosen, the report lists them and the import is refused.
+    mapping : dict, optional
+        Complete mapping (field → column); guessed from the file when None.
+    columns : dict, optional
+        Overrides of the guessed mapping (``--colonnes``): field → column, "" to unmap.
+    accepted : dict, optional
+        Value mappings the user accepted: field → {value in the file: code}.
+    accept_suggestions : bool
+        Apply every single-candidate proposal (``--accepter-suggestions``).
+    partial, doublons :
+        See :func:`commit`.
 
     Returns
     -------
@@ -1221,11 +1068,14 @@ def import_file(
         Unreadable/unsafe file, or rejected rows (``exc.report`` holds the report).
     """
     table = read_table(data, filename, layer)
-    report = build_report(table, mapping or suggest_mapping(list(table.df.columns)), ctx,
-                          repo, contrat, crs)
+    if mapping is None:
+        mapping = merge_mapping(suggest_mapping(list(table.df.columns), table, ctx),
+                                columns or {})
+    report = build_report(table, mapping, ctx, repo, contrat, crs, accepted=accepted,
+                          accept_suggestions=accept_suggestions)
     if dry_run:
         return report, []
-    return report, commit(report, repo, user)
+    return report, commit(report, repo, user, partial=partial, doublons=doublons)
 
 
 __all__ = ["EDITABLE_FIELDS", "ImportReport", "Table", "build_report", "commit",

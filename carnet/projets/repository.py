@@ -242,6 +242,75 @@ class ProjetRepository:
             ) from exc
         return out
 
+    def apply_import(self, rows: list[dict], updates: list[dict], user: str) -> list[dict]:
+        """Create ``rows`` and apply ``updates`` of an import in one transaction.
+
+        Parameters
+        ----------
+        rows : list of dict
+            Clean new projects.
+        updates : list of dict
+            ``id``, ``version`` (the version read when the file was checked) and
+            ``changes`` (field → clean value).
+        user : str
+
+        Returns
+        -------
+        list of dict
+            The projects created.
+
+        Raises
+        ------
+        ConflictError
+            If a project changed since the report was built (nothing written).
+        """
+        self._check_refs(rows)
+        for up in updates:
+            ref = up["changes"].get("ref")
+            if ref:
+                self._check_refs([{"territoire": up.get("territoire") or (
+                    self.ctx.territoire if self.ctx else None), "ref": ref}],
+                    exclude_id=up["id"])
+        batch = uuid.uuid4().hex[:12]
+        now = _now()
+        out: list[dict] = []
+        try:
+            with Session(self.engine) as session, session.begin():
+                objs = [Projet(**{k: r.get(k) for k in EDITABLE_FIELDS}, created_at=now,
+                               created_by=user, updated_at=now, updated_by=user, version=1)
+                        for r in rows]
+                session.add_all(objs)
+                session.flush()
+                out = [to_dict(o) for o in objs]
+                audits = [{"projet_id": s["id"], "action": "import", "at": now, "user": user,
+                           "batch": batch, "before": None, "after": s} for s in out]
+                for up in updates:
+                    obj = session.get(Projet, up["id"])
+                    before = to_dict(obj) if obj is not None else None
+                    changes = {k: v for k, v in up["changes"].items() if k in EDITABLE_FIELDS}
+                    result = session.execute(
+                        update(Projet).where(Projet.id == up["id"],
+                                             Projet.version == up["version"],
+                                             Projet.deleted_at.is_(None))
+                        .values(**changes, updated_at=now, updated_by=user,
+                                version=Projet.version + 1))
+                    if result.rowcount != 1:
+                        theirs = before or {"id": up["id"]}
+                        raise ConflictError(mine={**(before or {}), **changes,
+                                                  "version": up["version"]}, theirs=theirs)
+                    session.refresh(obj)
+                    audits.append({"projet_id": up["id"], "action": "import", "at": now,
+                                   "user": user, "batch": batch, "before": before,
+                                   "after": to_dict(obj)})
+                if audits:
+                    session.execute(insert(ProjetAudit), audits)
+        except IntegrityError as exc:
+            raise ProjetError(
+                "Enregistrement refusé : une référence (ref) existe déjà dans ce territoire. "
+                "Rien n'a été écrit."
+            ) from exc
+        return out
+
     def update(self, projet_id: int, changes: dict, expected_version: int, user: str) -> dict:
         """Update a project if nobody saved it since ``expected_version``.
 
@@ -371,7 +440,8 @@ class UserRepository:
     """
 
     _WRITES = {"create": "edit", "update": "edit", "delete": "edit", "restore": "edit",
-               "create_many": "import", "purge_illustrative": "admin"}
+               "create_many": "import", "apply_import": "import",
+               "purge_illustrative": "admin"}
 
     def __init__(self, repo: ProjetRepository, user: str, role: str):
         self.repo = repo

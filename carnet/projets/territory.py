@@ -100,18 +100,25 @@ class TerritoryContext:
         Contract-territory id → name.
     pack : carnet.pack.Pack, optional
         The loaded pack, for the simplified geometries of the map background.
+    former_communes : dict, optional
+        Former commune code → ``{"nom", "commune"}`` (the current commune it joined),
+        so that an import naming it lands on the right commune.
     """
 
     territoire: str
     communes: gpd.GeoDataFrame
     contrats: dict[str, str] = field(default_factory=lambda: dict(CONTRATS))
     pack: object | None = field(default=None, repr=False, compare=False)
+    former_communes: dict[str, dict] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_pack(cls, pack) -> TerritoryContext:
         """Build the context from a loaded territory pack."""
         contrats = {t.id: t.nom for t in getattr(pack, "territoires", [])} or dict(CONTRATS)
-        return cls(territoire=pack.id, communes=pack.communes, contrats=contrats, pack=pack)
+        former = dict(getattr(pack, "meta", {}).get("diagnostics", {}).get("anciennes_communes")
+                      or {})
+        return cls(territoire=pack.id, communes=pack.communes, contrats=contrats, pack=pack,
+                   former_communes=former)
 
     @classmethod
     def load(cls, territoire: str) -> TerritoryContext:

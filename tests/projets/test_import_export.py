@@ -91,10 +91,18 @@ def test_real_world_csv_report_fix_import_export(repo, ctx, tmp_path):
     assert c1["cout_total"] == 1250000.5 and c1["statut"] == "engage"
     assert c1["orientation"] == "environnement" and c1["contrat"] == "cambresis"
     assert repo.history(int(c1["id"]))[0]["action"] == "import"
-    # re-import: identifiers already present
-    with pytest.raises(ImportRejected) as err:
-        import_file(_real_world_csv(rows), "plan.csv", ctx, repo, "tech", contrat="cambresis")
-    assert "déjà présent dans le registre" in err.value.report.rejected[0]["motifs"]
+    # re-import of the same file: the refs match, nothing changes
+    report, created = import_file(_real_world_csv(rows), "plan.csv", ctx, repo, "tech",
+                                  contrat="cambresis")
+    assert created == [] and report.unchanged == [2, 3, 4, 5] and repo.count() == 4
+    # re-import with one status changed: that project is updated, in the audit log
+    rows[1] = ("C2", "Maison médicale", "59139", "Réalisé", 3.41, 50.12)
+    report, created = import_file(_real_world_csv(rows), "plan.csv", ctx, repo, "tech",
+                                  contrat="cambresis")
+    assert created == [] and [u["changes"] for u in report.updates] == [{"statut": "realise"}]
+    c2 = repo.dataframe("nord").set_index("ref").loc["C2"]
+    assert c2["statut"] == "realise" and c2["version"] == 2
+    assert [h["action"] for h in repo.history(int(c2["id"]))] == ["import", "import"]
     # export as GeoPackage and read it back
     path = tmp_path / "projets.gpkg"
     path.write_bytes(export_projects(df, "gpkg"))
