@@ -80,7 +80,9 @@ def _err(message: str) -> int:
 
 def projets_import(path: str, territoire: str, contrat: str | None = None,
                    dry_run: bool = False, repo=None, layer: str | None = None,
-                   user: str | None = None) -> int:
+                   user: str | None = None, colonnes: str | None = None,
+                   mapping_file: str | None = None, accept_suggestions: bool = False,
+                   partial: bool = False, doublons: str | None = None) -> int:
     """Import a file of projects, all or nothing; print the validation report.
 
     Parameters
@@ -100,6 +102,16 @@ def projets_import(path: str, territoire: str, contrat: str | None = None,
         when the file holds several.
     user : str, optional
         ``--utilisateur`` (see :func:`cli_user`).
+    colonnes : str, optional
+        ``titre="Intitulé",commune="Code INSEE"``: overrides of the automatic mapping.
+    mapping_file : str, optional
+        TOML file: ``[colonnes]`` field = "column", ``[valeurs.<field>]`` value = code.
+    accept_suggestions : bool
+        Apply the proposed value mappings (close spellings, swapped coordinates).
+    partial : bool
+        Import the valid rows even if others are rejected (still one transaction).
+    doublons : {None, "ignorer", "importer"}
+        What to do with likely duplicates (same title, commune and year).
 
     Returns
     -------
@@ -108,6 +120,7 @@ def projets_import(path: str, territoire: str, contrat: str | None = None,
         the file is refused.
     """
     from carnet.projets.importer import import_file
+    from carnet.projets.mapping import load_mapping_file, parse_columns_option
 
     try:
         file = Path(path)
@@ -117,10 +130,26 @@ def projets_import(path: str, territoire: str, contrat: str | None = None,
 
         if file.stat().st_size > MAX_UPLOAD_BYTES:
             return _err(f"« {file.name} » dépasse {MAX_UPLOAD_BYTES // 2**20} Mo.")
+        overrides, values = {}, {}
+        if mapping_file:
+            try:
+                overrides, values = load_mapping_file(mapping_file)
+            except (OSError, ValueError) as exc:  # tomllib.TOMLDecodeError is a ValueError
+                return _err(f"fichier de correspondance « {mapping_file} » illisible : {exc}")
+        if colonnes:
+            try:
+                overrides.update(parse_columns_option(colonnes))
+            except ValueError as exc:
+                return _err(f"--colonnes : {exc}")
         author = cli_user(user, "import")
         repo = repo or _repo(territoire)[0]
-        report, created = import_file(file.read_bytes(), file.name, repo.ctx, repo, author,
-                                      contrat=contrat, dry_run=dry_run, layer=layer)
+        try:
+            report, created = import_file(
+                file.read_bytes(), file.name, repo.ctx, repo, author, contrat=contrat,
+                dry_run=dry_run, layer=layer, columns=overrides, accepted=values,
+                accept_suggestions=accept_suggestions, partial=partial, doublons=doublons)
+        except ValueError as exc:
+            return _err(str(exc))
     except ImportRejected as exc:
         if exc.report is None:
             return _err(str(exc))
@@ -133,11 +162,16 @@ def projets_import(path: str, territoire: str, contrat: str | None = None,
     if dry_run:
         print("Simulation (--dry-run) : rien n'a été enregistré.")
         return 0 if report.ok else 1
-    print(f"{len(created)} projet(s) importé(s).")
+    written = report.written or {}
+    print(f"{len(created)} projet(s) importé(s), {written.get('updated', 0)} mis à jour, "
+          f"{len(report.unchanged)} inchangé(s).")
     return 0
 
 
 def _print_report(report) -> None:
+    print("Correspondance des colonnes :")
+    for _, row in report.mapping_frame().iterrows():
+        print(f"  {row['Champ']} ← {row['Colonne du fichier']} ({row['Reconnue par']})")
     for note in report.notes:
         print(f"· {note}")
     print(report.summary())
@@ -147,6 +181,18 @@ def _print_report(report) -> None:
               + ", ".join(f"« {n} »" for n in report.layers) + ".")
     for row in report.rejected:
         print(f"  ligne {row['ligne']} ({row['titre'] or 'sans titre'}) : {row['motifs']}")
+    if report.proposals:
+        print("Propositions (appliquées seulement avec --accepter-suggestions, ou via "
+              "[valeurs] de --mapping) :")
+        for prop in report.proposals:
+            print(f"  {prop.describe()}")
+    if report.duplicates:
+        print("Doublons probables (--doublons ignorer|importer) :")
+        for d in report.duplicates:
+            print(f"  ligne {d['ligne']} ({d['titre']}) : {d['motif']}")
+    for up in report.updates[:50]:
+        print(f"  ligne {up['ligne']} : mise à jour du projet n°{up['id']} "
+              f"({', '.join(sorted(up['changes']))})")
 
 
 def projets_export(territoire: str, contrat: str | None, fmt: str,
@@ -235,8 +281,22 @@ def add_subparsers(subparsers) -> None:
     which.add_argument("--couche", dest="layer", default=None, metavar="COUCHE",
                        help="couche du GeoPackage à importer")
     imp.add_argument("--utilisateur", default=None, help=USER_HELP)
-    imp.set_defaults(func=lambda a: projets_import(a.file, a.territoire, a.contrat, a.dry_run,
-                                                   layer=a.layer, user=a.utilisateur))
+    imp.add_argument("--colonnes", default=None, metavar='CHAMP="Colonne",…',
+                     help='corrige la correspondance automatique, ex. '
+                          'titre="Intitulé",commune="Code INSEE"')
+    imp.add_argument("--mapping", default=None, metavar="FICHIER.toml",
+                     help="correspondance en TOML : [colonnes] et [valeurs.<champ>]")
+    imp.add_argument("--accepter-suggestions", action="store_true",
+                     help="applique les valeurs proposées (orthographe approchée, "
+                          "coordonnées inversées)")
+    imp.add_argument("--importer-valides", action="store_true",
+                     help="importe les lignes valides même si d'autres sont rejetées")
+    imp.add_argument("--doublons", choices=["ignorer", "importer"], default=None,
+                     help="doublons probables (même titre, commune et année)")
+    imp.set_defaults(func=lambda a: projets_import(
+        a.file, a.territoire, a.contrat, a.dry_run, layer=a.layer, colonnes=a.colonnes,
+        mapping_file=a.mapping, accept_suggestions=a.accepter_suggestions,
+        partial=a.importer_valides, doublons=a.doublons, user=a.utilisateur))
     exp = sub.add_parser("export", help="exporte les projets")
     exp.add_argument("--territoire", required=True)
     exp.add_argument("--contrat", default=None)

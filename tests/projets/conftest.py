@@ -26,10 +26,26 @@ COMMUNES = [
 ]
 
 
-def make_communes() -> gpd.GeoDataFrame:
-    """Tiny communes GeoDataFrame with the pack's columns."""
+#: More Cambrésis communes for the import tests: a "Saint-…" commune that absorbed a
+#: former commune (Escaufourt, 02285 → Saint-Souplet, as in the COG), two "Villers-…".
+TECH_COMMUNES = [
+    ("59545", "Saint-Souplet", "200030393", "CC du Caudrésis", "cambresis", "Cambrésis",
+     3.50, 50.035),
+    ("59632", "Villers-Outréaux", "200030393", "CC du Caudrésis", "cambresis", "Cambrésis",
+     3.30, 50.03),
+    ("59626", "Villers-en-Cauchies", "200068500", "CA de Cambrai", "cambresis", "Cambrésis",
+     3.40, 50.22),
+]
+#: Former communes (COG "communes associées/déléguées") → the commune they joined.
+FORMER_COMMUNES = {"02285": {"nom": "Escaufourt", "commune": "59545"},
+                   "59355": {"nom": "Lomme", "commune": "59350"}}
+
+
+def make_communes(extra: bool = False) -> gpd.GeoDataFrame:
+    """Tiny communes GeoDataFrame with the pack's columns (``extra``: TECH_COMMUNES too)."""
     rows = []
-    for code, nom, epci, epci_nom, tid, tnom, lon, lat in COMMUNES:
+    for code, nom, epci, epci_nom, tid, tnom, lon, lat in COMMUNES + (
+            TECH_COMMUNES if extra else []):
         rows.append({"code": code, "nom": nom, "epci": epci, "epci_nom": epci_nom,
                      "territoire": tid, "territoire_nom": tnom, "centre_lon": lon,
                      "centre_lat": lat, "geometry": box(lon - 0.03, lat - 0.03,
@@ -40,6 +56,18 @@ def make_communes() -> gpd.GeoDataFrame:
 @pytest.fixture
 def ctx() -> TerritoryContext:
     return TerritoryContext(territoire="nord", communes=make_communes())
+
+
+@pytest.fixture
+def tech_ctx() -> TerritoryContext:
+    """The tiny territory with the import tests' communes and former communes."""
+    return TerritoryContext(territoire="nord", communes=make_communes(extra=True),
+                            former_communes=dict(FORMER_COMMUNES))
+
+
+@pytest.fixture
+def tech_repo(engine, tech_ctx) -> ProjetRepository:
+    return ProjetRepository(engine, tech_ctx)
 
 
 def _reset_pg(url: str) -> None:
