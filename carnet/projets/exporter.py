@@ -92,6 +92,50 @@ def export_projects(df: pd.DataFrame, fmt: str) -> bytes:
         return path.read_bytes()
 
 
+#: Columns of the import template: the export's editable columns (the round-trip format).
+TEMPLATE_COLUMNS = [c for c in EXPORT_COLUMNS
+                    if c not in ("id", "territoire", "illustratif", "version", "created_at",
+                                 "updated_at", "updated_by")]
+
+
+def accepted_values_frame(contrats: dict[str, str] | None = None) -> pd.DataFrame:
+    """Accepted values of the vocabulary fields (and contracts), for the page and template.
+
+    Columns: Champ, Code, Libellé, Aussi reconnu (keywords, numbers, short labels).
+    """
+    from carnet.projets.matching import accepted_values
+
+    names = {"orientation": "Orientation", "statut": "Statut", "categorie": "Catégorie",
+             "nature": "Nature", "mode": "Mode", "contrat": "Contrat de territoire"}
+    rows = []
+    for fname in ("orientation", "statut", "categorie", "nature", "mode"):
+        for code, label, extra in accepted_values(fname):
+            rows.append({"Champ": names[fname], "Code": code, "Libellé": label,
+                         "Aussi reconnu": extra})
+    for code, label in (contrats or {}).items():
+        rows.append({"Champ": names["contrat"], "Code": code, "Libellé": label,
+                     "Aussi reconnu": ""})
+    return pd.DataFrame(rows, columns=["Champ", "Code", "Libellé", "Aussi reconnu"])
+
+
+def template_bytes(fmt: str, contrats: dict[str, str] | None = None) -> bytes:
+    """An empty import template (the export's columns), CSV or XLSX.
+
+    The XLSX adds a sheet « Valeurs acceptées »; the file re-imports as is.
+    """
+    empty = pd.DataFrame(columns=TEMPLATE_COLUMNS)
+    if fmt == "csv":
+        return empty.to_csv(sep=";", index=False).encode("utf-8-sig")
+    if fmt != "xlsx":
+        raise ProjetError(f"Modèle disponible en CSV ou XLSX, pas « {fmt} ».")
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="xlsxwriter") as writer:
+        empty.to_excel(writer, sheet_name="Projets", index=False)
+        _defuse(accepted_values_frame(contrats)).to_excel(
+            writer, sheet_name="Valeurs acceptées", index=False)
+    return buf.getvalue()
+
+
 def export_filename(territoire: str, contrat: str | None, fmt: str) -> str:
     """File name for an export, e.g. ``projets_nord_cambresis.gpkg``."""
     return f"projets_{territoire}{'_' + contrat if contrat else ''}{FORMATS[fmt][0]}"

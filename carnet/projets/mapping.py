@@ -65,7 +65,10 @@ def synonyms() -> dict[str, list[str]]:
     out = {}
     for fname, spec in load_config()["colonnes"].items():
         seen: list[str] = []
-        for s in [fname, *spec.get("synonymes", [])]:
+        # "commune" (the stored code) is named by code-like headers only: a "Commune"
+        # header usually holds names (the content decides when it holds codes)
+        own = [] if fname == "commune" else [fname]
+        for s in [*own, *spec.get("synonymes", [])]:
             for v in _variants(s):
                 if v not in seen:
                     seen.append(v)
@@ -261,7 +264,7 @@ def guess_mapping(columns: list[str], df: pd.DataFrame | None = None,
         if fname in guess.mapping or col in used:
             continue
         guess.mapping[fname] = col
-        guess.reasons[fname] = f"« {col} » ({reason})"
+        guess.reasons[fname] = reason
         used.add(col)
     # an "id" column is the registry id only in our own export (which has "version")
     if "id" in guess.mapping and "version" not in guess.mapping:
@@ -269,7 +272,7 @@ def guess_mapping(columns: list[str], df: pd.DataFrame | None = None,
         guess.reasons.pop("id", None)
         if "ref" not in guess.mapping:
             guess.mapping["ref"] = col
-            guess.reasons["ref"] = f"« {col} » (en-tête)"
+            guess.reasons["ref"] = "en-tête"
     if "version" in guess.mapping and "id" not in guess.mapping:
         guess.mapping.pop("version")
         guess.reasons.pop("version", None)

@@ -273,8 +273,8 @@ def build(table, mapping: dict[str, str], ctx, repo=None, contrat: str | None = 
                              "dans l'étape de correspondance des colonnes.")
     from carnet.projets.mapping import guess_mapping
 
-    reasons = guess_mapping(list(table.df.columns), table.df, ctx).reasons
-    reasons = {f: r for f, r in reasons.items() if mapping.get(f) and f"« {mapping[f]} »" in r}
+    guess = guess_mapping(list(table.df.columns), table.df, ctx)
+    reasons = {f: r for f, r in guess.reasons.items() if guess.mapping[f] == mapping.get(f)}
     accepted = {f: {str(k).strip(): str(v) for k, v in m.items()}
                 for f, m in (accepted or {}).items()}
     swap_ok = accept_suggestions or str(accepted.get("coordonnees", {}).get("inversion", "")

@@ -60,3 +60,52 @@ def test_add_subparsers_registers_commands():
     a = p.parse_args(["demo-projets", "--territoire", "nord", "--contrat", "cambresis",
                       "--n", "280"])
     assert a.n == 280 and callable(a.func)
+
+
+def test_import_options_mapping_proposals_partial(tech_repo, tmp_path, capsys):
+    from tests.projets.test_import_mapping import row, xlsx
+
+    f = tmp_path / "plan.xlsx"
+    f.write_bytes(xlsx([row(), row(titre="Médiathèque", commune="Cambray", code=None),
+                        row(titre="Salle", commune="Villers", code=None)]))
+    args = dict(repo=tech_repo, dry_run=True)
+    assert projets_import(str(f), "nord", **args) == 1
+    out = capsys.readouterr().out
+    assert "Correspondance des colonnes :" in out
+    assert "Code commune INSEE ← Code INSEE (contenu : 100 % de codes INSEE" in out
+    assert "Titre ← Intitulé de l'opération (en-tête)" in out
+    assert "ligne 6 (Médiathèque) : commune « Cambray » non reconnue" not in out
+    assert "ligne 6 (Médiathèque) : commune « Cambray » non reconnu(e) : proposition " \
+           "« Cambrai (59122) » à accepter" in out
+    assert "ligne 7 (Salle) : commune « Villers » ambigu(ë)" in out
+    assert "Propositions (appliquées seulement avec --accepter-suggestions" in out
+    assert "vouliez-vous dire « Cambrai (59122) » ?" in out
+    # --colonnes overrides the guess: the title now comes from the "Porteur" column
+    assert projets_import(str(f), "nord", colonnes='titre="Porteur"', **args) == 1
+    out = capsys.readouterr().out
+    assert "Titre ← Porteur (choix de l'utilisateur)" in out
+    assert "ligne 6 (Département du Nord) : commune « Cambray »" in out
+    assert projets_import(str(f), "nord", colonnes='intitule="X"', **args) == 2
+    assert "champ(s) inconnu(s) : intitule" in capsys.readouterr().err
+    # a mapping file settles the ambiguous name; the fuzzy one by --accepter-suggestions
+    m = tmp_path / "correspondance.toml"
+    m.write_text('[colonnes]\nmaitre_ouvrage = "Porteur"\n[valeurs.commune]\n'
+                 'Villers = "59632"\n', encoding="utf-8")
+    assert projets_import(str(f), "nord", mapping_file=str(m), accept_suggestions=True,
+                          **args) == 0
+    assert "3 ligne(s) lue(s), toutes valides : 3 à créer." in capsys.readouterr().out
+    assert tech_repo.count() == 0
+    # partial import of the valid rows, for real
+    assert projets_import(str(f), "nord", repo=tech_repo, partial=True) == 0
+    assert "1 projet(s) importé(s), 0 mis à jour, 0 inchangé(s)." in capsys.readouterr().out
+    assert tech_repo.count() == 1
+
+
+def test_import_argparse_options():
+    p = argparse.ArgumentParser()
+    add_subparsers(p.add_subparsers(dest="command"))
+    a = p.parse_args(["projets", "import", "f.xlsx", "--territoire", "nord", "--colonnes",
+                      'titre="Intitulé",commune="Code INSEE"', "--mapping", "m.toml",
+                      "--accepter-suggestions", "--importer-valides", "--doublons", "ignorer"])
+    assert (a.colonnes, a.mapping, a.accepter_suggestions, a.importer_valides, a.doublons) == (
+        'titre="Intitulé",commune="Code INSEE"', "m.toml", True, True, "ignorer")

@@ -137,6 +137,49 @@ def test_export_roundtrip(fmt, repo, ctx, tmp_path):
     assert by_ref["R2"]["lon"] is None
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson", "gpkg"])
+def test_export_reimported_unchanged_creates_and_updates_nothing(fmt, repo, ctx):
+    repo.create(sample(ref="R1"), user="u")
+    repo.create(sample(titre="Sans référence", ref=None, statut="Réalisé"), user="u")
+    repo.create(sample(titre="=HYPERLINK(\"http://x\")", commune=None, ref=None), user="u")
+    repo.create(sample(titre="Point précis", ref=None, lon=3.2401, lat=50.1702,
+                       description="Ligne 1\nLigne 2"), user="u")
+    export = export_projects(repo.dataframe("nord"), fmt)
+    before = repo.dataframe("nord")
+    report, created = import_file(export, f"export.{fmt}", ctx, repo, "u")
+    assert report.ok and created == [] and report.updates == [], report.rejected
+    assert len(report.unchanged) == 4 and repo.count() == 4
+    pd.testing.assert_frame_equal(repo.dataframe("nord"), before)
+    # someone edits a project after the export: the old export no longer applies to it
+    pid = int(before.loc[before["titre"] == "Sans référence", "id"].iloc[0])
+    repo.update(pid, {"statut": "engagé"}, expected_version=1, user="v")
+    with pytest.raises(ImportRejected) as err:
+        import_file(export, f"export.{fmt}", ctx, repo, "u")
+    (bad,) = err.value.report.rejected
+    assert f"projet n°{pid} modifié dans le registre depuis l'export" in bad["motifs"]
+
+
+def test_template_reimports_and_lists_accepted_values(ctx):
+    from carnet.projets.exporter import TEMPLATE_COLUMNS, template_bytes
+
+    # the CSV template, filled in by a technician, imports with every column recognised
+    cells = {"ref": "P1", "titre": "Maison de santé", "commune": "59122", "statut": "Engagé",
+             "orientation": "Cohésion sociale", "cout_total": "1 250 000 €"}
+    filled = template_bytes("csv") + (";".join(cells.get(c, "") for c in TEMPLATE_COLUMNS)
+                                      + "\n").encode()
+    table = read_table(filled, "modele.csv")
+    mapping = suggest_mapping(list(table.df.columns), table, ctx)
+    assert set(mapping) == set(TEMPLATE_COLUMNS)
+    report = build_report(table, mapping, ctx)
+    assert report.ok and report.valid[0]["orientation"] == "cohesion"
+    values = pd.read_excel(io.BytesIO(template_bytes("xlsx", ctx.contrats)),
+                           sheet_name="Valeurs acceptées")
+    assert "Cohésion sociale et solidarités" in values["Aussi reconnu"].str.cat(sep=" ")
+    assert "Cambrésis" in values["Libellé"].tolist()
+    header = pd.read_excel(io.BytesIO(template_bytes("xlsx")), sheet_name="Projets")
+    assert list(header.columns) == TEMPLATE_COLUMNS
+
+
 def test_export_defuses_formulas(repo):
     repo.create(sample(titre="=HYPERLINK(\"http://x\")"), user="u")
     csv_text = export_projects(repo.dataframe("nord"), "csv").decode("utf-8-sig")
