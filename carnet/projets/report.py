@@ -547,7 +547,7 @@ def _target(file_id, ref, by_id: dict, by_ref: dict, ctx) -> dict | None:
 
 def _recognised_notes(recognised: dict, ctx) -> list[str]:
     how_fr = {"prefixe": "début du libellé", "mot-cle": "mot-clé", "numero": "numéro",
-              "ancienne": "ancienne commune", "approchant": "proposition acceptée",
+              "ancienne": "ancienne commune rattachée", "approchant": "proposition acceptée",
               "accepte": "correspondance choisie"}
     by_field: dict[str, list[str]] = {}
     for (fname, key), (res, lines) in recognised.items():
@@ -556,7 +556,7 @@ def _recognised_notes(recognised: dict, ctx) -> list[str]:
             label = commune_index(ctx).labels.get(target, target)
         else:
             label = vocab_index(fname, ctx).labels.get(target, target)
-        extra = f" ; {res.note}" if res.note else ""
+        extra = f" ; {res.note}" if res.note and res.how != "ancienne" else ""
         by_field.setdefault(fname, []).append(
             f"« {key} » → « {label} » ({how_fr.get(res.how, res.how)}, {len(lines)} "
             f"ligne(s){extra})")

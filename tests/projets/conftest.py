@@ -31,9 +31,9 @@ COMMUNES = [
 TECH_COMMUNES = [
     ("59545", "Saint-Souplet", "200030393", "CC du Caudrésis", "cambresis", "Cambrésis",
      3.50, 50.035),
-    ("59632", "Villers-Outréaux", "200030393", "CC du Caudrésis", "cambresis", "Cambrésis",
+    ("59624", "Villers-Outréaux", "200030393", "CC du Caudrésis", "cambresis", "Cambrésis",
      3.30, 50.03),
-    ("59626", "Villers-en-Cauchies", "200068500", "CA de Cambrai", "cambresis", "Cambrésis",
+    ("59622", "Villers-en-Cauchies", "200068500", "CA de Cambrai", "cambresis", "Cambrésis",
      3.40, 50.22),
 ]
 #: Former communes (COG "communes associées/déléguées") → the commune they joined.

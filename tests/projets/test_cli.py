@@ -90,7 +90,7 @@ def test_import_options_mapping_proposals_partial(tech_repo, tmp_path, capsys):
     # a mapping file settles the ambiguous name; the fuzzy one by --accepter-suggestions
     m = tmp_path / "correspondance.toml"
     m.write_text('[colonnes]\nmaitre_ouvrage = "Porteur"\n[valeurs.commune]\n'
-                 'Villers = "59632"\n', encoding="utf-8")
+                 'Villers = "59624"\n', encoding="utf-8")
     assert projets_import(str(f), "nord", mapping_file=str(m), accept_suggestions=True,
                           **args) == 0
     assert "3 ligne(s) lue(s), toutes valides : 3 à créer." in capsys.readouterr().out

@@ -121,7 +121,7 @@ def test_csv_title_line_above_the_header(tech_ctx):
     ("CAMBRAI", "59122"), ("cambrai", "59122"), ("St-Souplet", "59545"),
     ("Saint Souplet", "59545"), ("LE CATEAU CAMBRESIS", "59136"),
     ("Cateau-Cambrésis (Le)", "59136"), ("Le Cateau-Cambresis", "59136"),
-    ("Villers-Outreaux", "59632"), ("Cambrai (59122)", "59122"),
+    ("Villers-Outreaux", "59624"), ("Cambrai (59122)", "59122"),
 ])
 def test_commune_names_resolved_within_the_pack(tech_ctx, name, code):
     data = f"Intitulé;Commune\nMaison;{name}\n".encode()
@@ -135,7 +135,7 @@ def test_former_commune_goes_to_its_new_commune_with_a_note(tech_ctx):
     report = report_of(data, "p.csv", tech_ctx)
     assert report.ok and [r["commune"] for r in report.valid] == ["59545", "59350"]
     note = next(n for n in report.notes if n.startswith("Valeurs reconnues (commune)"))
-    assert "ancienne commune Escaufourt rattachée à Saint-Souplet (59545)" in note
+    assert "« Escaufourt » → « Saint-Souplet (59545) » (ancienne commune rattachée" in note
     # and by its former code
     report = report_of(b"Intitule;Code INSEE\nPiscine;59355\n", "p.csv", tech_ctx)
     assert report.valid[0]["commune"] == "59350"
@@ -148,12 +148,12 @@ def test_ambiguous_commune_name_asks(tech_ctx):
     (prop,) = report.proposals
     assert (prop.field, prop.value, prop.kind, prop.lines) == ("commune", "Villers", "ambigu",
                                                               [2])
-    assert [c for c, _ in prop.candidates] == ["59626", "59632"]
+    assert [c for c, _ in prop.candidates] == ["59622", "59624"]
     assert "ambigu(ë)" in report.rejected[0]["motifs"]
     # --accepter-suggestions does not pick for the user
     assert not report_of(data, "p.csv", tech_ctx, accept_suggestions=True).ok
-    chosen = report_of(data, "p.csv", tech_ctx, accepted={"commune": {"Villers": "59632"}})
-    assert chosen.ok and chosen.valid[0]["commune"] == "59632"
+    chosen = report_of(data, "p.csv", tech_ctx, accepted={"commune": {"Villers": "59624"}})
+    assert chosen.ok and chosen.valid[0]["commune"] == "59624"
 
 
 # -- vocabularies ----------------------------------------------------------------------
