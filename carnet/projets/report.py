@@ -113,6 +113,30 @@ class ImportReport:
                 for f, c in self.mapping.items()]
         return pd.DataFrame(rows, columns=["Champ", "Colonne du fichier", "Reconnue par"])
 
+    def proposals_frame(self) -> pd.DataFrame:
+        """Proposed value mappings, one row per candidate, for the page's table.
+
+        Columns: Appliquer (False), Champ, Valeur du fichier, Lignes, Proposition, and the
+        hidden keys ``_field``, ``_code`` that :func:`accepted_from_frame` reads back.
+        """
+        rows = []
+        for p in self.proposals:
+            lines = ", ".join(str(n) for n in p.lines[:20]) + ("…" if len(p.lines) > 20 else "")
+            for code, label in p.candidates:
+                rows.append({"Appliquer": False,
+                             "Champ": FIELD_NAMES.get(p.field, "coordonnées"),
+                             "Valeur du fichier": p.value if p.kind != "inversion"
+                             else "longitude / latitude", "Lignes": lines,
+                             "Proposition": label, "_field": p.field, "_value": p.value,
+                             "_code": code})
+        return pd.DataFrame(rows, columns=["Appliquer", "Champ", "Valeur du fichier", "Lignes",
+                                           "Proposition", "_field", "_value", "_code"])
+
+    def duplicates_frame(self) -> pd.DataFrame:
+        """Likely duplicates: Ligne, Titre, Motif."""
+        return pd.DataFrame(self.duplicates, columns=["ligne", "titre", "motif"]).rename(
+            columns={"ligne": "Ligne", "titre": "Titre", "motif": "Motif"})
+
     def summary(self) -> str:
         """One French sentence summarising the report."""
         unit = self.unit
@@ -145,6 +169,18 @@ class ImportReport:
         if n_ok:
             text += f", ou importez seulement les {n_ok} {unit} valide(s)"
         return text + ". Rien n'a été enregistré (import tout ou rien)."
+
+
+def accepted_from_frame(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """The value mappings ticked in :meth:`ImportReport.proposals_frame` (first tick wins)."""
+    out: dict[str, dict[str, str]] = {}
+    if frame is None or frame.empty:
+        return out
+    for rec in frame.to_dict("records"):
+        if rec.get("Appliquer") is True:
+            out.setdefault(str(rec["_field"]), {}).setdefault(str(rec["_value"]),
+                                                              str(rec["_code"]))
+    return out
 
 
 # -- value coercion -------------------------------------------------------------------------
