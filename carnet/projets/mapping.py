@@ -83,6 +83,7 @@ def field_labels() -> dict[str, str]:
     return {f: spec.get("libelle", f) for f, spec in load_config()["colonnes"].items()}
 
 
+@lru_cache(maxsize=8192)
 def header_field(header: str) -> tuple[str | None, int]:
     """Field named by a header, and the strength of the match.
 

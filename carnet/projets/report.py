@@ -215,7 +215,7 @@ def coerce_amount(value: Any, unit: int = 1) -> Any:
             return round(float(value) * unit, 2)
         return value
     text = re.sub(r"\b(ht|ttc|h\.t\.|t\.t\.c\.|euros?)\b", " ", value, flags=re.IGNORECASE)
-    text = text.strip()
+    text = re.sub(r"\s+d['’]?\s*$", "", text.strip()).strip()
     m = _MULTIPLIER.match(text)
     if m and re.search(r"\d", m.group(1)):
         unit = m.group(2).lower()

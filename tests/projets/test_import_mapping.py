@@ -198,6 +198,7 @@ def test_fuzzy_value_proposed_and_applied_only_when_accepted(tech_ctx):
     ("250 k€", "2021-03-15", (250000.0, 2021)),
     ("300 000 € HT", "T2 2022", (300000.0, 2022)),
     ("1\u202f250\u202f000,50", "2019", (1250000.5, 2019)),
+    ("1,5 million d'euros", "1er semestre 2020", (1500000.0, 2020)),
 ])
 def test_amounts_and_french_dates(tech_ctx, cout, debut, expected):
     data = f"Intitulé;Code INSEE;Coût total;Date de début\nMaison;59122;{cout};{debut}\n"

@@ -18,7 +18,9 @@ CSV = ("Plan d'actions du Cambrésis;;;\n"
        "Maison de santé;CAMBRAI;Terminé;1 250 000 €\n"
        "Béguinage;Caudry;Engagé;400 000 €\n"
        "Médiathèque;Cambray;En cours;950 000 €\n"
-       "Salle;Atlantide;Engagé;10\n").encode("cp1252")
+       "Salle;Atlantide;Engagé;10\n"
+       "Halle;Cambrai;Terminé [ici](javascript:alert(1)) **vite**;10\n").encode("cp1252")
+MARKUP = "[ici](javascript:alert(1)) **vite**"
 
 
 @pytest.fixture
@@ -51,14 +53,17 @@ def test_editor_imports_the_valid_rows_of_a_technician_file(page_repo):
     at.file_uploader[0].set_value(("plan.csv", CSV, "text/csv"))
     at.run()
     assert not at.exception, at.exception
-    assert any("2 ligne(s) rejetée(s) sur 4" in w.value for w in at.warning)
-    assert any("En-tête trouvé ligne 2" in c.value for c in at.caption)
+    assert any("2 ligne(s) rejetée(s) sur 5" in w.value for w in at.warning)
+    # values of the file reach the page as plain text only
+    assert any(MARKUP in t.value for t in at.text)
+    assert all(MARKUP not in m.value for m in [*at.markdown, *at.caption, *at.warning])
+    assert any("En-tête trouvé ligne 2" in t.value for t in at.text)
     rejected = at.dataframe[-1].value
     assert rejected["Ligne"].tolist() == [5, 6]
-    button = next(b for b in at.button if b.label == "Importer les 2 lignes valides")
+    button = next(b for b in at.button if b.label == "Importer les 3 lignes valides")
     at = button.click().run()
     assert not at.exception, at.exception
     df = page_repo.dataframe("nord")
-    assert sorted(df["titre"]) == ["Béguinage", "Maison de santé"]
+    assert sorted(df["titre"]) == ["Béguinage", "Halle", "Maison de santé"]
     assert df.set_index("titre").loc["Maison de santé", "statut"] == "realise"
     assert df.set_index("titre").loc["Maison de santé", "cout_total"] == 1250000.0
