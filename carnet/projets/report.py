@@ -358,7 +358,7 @@ def build(table, mapping: dict[str, str], ctx, repo=None, contrat: str | None = 
                           layer=getattr(table, "layer", None),
                           layers=list(getattr(table, "layers", []) or []),
                           choice_needed=bool(getattr(table, "choice_needed", False)))
-    l93_rows = swapped_rows = 0
+    l93_rows = wgs_rows = swapped_rows = 0
 
     def resolve(fname: str, value: Any):
         key = clean_text(value) or ""
@@ -431,11 +431,11 @@ def build(table, mapping: dict[str, str], ctx, repo=None, contrat: str | None = 
         if not _blank(raw.get("x")) and not _blank(raw.get("y")):
             raw["crs"] = crs
             try:
-                if (crs or guess_crs(parse_number(raw["x"]), parse_number(raw["y"]))) == (
-                        "EPSG:2154"):
-                    l93_rows += 1
+                found = crs or guess_crs(parse_number(raw["x"]), parse_number(raw["y"]))
             except (TypeError, ValueError):
-                pass
+                found = None
+            l93_rows += found == "EPSG:2154"
+            wgs_rows += found == "EPSG:4326"
         raw.setdefault("contrat", None)
         if _blank(raw["contrat"]):
             raw["contrat"] = contrat
@@ -523,6 +523,9 @@ def build(table, mapping: dict[str, str], ctx, repo=None, contrat: str | None = 
             f"{_COORD_SOURCES[k]} sur {n} ligne(s)" for k, n in sources.items())
             + (" (lon/lat prioritaires ; une ligne dont lon/lat et x/y divergent est rejetée)."
                if {"lon", "x"} <= set(mapping) else "."))
+    if wgs_rows:
+        notes.append(f"Coordonnées X/Y en WGS84 (longitude, latitude) détectées sur {wgs_rows} "
+                     "ligne(s).")
     if swapped_rows:
         notes.append(f"Longitude et latitude échangées sur {swapped_rows} ligne(s) "
                      "(proposition acceptée).")

@@ -224,6 +224,20 @@ def test_swapped_coordinates_flagged_and_fixed_on_acceptance(tech_ctx):
     assert "coordonnées inversées ?" in report.rejected[0]["motifs"]
     fixed = report_of(data, "p.csv", tech_ctx, accept_suggestions=True)
     assert fixed.valid[0]["lon"] == pytest.approx(3.235, abs=1e-5)
+    assert "Longitude et latitude échangées sur 1 ligne(s) (proposition acceptée)." in fixed.notes
+
+
+def test_coordinate_systems_detected_per_row(tech_ctx):
+    x, y = TO_L93.transform(3.41, 50.125)
+    data = f"Intitulé;X;Y\nA;3,235;50,175\nB;{x:.1f};{y:.1f}\n".replace(".", ",").encode()
+    report = report_of(data, "p.csv", tech_ctx)
+    assert report.ok, report.rejected
+    assert [(r["lon"], r["lat"]) for r in report.valid][0] == (3.235, 50.175)
+    assert report.valid[1]["lat"] == pytest.approx(50.125, abs=1e-5)
+    assert "Coordonnées Lambert-93 (EPSG:2154) détectées sur 1 ligne(s) et converties en " \
+           "WGS84." in report.notes
+    assert "Coordonnées X/Y en WGS84 (longitude, latitude) détectées sur 1 ligne(s)." in (
+        report.notes)
 
 
 # -- partial import, duplicates -----------------------------------------------------------
