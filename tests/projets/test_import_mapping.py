@@ -273,3 +273,14 @@ def test_reimport_without_refs_warns_on_likely_duplicates(tech_repo, tech_ctx):
     assert [c["titre"] for c in created] == ["Médiathèque"] and tech_repo.count() == 3
     _, created = import_file(data, "p.csv", tech_ctx, tech_repo, "tech", doublons="importer")
     assert len(created) == 2 and tech_repo.count() == 5
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Marcq-en-Barœul", "MARCQ EN BAROEUL"), ("Saint-Pol-sur-Mer", "St Pol sur Mer"),
+    ("Sainte-Marie-Cappel", "Ste-Marie-Cappel"), ("La Madeleine", "Madeleine (La)"),
+    ("Villeneuve-d'Ascq", "Villeneuve d’Ascq"), ("Les Moëres", "LES MOERES"),
+])
+def test_commune_name_normalisation(a, b):
+    from carnet.projets.matching import commune_key
+
+    assert commune_key(a) == commune_key(b)
