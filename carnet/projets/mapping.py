@@ -44,7 +44,8 @@ def norm(text: Any) -> str:
     Lower case, no accents, "œ" → "oe", punctuation and apostrophes as spaces, single
     spaces: ``"Maître d'Ouvrage"`` → ``"maitre d ouvrage"``.
     """
-    text = str(text).replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    text = re.sub(r"[’‘ʼ`´\u2010-\u2015]", " ", str(text))  # typographic apostrophes, dashes
+    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9()]+", " ", text)
     return " ".join(text.split())
