@@ -1,8 +1,10 @@
 """Safe import of project files: CSV, XLSX, GeoJSON, GeoPackage, zipped Shapefile.
 
 Steps: :func:`read_table` (safety checks, then reading), :func:`suggest_mapping` (source
-column → field), :func:`build_report` (validation of every row, French reasons) and
-:func:`commit` (all-or-nothing). :func:`import_file` chains them.
+column → field, on headers and content: :mod:`carnet.projets.mapping`), :func:`build_report`
+(validation of every row, value matching and proposals: :mod:`carnet.projets.report`,
+:mod:`carnet.projets.matching`) and :func:`commit` (all or nothing, or the valid rows when
+asked). :func:`import_file` chains them.
 """
 
 from __future__ import annotations
