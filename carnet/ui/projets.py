@@ -391,6 +391,8 @@ def import_section(repo: ProjetRepository, user: str) -> None:
     except Exception as exc:  # noqa: BLE001
         guard.report(exc, f"Le fichier « {up.name} » n'a pas pu être vérifié")
         return
+    with st.expander("Correspondance retenue et raisons"):
+        st.dataframe(report.mapping_frame(), hide_index=True)
     for note in report.notes:
         st.caption(md(note))
     (st.success if report.ok else st.warning)(md(report.summary()))

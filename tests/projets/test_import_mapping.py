@@ -175,6 +175,19 @@ def test_vocabulary_by_label_short_label_number_prefix_keyword(tech_ctx, field, 
     assert report.valid[0][target] == code
 
 
+@pytest.mark.parametrize(("field", "value", "kind", "codes"), [
+    ("Axe", "Environnement et cohésion sociale", "ambigu", ["cohesion", "environnement"]),
+    ("Territoire", "Flandre", "ambigu", ["flandre-maritime", "flandre-interieure"]),
+    ("Territoire", "Cambrézis", "approchant", ["cambresis"]),
+])
+def test_unsure_vocabulary_values_are_proposals(tech_ctx, field, value, kind, codes):
+    data = f"Intitulé;Code INSEE;{field}\nMaison;59122;{value}\n".encode()
+    report = report_of(data, "p.csv", tech_ctx)
+    assert not report.ok
+    (prop,) = report.proposals
+    assert prop.kind == kind and sorted(c for c, _ in prop.candidates) == sorted(codes)
+
+
 def test_fuzzy_value_proposed_and_applied_only_when_accepted(tech_ctx):
     data = "Intitulé;Commune;Statut\nMaison;Cambray;Réalsé\nBéguinage;Cambrai;Réalsé\n".encode()
     report = report_of(data, "p.csv", tech_ctx)
