@@ -23,6 +23,8 @@ FUZZY_CUTOFF = 84
 #: Two candidates closer than this are both offered (the user picks).
 AMBIGUITY_MARGIN = 3
 _ARTICLES = {"le", "la", "les", "l"}
+_STOPWORDS = _ARTICLES | {"et", "de", "du", "des", "d", "a", "au", "aux", "en", "pour", "sur",
+                          "un", "une", "par", "avec"}
 _CODE_IN_TEXT = re.compile(r"\b(\d[\dAB]\d{3})\b")
 _NUMBERED = re.compile(r"^(?:orientation|axe|o|priorite|n)?\s*(\d)(?:\s|$)")
 
@@ -246,9 +248,16 @@ class VocabIndex:
             if len(pref) == 1:
                 return Resolution(pref.pop(), "prefixe")
         words = f" {key} "
-        hits = {c for c, ks in self.keywords.items() if any(f" {k} " in words for k in ks)}
+        found = {c: [k for k in ks if f" {k} " in words] for c, ks in self.keywords.items()}
+        hits = {c for c, ks in found.items() if ks}
         if len(hits) == 1:
-            return Resolution(hits.pop(), "mot-cle")
+            code = hits.pop()
+            # a keyword lost in a longer phrase ("terminé peut-être") is only proposed
+            covered = {t for k in found[code] for t in k.split()}
+            content = [t for t in key.split() if t not in _STOPWORDS]
+            if sum(t in covered for t in content) * 2 >= len(content):
+                return Resolution(code, "mot-cle")
+            return Resolution(None, "approchant", candidates=[(code, self.labels[code])])
         if len(hits) > 1:
             return Resolution(None, "ambigu",
                               candidates=[(c, self.labels[c]) for c in self.vocab if c in hits])

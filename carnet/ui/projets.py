@@ -423,8 +423,9 @@ def import_section(repo: ProjetRepository, user: str) -> None:
             st.error(md(exc))
         else:
             st.session_state["projets_import_n"] = n + 1
-            flash(f"{len(created)} projet(s) importé(s), {report.written.get('updated', 0)} "
-                  f"mis à jour depuis {md(up.name)}.")
+            updated = report.written.get("updated", 0)
+            flash(f"{len(created)} projet(s) importé(s)"
+                  + (f", {updated} mis à jour" if updated else "") + f" depuis {md(up.name)}.")
 
 
 def _import_help(repo) -> None:

@@ -163,6 +163,8 @@ def test_ambiguous_commune_name_asks(tech_ctx):
     ("Axe", "Environnement", "environnement"), ("Axe", "Dév", "developpement"),
     ("Avancement", "Terminé", "realise"), ("Avancement", "En travaux", "en_cours"),
     ("Avancement", "EN COURS", "en_cours"), ("Avancement", "etude", "etude"),
+    ("Avancement", "Travaux en cours", "en_cours"),
+    ("Axe", "Environnement préservé et de qualité", "environnement"),
     ("Territoire", "Cambrésis", "cambresis"), ("Territoire", "CAMBRESIS", "cambresis"),
     ("Catégorie", "Grand projet", "grand_projet"),
 ])
@@ -179,6 +181,7 @@ def test_vocabulary_by_label_short_label_number_prefix_keyword(tech_ctx, field, 
     ("Axe", "Environnement et cohésion sociale", "ambigu", ["cohesion", "environnement"]),
     ("Territoire", "Flandre", "ambigu", ["flandre-maritime", "flandre-interieure"]),
     ("Territoire", "Cambrézis", "approchant", ["cambresis"]),
+    ("Avancement", "terminé peut-être", "approchant", ["realise"]),
 ])
 def test_unsure_vocabulary_values_are_proposals(tech_ctx, field, value, kind, codes):
     data = f"Intitulé;Code INSEE;{field}\nMaison;59122;{value}\n".encode()
