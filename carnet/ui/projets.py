@@ -408,7 +408,7 @@ def import_section(repo: ProjetRepository, user: str) -> None:
                           key=f"projets_dup_{n}")
         doublons = choice
     todo = len(report.valid) + len(report.updates)
-    if not todo:
+    if not todo or report.choice_needed:
         return
     partial = bool(report.rejected)
     label = (f"Importer les {todo} lignes valides" if partial else

@@ -93,7 +93,7 @@ def test_import_options_mapping_proposals_partial(tech_repo, tmp_path, capsys):
                  'Villers = "59624"\n', encoding="utf-8")
     assert projets_import(str(f), "nord", mapping_file=str(m), accept_suggestions=True,
                           **args) == 0
-    assert "3 ligne(s) lue(s), toutes valides : 3 à créer." in capsys.readouterr().out
+    assert "3 ligne(s) valide(s) sur 3, prêtes à importer." in capsys.readouterr().out
     assert tech_repo.count() == 0
     # partial import of the valid rows, for real
     assert projets_import(str(f), "nord", repo=tech_repo, partial=True) == 0

@@ -300,3 +300,25 @@ def test_commune_name_normalisation(a, b):
     from carnet.projets.matching import commune_key
 
     assert commune_key(a) == commune_key(b)
+
+
+def test_amount_unit_in_the_header(tech_ctx):
+    data = ("Intitulé;Code INSEE;Coût total (k€);Part CD (M€)\n"
+            "Maison;59122;1 250;0,45\nHalle;59122;2,5 M€;\n").encode()
+    report = report_of(data, "p.csv", tech_ctx)
+    assert report.ok, report.rejected
+    assert [(r["cout_total"], r["participation_cd"]) for r in report.valid] == [
+        (1250000.0, 450000.0), (2500000.0, None)]
+    assert any("Montants de « Coût total (k€) » en milliers d'euros" in n for n in report.notes)
+    # XLSX numbers too
+    report = report_of(xlsx([[None, "Maison", None, "59122", None, None, None, None, 1250, 450,
+                              None, None]],
+                            header=[*HEADER[:8], "Coût total (k€)", "Part CD (k€)", *HEADER[10:]]),
+                       "p.xlsx", tech_ctx)
+    assert (report.valid[0]["cout_total"], report.valid[0]["participation_cd"]) == (
+        1250000.0, 450000.0)
+
+
+def test_dated_header_is_not_guessed_by_containment():
+    assert suggest_mapping(["Intitulé", "Budget 2027 (k€)", "Coût total de l'opération"]) == {
+        "titre": "Intitulé", "cout_total": "Coût total de l'opération"}
