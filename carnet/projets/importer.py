@@ -978,8 +978,8 @@ def _header_note(line: int, skipped: int) -> list[str]:
     """Note on the header found at ``line`` below ``skipped`` title rows (none if 0)."""
     if not skipped:
         return []
-    return [f"En-tête trouvé ligne {line} : {skipped} ligne(s) de titre au-dessus "
-            "ignorée(s)."]
+    return [f"En-tête trouvé ligne {line} : les {line - 1} ligne(s) au-dessus (titre, "
+            "lignes vides) sont ignorées."]
 
 
 def _norm(text: str) -> str:

@@ -95,7 +95,8 @@ def test_xlsx_title_rows_above_the_header(tech_ctx):
     data = xlsx([row(), row(titre="Maison de santé", commune="St-Souplet", code=None)])
     table = read_table(data, "plan.xlsx")
     assert list(table.df.columns) == HEADER
-    assert any("En-tête trouvé ligne 4" in n for n in table.notes)
+    assert "En-tête trouvé ligne 4 : les 3 ligne(s) au-dessus (titre, lignes vides) sont " \
+           "ignorées." in table.notes
     report = report_of(data, "plan.xlsx", tech_ctx)
     assert report.ok, report.rejected
     a, b = report.valid
