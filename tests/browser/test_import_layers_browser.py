@@ -59,7 +59,7 @@ def test_editor_chooses_the_layer_to_import(app):
         page.goto(f"{url}/plan_actions")
         page.wait_for_selector("h1:has-text(\"Plan d'actions\")", timeout=60_000)
         sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_text("Compte : anonyme").click()
+        sidebar.get_by_text("Compte : non connecté (lecteur)").click()
         sidebar.get_by_label("Identifiant").fill("marie")
         sidebar.get_by_label("Mot de passe").fill("editeur-demo")
         sidebar.get_by_role("button", name="Se connecter").click()
