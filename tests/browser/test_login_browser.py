@@ -58,6 +58,9 @@ def test_login_survives_reload_until_logout(server):
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(server)
+        # at 1024 px the sidebar starts folded (projector layout): unfold it as a user would;
+        # it then stays open for the browser session (reloads and other pages included)
+        page.locator('[data-testid="stExpandSidebarButton"]').click(timeout=60_000)
         box = _account(page, ANON)
         box.get_by_text(ANON).click()
         box.get_by_label("Identifiant").fill("marie")
