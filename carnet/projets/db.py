@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -15,6 +18,9 @@ ENV_URL = "CARNET_DATABASE_URL"
 
 _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
+#: Key of the PostgreSQL advisory lock taken around migrations (any 64-bit integer that
+#: no other application of the database uses; here a CRC of the name).
+MIGRATION_LOCK_KEY = zlib.crc32(b"carnet-de-territoire:migrations")
 
 
 def get_database_url() -> str:
@@ -60,8 +66,55 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Exclusive lock on ``path`` across processes (``flock``; ``msvcrt`` on Windows)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as fh:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            import msvcrt
+            import time
+
+            while True:
+                try:
+                    msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fh.seek(0)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+            return
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def sqlite_lock_path(engine: Engine) -> Path | None:
+    """The lock file guarding the migrations of a SQLite file (None for in-memory)."""
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return Path(database).resolve().with_name(Path(database).name + ".migrations.lock")
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the latest Alembic revision.
+    """Bring the schema to the latest Alembic revision, one process at a time.
+
+    Two processes starting on a fresh database at once (two app workers, the app and
+    the CLI) must not both create the tables ("table projet already exists"). The
+    upgrade therefore runs under a lock: on PostgreSQL a transaction-level advisory
+    lock (``pg_advisory_xact_lock``, released at commit), taken in the migration's own
+    transaction before Alembic reads ``alembic_version``; on SQLite an exclusive lock on
+    a file beside the database (``<base>.migrations.lock``), since SQLite runs DDL
+    outside the driver's transactions. The second process then finds the schema at
+    head and does nothing.
 
     Parameters
     ----------
@@ -72,7 +125,12 @@ def upgrade(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
+    lock_path = sqlite_lock_path(engine) if engine.dialect.name == "sqlite" else None
+    with _file_lock(lock_path) if lock_path else contextlib.nullcontext(), \
+            engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                         {"key": MIGRATION_LOCK_KEY})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

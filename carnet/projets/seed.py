@@ -60,11 +60,21 @@ def published_totals(territoire: str, contrat: str | None = None) -> dict[str, d
 def ensure_seed(repo: ProjetRepository, territoire: str, user: str = "seed") -> int:
     """Insert the seed projects not yet in the registry (by ``ref``); return how many.
 
-    A seed project deleted by a user is not re-created (its ref still exists).
+    A seed project deleted by a user is not re-created (its ref still exists). Two
+    processes seeding a fresh registry at once insert each project once: the loser of
+    the race (unique ``(territoire, ref)``, all or nothing) re-reads and finds nothing to do.
     """
-    known = repo.existing_refs(territoire)
-    todo = [r for r in seed_records(territoire) if r["ref"] not in known]
-    if not todo:
-        return 0
-    repo.create_many(todo, user=user, action="seed")
-    return len(todo)
+    from carnet.projets.errors import ProjetError
+
+    for attempt in range(2):
+        known = repo.existing_refs(territoire)
+        todo = [r for r in seed_records(territoire) if r["ref"] not in known]
+        if not todo:
+            return 0
+        try:
+            repo.create_many(todo, user=user, action="seed")
+            return len(todo)
+        except ProjetError:  # another process seeded at the same moment (unique ref)
+            if attempt:
+                raise
+    return 0
