@@ -43,10 +43,7 @@ with tab_table:
                            help="Les colonnes par défaut tiennent sur un vidéoprojecteur (1024 px).")
     st.dataframe(table[shown or ui.TABLE_COLUMNS], hide_index=True, width="stretch")
     titles = dict(zip(df["id"], df["titre"].fillna("").astype(str), strict=True))
-    pid = st.selectbox("Fiche du projet", [None, *titles], placeholder=ui.CHOISIR,
-                       format_func=lambda i: "—" if i is None else f"n°{i} — {titles[i][:80]}")
-    if pid is not None:
-        ui.fiche_section(repo, repo.get(int(pid)), user, role)
+    ui.fiche_picker(repo, titles, user, role)
 with tab_dash:
     contrats = f.contrats or list(published_totals(ctx.territoire))
     totals = {c: t for c, t in published_totals(ctx.territoire).items() if c in contrats}
@@ -56,13 +53,7 @@ with tab_edit:
         st.info("Lecture seule : connectez-vous avec un compte éditeur (barre latérale) "
                 "pour créer ou modifier des projets.")
     else:
-        edit_id = st.session_state.get(ui.EDIT_KEY)
-        projet = repo.get(edit_id) if edit_id else None
-        st.subheader(f"Modifier le projet n°{edit_id}" if projet else "Nouveau projet")
-        if projet and st.button("Abandonner la modification"):
-            st.session_state[ui.EDIT_KEY] = None
-            st.rerun()
-        ui.project_form(repo, user, projet, clicked)
+        ui.edit_tab(repo, user, clicked)
 with tab_io:
     st.subheader("Exporter les projets filtrés")
     ui.export_section(df, ctx.territoire, f.contrats[0] if len(f.contrats) == 1 else None)

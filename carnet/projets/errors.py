@@ -32,6 +32,22 @@ class NotFoundError(ProjetError):
     """No project with that id."""
 
 
+class DeletedError(NotFoundError):
+    """The project was (soft-)deleted; ``projet`` is the stored record (who, when).
+
+    Parameters
+    ----------
+    projet : dict
+        The deleted project as stored (``deleted_by``, ``deleted_at``).
+    message : str
+        French message.
+    """
+
+    def __init__(self, projet: dict, message: str):
+        self.projet = projet
+        super().__init__(message)
+
+
 class PermissionDenied(ProjetError):
     """The current role may not perform that action."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
@@ -11,7 +12,14 @@ from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from carnet.projets.errors import ConflictError, NotFoundError, ProjetError, ValidationError
+from carnet.projets.conflicts import deleted_message
+from carnet.projets.errors import (
+    ConflictError,
+    DeletedError,
+    NotFoundError,
+    ProjetError,
+    ValidationError,
+)
 from carnet.projets.models import ALL_FIELDS, EDITABLE_FIELDS, Projet, ProjetAudit
 from carnet.projets.territory import TerritoryContext
 from carnet.projets.validation import clean_projet, ref_key
@@ -29,6 +37,30 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+#: Width of the user columns (``created_by``, ``updated_by``, ``deleted_by``, audit ``user``).
+USER_MAX = 100
+
+
+def audit_user(user: Any) -> str:
+    """The form of a user name stored in the registry (at most :data:`USER_MAX` characters).
+
+    A name up to 100 characters is stored as is. A longer one (a long OIDC address, say)
+    is stored as its first 89 characters, ``…`` and the first 10 hex digits of the SHA-256
+    of the whole name: exactly 100 characters, the same for the same name (so "undo"
+    still finds that user's deletions), different for two names sharing their first 89
+    characters. PostgreSQL refuses a value longer than the column and SQLite would keep
+    it whole: this makes both store the same thing, and never fails a write. A blank name
+    becomes ``anonyme``.
+    """
+    text = "" if user is None else str(user).strip()
+    if not text:
+        return "anonyme"
+    if len(text) <= USER_MAX:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+    return f"{text[:USER_MAX - 11]}…{digest}"
 
 
 def to_dict(obj: Projet) -> dict:
@@ -70,8 +102,11 @@ class ProjetRepository:
         """
         with Session(self.engine) as session:
             obj = session.get(Projet, projet_id)
-            if obj is None or (obj.deleted_at is not None and not include_deleted):
+            if obj is None:
                 raise NotFoundError(f"Projet n°{projet_id} introuvable.")
+            if obj.deleted_at is not None and not include_deleted:
+                snap = to_dict(obj)
+                raise DeletedError(snap, deleted_message(snap) + ".")
             return to_dict(obj)
 
     def dataframe(
@@ -163,7 +198,7 @@ class ProjetRepository:
         """Most recently soft-deleted project (by ``user`` if given), for "undo"."""
         stmt = select(Projet).where(Projet.deleted_at.is_not(None))
         if user:
-            stmt = stmt.where(Projet.deleted_by == user)
+            stmt = stmt.where(Projet.deleted_by == audit_user(user))
         stmt = stmt.order_by(Projet.deleted_at.desc(), Projet.id.desc()).limit(1)
         with Session(self.engine) as session:
             obj = session.scalars(stmt).first()
@@ -215,6 +250,7 @@ class ProjetRepository:
         cleaned = [self.validate(r) if validate else {k: r.get(k) for k in EDITABLE_FIELDS}
                    for r in rows]
         self._check_refs(cleaned)
+        user = audit_user(user)
         batch = batch or uuid.uuid4().hex[:12]
         now = _now()
         out: list[dict] = []
@@ -335,12 +371,14 @@ class ProjetRepository:
         ValidationError
             If the merged record is invalid.
         NotFoundError
-            If the project is absent or soft-deleted (restore it first).
+            If the project is absent; :class:`DeletedError` (a subclass) if it is
+            soft-deleted (restore it first). Nothing written.
         """
+        user = audit_user(user)
         current = self.get(projet_id, include_deleted=True)
         if current["deleted_at"] is not None:
-            raise NotFoundError(f"Projet n°{projet_id} supprimé : restaurez-le avant de le "
-                                "modifier. Rien n'a été écrit.")
+            raise DeletedError(current, deleted_message(current) + " : restaurez-le avant "
+                               "de le modifier. Rien n'a été écrit.")
         merged = {k: current.get(k) for k in EDITABLE_FIELDS}
         merged.update({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
         clean = self.validate(merged)
@@ -363,14 +401,18 @@ class ProjetRepository:
                 after = to_dict(session.get(Projet, projet_id))
                 self._audit(session, projet_id, "update", user, current, after, at=now)
         if after is None:
-            raise ConflictError(mine=mine, theirs=self.get(projet_id, include_deleted=True))
+            theirs = self.get(projet_id, include_deleted=True)
+            if theirs["deleted_at"] is not None:  # deleted between the read and the write
+                raise DeletedError(theirs, deleted_message(theirs) + " : rien n'a été écrit.")
+            raise ConflictError(mine=mine, theirs=theirs)
         return after
 
     def _set_deleted(self, projet_id: int, deleted: bool, user: str,
                      expected_version: int | None) -> dict:
+        user = audit_user(user)
         current = self.get(projet_id, include_deleted=True)
         if deleted and current["deleted_at"] is not None:
-            raise NotFoundError(f"Projet n°{projet_id} déjà supprimé.")
+            raise DeletedError(current, deleted_message(current) + " : rien à supprimer.")
         if not deleted and current["deleted_at"] is None:
             raise ProjetError(f"Projet n°{projet_id} n'est pas supprimé : rien à annuler.")
         version = current["version"] if expected_version is None else expected_version
@@ -403,6 +445,7 @@ class ProjetRepository:
 
     def purge_illustrative(self, territoire: str, user: str) -> int:
         """Soft-delete every illustrative project of a territory; return how many."""
+        user = audit_user(user)
         now = _now()
         with Session(self.engine) as session, session.begin():
             ids = list(session.scalars(select(Projet.id).where(

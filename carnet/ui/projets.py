@@ -15,21 +15,32 @@ from carnet.formatting import fmt_int, fmt_number, fmt_percent
 from carnet.projets import roles
 from carnet.projets.constants import (
     CATEGORIES,
-    MODES,
-    NATURES,
     ORIENTATION_SHORT,
     ORIENTATIONS,
     STATUTS,
 )
-from carnet.projets.errors import ConflictError, ImportRejected, ProjetError
+from carnet.projets.errors import ImportRejected, ProjetError
 from carnet.projets.exporter import FORMATS, export_filename, export_projects
 from carnet.projets.repository import ProjetRepository
-from carnet.projets.views import NON_RENSEIGNE, Filters, fiche
-from carnet.ui import auth, guard, plain
+from carnet.projets.views import NON_RENSEIGNE, Filters
+from carnet.ui import auth, guard
 from carnet.ui.auth import current_user  # noqa: F401 - the pages' entry point (account box: app.py)
+
+# The edit / fiche / delete flow lives in carnet.ui.edition (re-exported for the page).
+from carnet.ui.edition import (  # noqa: F401
+    EDIT_KEY,
+    FLASH_KEY,
+    edit_tab,
+    fiche_picker,
+    fiche_section,
+    flash,
+    open_project,
+    project_form,
+    show_flash,
+    undo_bar,
+)
 from carnet.ui.plain import md
 
-EDIT_KEY = "projets_edit"
 #: French placeholders (Streamlit's default is the English "Choose options").
 CHOISIR = "Choisir…"
 TOUS = "Tous (choisir pour filtrer)"
@@ -182,95 +193,6 @@ def table_view(df: pd.DataFrame) -> pd.DataFrame:
                        "Titre": ""})
 
 
-def project_form(repo: ProjetRepository, user: str, projet: dict | None,
-                 clicked: tuple[float, float] | None) -> None:
-    """Create (``projet`` None) or edit a project; French validation/conflict messages."""
-    ctx = repo.ctx
-    p = projet or {}
-    key = f"form_{p.get('id', 'new')}_{p.get('version', 0)}"
-    codes = sorted(ctx.by_code, key=lambda c: ctx.by_code[c].get("nom", ""))
-
-    def sel(label, vocab, name, required=False):
-        # A required choice (catégorie) starts empty on a new project: no silent default.
-        opts = ([] if required else [None]) + list(vocab)
-        cur = p.get(name) if p.get(name) in vocab else None
-        return st.selectbox(label, opts, index=None if cur is None and required else opts.index(cur),
-                            placeholder=CHOISIR, format_func=lambda k: vocab.get(k, NON_RENSEIGNE) if k
-                            else NON_RENSEIGNE, key=f"{key}_{name}")
-
-    clicked = _new_map_click(key, clicked)
-    how = st.radio("Localisation", LOCATION_CHOICES, horizontal=True, key=f"{key}_how")
-    with st.form(key):
-        raw = {"titre": st.text_input("Titre *", p.get("titre") or "", max_chars=300),
-               "description": st.text_area("Description", p.get("description") or "")}
-        raw["contrat"] = sel("Contrat de territoire", ctx.contrats, "contrat")
-        com = p.get("commune") if p.get("commune") in ctx.by_code else None
-        raw["commune"] = st.selectbox(
-            "Commune", [None, *codes], index=([None, *codes]).index(com), placeholder=CHOISIR,
-            format_func=lambda c: f"{ctx.by_code[c].get('nom')} ({c})" if c else "—")
-        x = st.text_input("X ou longitude", key=f"{key}_x")
-        y = st.text_input("Y ou latitude", key=f"{key}_y")
-        crs = st.selectbox("Système", ["EPSG:4326", "EPSG:2154"], key=f"{key}_crs", placeholder=CHOISIR,
-                           format_func={"EPSG:4326": "WGS84 (degrés)",
-                                        "EPSG:2154": "Lambert-93 (mètres)"}.get)
-        if clicked:
-            from carnet.projets.views import fmt_coordinates
-
-            st.caption(f"Point cliqué sur la carte : {fmt_coordinates(*clicked)} — choisissez "
-                       "« Clic sur la carte » ci-dessus pour l'enregistrer (choisi automatiquement "
-                       "après un clic).")
-        elif how == LOCATION_CHOICES[1]:
-            st.caption("Cliquez l'emplacement du projet sur la carte (onglet « Carte »), puis "
-                       "revenez ici pour enregistrer.")
-        for name, label, vocab in (("orientation", "Orientation", ORIENTATIONS),
-                                   ("categorie", "Catégorie", CATEGORIES),
-                                   ("nature", "Nature", NATURES), ("mode", "Mode", MODES),
-                                   ("statut", "Statut", STATUTS)):
-            raw[name] = sel(label, vocab, name, required=name == "categorie")
-        raw["enjeu"] = st.text_input("Enjeu du territoire", p.get("enjeu") or "")
-        raw["maitre_ouvrage"] = st.text_input("Maître d'ouvrage", p.get("maitre_ouvrage") or "")
-        raw["partenaires"] = st.text_input("Partenaires", p.get("partenaires") or "")
-        raw["cout_total"] = st.text_input("Coût total (€)", _num(p.get("cout_total")))
-        raw["participation_cd"] = st.text_input("Participation du Département (€)",
-                                                _num(p.get("participation_cd")))
-        raw["annee_debut"] = st.text_input("Année de début", _num(p.get("annee_debut")))
-        raw["annee_fin"] = st.text_input("Année de fin", _num(p.get("annee_fin")))
-        raw["source"] = st.text_input("Source (document, réunion)", p.get("source") or "")
-        submitted = st.form_submit_button("Enregistrer")
-    if not submitted:
-        return
-    if raw["categorie"] is None:  # required, and never defaulted (issue #9)
-        missing = ([] if str(raw["titre"] or "").strip() else ["titre manquant"])
-        st.error("Projet non enregistré : " + " ; ".join(
-            [*missing, "choisissez sa catégorie (champ « Catégorie »)"]) + ".")
-        return
-    raw["lon"] = raw["lat"] = None
-    if how == "Clic sur la carte" and clicked:
-        raw["lon"], raw["lat"] = clicked
-    elif how == "Coordonnées":
-        raw.update(x=x, y=y, crs=crs)
-    elif how == "À localiser":
-        raw["localiser_commune"] = False
-    elif how == "Clic sur la carte" and p.get("lon") is not None:
-        raw["lon"], raw["lat"] = p["lon"], p["lat"]  # no new click: keep the stored point
-    raw["illustratif"] = p.get("illustratif", False)
-    raw["ref"] = p.get("ref")
-    try:
-        saved = (repo.update(p["id"], raw, p["version"], user) if projet
-                 else repo.create(raw, user))
-    except ConflictError as exc:
-        st.error(md(exc))
-        st.dataframe(pd.DataFrame(exc.differences()).rename(columns={
-            "champ": "Champ", "votre_version": "Votre version",
-            "version_enregistree": "Version enregistrée"}).astype(str), hide_index=True)
-        return
-    except ProjetError as exc:
-        st.error(md(exc))
-        return
-    st.session_state[EDIT_KEY] = None
-    flash(f"Projet n°{saved['id']} enregistré (version {saved['version']}).")
-
-
 LOCATION_CHOICES = ["Commune (centre)", "Clic sur la carte", "Coordonnées", "À localiser"]
 
 
@@ -290,46 +212,6 @@ def _new_map_click(key: str, clicked: tuple[float, float] | None) -> tuple[float
         st.session_state[point_key] = clicked
         st.session_state[f"{key}_how"] = LOCATION_CHOICES[1]
     return st.session_state.get(point_key)
-
-
-def _num(v) -> str:
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    return str(int(v)) if float(v).is_integer() else str(v).replace(".", ",")
-
-
-def fiche_section(repo: ProjetRepository, projet: dict, user: str, role: str) -> None:
-    """A project's fiche (plain table), history, and edit/delete buttons for editors."""
-    plain.table(fiche(projet, repo.ctx), css_class="carnet-fiche")  # text, never Markdown
-    if roles.can(role, "edit"):
-        c1, c2 = st.columns(2)
-        if c1.button("Modifier", key=f"edit_{projet['id']}"):
-            st.session_state[EDIT_KEY] = projet["id"]
-        if c2.button("Supprimer", key=f"del_{projet['id']}"):
-            try:
-                repo.delete(projet["id"], user, projet["version"])
-                st.session_state["projets_undo"] = projet["id"]
-                st.rerun()
-            except ProjetError as exc:
-                st.error(md(exc))
-    with st.expander("Historique des modifications"):
-        hist = pd.DataFrame(repo.history(projet["id"]))
-        if not hist.empty:
-            st.dataframe(hist[["at", "user", "action"]].rename(columns={
-                "at": "Date", "user": "Par", "action": "Action"}), hide_index=True)
-
-
-def undo_bar(repo: ProjetRepository, user: str) -> None:
-    """"Annuler la suppression" after a soft delete."""
-    pid = st.session_state.get("projets_undo")
-    if pid and st.button(f"↩ Annuler la suppression du projet n°{pid}"):
-        try:
-            repo.restore(pid, user)
-        except ProjetError as exc:
-            st.error(md(exc))
-            return
-        st.session_state["projets_undo"] = None
-        st.rerun()
 
 
 def import_section(repo: ProjetRepository, user: str) -> None:
@@ -621,19 +503,3 @@ def dashboard_section(d: dict, totals: dict, names: dict[str, str] | None = None
         st.dataframe(table.rename(columns={"Coût total (€)": "Coût total",
                                            "Participation du Département (€)":
                                            "Participation du Département"}), width="stretch")
-
-
-FLASH_KEY = "projets_flash"
-
-
-def flash(message: str) -> None:
-    """Rerun the page so that map, table and dashboard show the change, then say it."""
-    st.session_state[FLASH_KEY] = message
-    st.rerun()
-
-
-def show_flash() -> None:
-    """Show (once) the message left by :func:`flash`."""
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
