@@ -91,19 +91,19 @@ def _login_and_open(browser, base: str, name: str, pwd: str, pid: int):
     sidebar.get_by_label("Identifiant").fill(name)
     sidebar.get_by_label("Mot de passe").fill(pwd)
     sidebar.get_by_role("button", name="Se connecter").click()
-    sidebar.get_by_text(f"Compte : {name}").wait_for(timeout=30_000)
+    sidebar.get_by_text(f"Compte : {name}").wait_for(timeout=90_000)
     page.get_by_role("tab", name="Tableau", exact=True).click()
     box = page.get_by_test_id("stSelectbox").filter(has_text="Fiche du projet")
     box.click()
     page.keyboard.type(TITLE)
     page.get_by_role("option", name=f"n°{pid} — {TITLE}").click()
-    page.get_by_test_id("stTable").filter(has_text=TITLE).wait_for(timeout=30_000)
+    page.get_by_test_id("stTable").filter(has_text=TITLE).wait_for(timeout=90_000)
     page.get_by_role("button", name="Modifier", exact=True).click()
     page.get_by_text(f"Le projet n°{pid} est ouvert dans l'onglet « Saisie »").wait_for(
-        timeout=30_000)
+        timeout=90_000)
     page.get_by_role("tab", name="Saisie", exact=True).click()
     panel = page.get_by_role("tabpanel", name="Saisie")
-    panel.get_by_text(f"Modifier le projet n°{pid}").wait_for(timeout=30_000)
+    panel.get_by_text(f"Modifier le projet n°{pid}").wait_for(timeout=90_000)
     return ctx, page, panel
 
 
@@ -126,14 +126,18 @@ def test_two_editors_conflict_view_and_one_click_reapply(app):
 
         _text(panel_a, "Maître d'ouvrage").fill(A_MOA)
         panel_a.get_by_role("button", name="Enregistrer").click()
-        page_a.get_by_text(f"Projet n°{pid} enregistré (version 2)").wait_for(timeout=30_000)
+        page_a.get_by_text(f"Projet n°{pid} enregistré (version 2)").wait_for(timeout=90_000)
 
         _text(panel_b, "Titre *").fill(B_TITLE)
         panel_b.get_by_role("button", name="Enregistrer").click()
-        panel_b.get_by_text("Conflit : pendant votre saisie, alice a enregistré").wait_for(
-            timeout=30_000)
+        try:
+            panel_b.get_by_text("Conflit : pendant votre saisie, alice a enregistré").wait_for(
+                timeout=90_000)
+        except Exception:
+            page_b.screenshot(path=str(ARTIFACTS / "conflit-echec.png"), full_page=True)
+            raise
         table = panel_b.get_by_test_id("stTable").filter(has_text="Votre saisie")
-        table.wait_for(timeout=30_000)
+        table.wait_for(timeout=90_000)
         panel_b.get_by_text("Conflit : pendant votre saisie").scroll_into_view_if_needed()
         page_b.screenshot(path=str(ARTIFACTS / "conflit-1024x768.png"))
         headers = table.locator("th").all_inner_texts()
@@ -150,7 +154,7 @@ def test_two_editors_conflict_view_and_one_click_reapply(app):
 
         panel_b.get_by_role("button", name="Réappliquer mes modifications").click()
         page_b.get_by_text(f"Vos modifications sont enregistrées : projet n°{pid}, version 3"
-                           ).wait_for(timeout=30_000)
+                           ).wait_for(timeout=90_000)
         errors = page_a.errors + page_b.errors
         ctx_a.close()
         ctx_b.close()

@@ -270,3 +270,17 @@ def test_own_delete_from_the_edit_form(shared):
     assert_clean(b)
     assert shared.get(p["id"])["deleted_at"] is None
 
+
+
+def test_long_user_name_saves_from_the_page(shared):
+    """A 269-character account name (a long OIDC address) can write (PostgreSQL refused it)."""
+    from carnet.projets.repository import audit_user
+    from tests.projets.test_audit_user import LONG
+
+    p = shared.create(sample(), user="alice")
+    b = start_editing(editor(LONG), p["id"])
+    field(b, "Titre *").set_value("Titre long-nom")
+    b = click(b, "Enregistrer")
+    assert_clean(b)
+    assert "version 2" in messages(b)
+    assert shared.history(p["id"])[-1]["user"] == audit_user(LONG)
