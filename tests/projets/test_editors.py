@@ -284,3 +284,18 @@ def test_long_user_name_saves_from_the_page(shared):
     assert_clean(b)
     assert "version 2" in messages(b)
     assert shared.history(p["id"])[-1]["user"] == audit_user(LONG)
+
+
+def test_repository_refuses_to_update_a_deleted_project(repo):
+    from carnet.projets.errors import DeletedError, NotFoundError
+
+    p = repo.create(sample(), user="alice")
+    repo.delete(p["id"], "alice")
+    with pytest.raises(DeletedError) as err:
+        repo.update(p["id"], {"titre": "Titre de Bruno"}, 2, user="bruno")  # its current version
+    assert "supprimé par alice" in str(err.value) and "non enregistrée" in str(err.value)
+    assert err.value.projet["deleted_by"] == "alice"
+    assert isinstance(err.value, NotFoundError)  # callers catching NotFoundError still do
+    stored = repo.get(p["id"], include_deleted=True)
+    assert (stored["titre"], stored["version"]) == ("Collège à Cambrai", 2)
+    assert [h["action"] for h in repo.history(p["id"])] == ["create", "delete"]
