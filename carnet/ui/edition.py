@@ -414,10 +414,8 @@ def _num(v) -> str:
 # ------------------------------------------------------------------------ fiche / delete
 def fiche_section(repo, projet: dict, user: str, role: str) -> None:
     """A project's fiche (plain table), history, and edit/delete buttons for editors."""
-    rows = [(k, f"{conflicts.fmt_moment(projet.get('updated_at'))} par "
-                f"{projet.get('updated_by') or '—'}" if k == "Dernière modification" else v)
-            for k, v in fiche(projet, repo.ctx)]
-    st.table(pd.DataFrame(rows, columns=["Champ", "Valeur"]).set_index("Champ"))
+    st.table(pd.DataFrame(fiche(projet, repo.ctx), columns=["Champ", "Valeur"])
+             .set_index("Champ"))
     pid = projet["id"]
     if roles.can(role, "edit"):
         c1, c2 = st.columns(2)

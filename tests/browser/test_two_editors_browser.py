@@ -58,6 +58,8 @@ def app(request, built_cache, tmp_path_factory):
         url = f"sqlite:///{tmp / 'projets.sqlite'}"
     else:
         if not PG_URL:
+            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+                pytest.fail("CI sans CARNET_TEST_DATABASE_URL : moitié PostGIS non exécutée")
             pytest.skip("CARNET_TEST_DATABASE_URL non défini : tests PostGIS ignorés")
         url = PG_URL
         _reset_pg(url)
