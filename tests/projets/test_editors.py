@@ -293,7 +293,7 @@ def test_repository_refuses_to_update_a_deleted_project(repo):
     repo.delete(p["id"], "alice")
     with pytest.raises(DeletedError) as err:
         repo.update(p["id"], {"titre": "Titre de Bruno"}, 2, user="bruno")  # its current version
-    assert "supprimé par alice" in str(err.value) and "non enregistrée" in str(err.value)
+    assert "supprimé par alice" in str(err.value) and "Rien n'a été écrit" in str(err.value)
     assert err.value.projet["deleted_by"] == "alice"
     assert isinstance(err.value, NotFoundError)  # callers catching NotFoundError still do
     stored = repo.get(p["id"], include_deleted=True)
