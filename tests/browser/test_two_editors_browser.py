@@ -89,7 +89,7 @@ def _login_and_open(browser, base: str, name: str, pwd: str, pid: int):
     page.goto(f"{base}/plan_actions")
     page.wait_for_selector("h1:has-text(\"Plan d'actions\")", timeout=60_000)
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Compte : anonyme").click()
+    sidebar.get_by_text("Compte : non connecté (lecteur)").click()
     sidebar.get_by_label("Identifiant").fill(name)
     sidebar.get_by_label("Mot de passe").fill(pwd)
     sidebar.get_by_role("button", name="Se connecter").click()
