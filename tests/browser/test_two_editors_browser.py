@@ -84,6 +84,7 @@ def app(request, built_cache, tmp_path_factory):
 def _login_and_open(browser, base: str, name: str, pwd: str, pid: int):
     ctx = browser.new_context(viewport={"width": 1024, "height": 768})
     page = ctx.new_page()
+    page.set_default_timeout(90_000)  # clicks too, on a loaded CI machine
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(f"{base}/plan_actions")
