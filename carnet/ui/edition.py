@@ -7,8 +7,8 @@ keeps their input and re-applies it in one click (only the fields they changed).
 project deleted meanwhile gives a French message (and a way to restore it with the
 editor's input); no action on a missing project raises on the page.
 
-Data strings reach the browser only through st.dataframe / st.table and plain
-st.error / st.warning messages built with ``carnet.projets.conflicts`` (no HTML).
+Data strings reach the browser only as text: st.dataframe, ``carnet.ui.plain.table`` and
+messages escaped with ``carnet.ui.plain.md`` (nothing read as Markdown or HTML).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from carnet.projets.errors import (
     ProjetError,
 )
 from carnet.projets.views import NON_RENSEIGNE, fiche
+from carnet.ui import plain
+from carnet.ui.plain import md
 
 EDIT_KEY = "projets_edit"  # id of the project open in the form (None: new project)
 BASE_KEY = "projets_edit_base"  # the version the editor started from (a snapshot)
@@ -61,9 +63,9 @@ def show_flash() -> None:
         return
     kind, message = item if isinstance(item, tuple | list) else ("success", item)
     if kind == "warning":
-        st.warning(message, icon=":material/warning:")
+        st.warning(md(message), icon=":material/warning:")
     elif kind == "info":
-        st.info(message, icon=":material/info:")
+        st.info(md(message), icon=":material/info:")
     else:
         st.success(message, icon=":material/check_circle:")
 
@@ -92,7 +94,7 @@ def _base(repo, edit_id: int) -> dict | None:
         base = repo.get(edit_id)
     except NotFoundError as exc:
         close_edit()
-        st.warning(_deleted_text(exc, edit_id) + " : il ne peut plus être modifié.",
+        st.warning(md(_deleted_text(exc, edit_id) + " : il ne peut plus être modifié."),
                    icon=":material/delete:")
         return None
     st.session_state[BASE_KEY] = base
@@ -122,7 +124,7 @@ def fiche_picker(repo, titles: dict[int, str], user: str, role: str) -> None:
             repo.get(shown)
         except NotFoundError as exc:
             if st.session_state.get(UNDO_KEY) != shown:  # not the user's own deletion
-                st.warning(_deleted_text(exc, shown) + " : sa fiche n'est plus disponible.",
+                st.warning(md(_deleted_text(exc, shown) + " : sa fiche n'est plus disponible."),
                            icon=":material/delete:")
         return
     pid = None if pid is None else int(pid)  # numpy integers: not a database key
@@ -137,7 +139,7 @@ def open_project(repo, pid: int) -> dict | None:
     try:
         return repo.get(pid)
     except NotFoundError as exc:
-        st.warning(_deleted_text(exc, pid) + " : sa fiche n'est plus disponible.",
+        st.warning(md(_deleted_text(exc, pid) + " : sa fiche n'est plus disponible."),
                    icon=":material/delete:")
         return None
 
@@ -172,15 +174,21 @@ def _live_notice(repo, base: dict) -> None:
     except NotFoundError:
         live = {**base, "deleted_at": "", "deleted_by": None}
     if live.get("deleted_at") is not None:
-        st.warning(conflicts.deleted_message(live) + " pendant votre saisie. Votre saisie "
+        st.warning(md(conflicts.deleted_message(live) + " pendant votre saisie. Votre saisie "
                    "reste dans le formulaire : « Enregistrer » vous proposera de le restaurer "
-                   "avec vos modifications.", icon=":material/delete:")
+                   "avec vos modifications."), icon=":material/delete:")
     elif live["version"] != base["version"]:
-        st.info(f"{live.get('updated_by') or 'Un autre éditeur'} a enregistré ce projet "
+        st.info(md(f"{live.get('updated_by') or 'Un autre éditeur'} a enregistré ce projet "
                 f"le {conflicts.fmt_moment(live.get('updated_at'))} (version "
                 f"{live['version']}) depuis que vous l'avez ouvert : à l'enregistrement, vous "
-                "comparerez les deux versions et réappliquerez vos modifications en un clic.",
+                "comparerez les deux versions et réappliquerez vos modifications en un clic."),
                 icon=":material/group:")
+
+
+def _frame_table(frame: pd.DataFrame) -> None:
+    """A small frame as a wrapping plain-text table (first column as row headers)."""
+    plain.table(frame.astype(str).values.tolist(), header=list(frame.columns),
+                css_class="carnet-conflit")
 
 
 def conflict_view(repo, user: str, c: dict) -> None:
@@ -188,10 +196,10 @@ def conflict_view(repo, user: str, c: dict) -> None:
     base, mine, theirs, changes = c["base"], c["mine"], c["theirs"], c["changes"]
     who = theirs.get("updated_by") or "un autre éditeur"
     pid, version = theirs["id"], theirs["version"]
-    st.error(f"Conflit : pendant votre saisie, {who} a enregistré le projet n°{pid} le "
+    st.error(md(f"Conflit : pendant votre saisie, {who} a enregistré le projet n°{pid} le "
              f"{conflicts.fmt_moment(theirs.get('updated_at'))} (version {version}). Rien "
              "n'a été écrasé et votre saisie est conservée (ci-dessous et dans le "
-             "formulaire) : comparez, puis réappliquez vos modifications sur sa version.",
+             "formulaire) : comparez, puis réappliquez vos modifications sur sa version."),
              icon=":material/call_split:")
     merged, problem = None, None
     try:
@@ -199,13 +207,12 @@ def conflict_view(repo, user: str, c: dict) -> None:
     except ProjetError as exc:
         problem = str(exc)
     # a static table: every column visible and wrapped at 1024 px (plain text, escaped)
-    st.table(conflicts.comparison(base, mine, theirs, merged, repo.ctx, who)
-             .set_index("Champ"))
+    _frame_table(conflicts.comparison(base, mine, theirs, merged, repo.ctx, who))
     if problem:
-        st.warning(f"Vos modifications ne peuvent pas être réappliquées telles quelles sur "
-                   f"la version {version} : {problem}")
+        st.warning(md(f"Vos modifications ne peuvent pas être réappliquées telles quelles sur "
+                   f"la version {version} : {problem}"))
     if not changes:
-        st.info("Votre saisie ne modifiait aucun champ : rien à réappliquer.")
+        st.info(md("Votre saisie ne modifiait aucun champ : rien à réappliquer."))
     c1, c2 = st.columns(2)
     if c1.button("Réappliquer mes modifications", type="primary", key="projets_reapply",
                  disabled=bool(problem) or not changes,
@@ -216,8 +223,8 @@ def conflict_view(repo, user: str, c: dict) -> None:
                  help="Abandonne votre saisie ; le projet reste tel que " + who
                       + " l'a enregistré."):
         close_edit()
-        flash(f"Votre saisie est abandonnée : le projet n°{pid} reste dans la version "
-              f"{version} de {who}.", "info")
+        flash(md(f"Votre saisie est abandonnée : le projet n°{pid} reste dans la version "
+              f"{version} de {who}."), "info")
 
 
 def deleted_view(repo, user: str, c: dict) -> None:
@@ -225,14 +232,14 @@ def deleted_view(repo, user: str, c: dict) -> None:
     theirs, changes = c["theirs"], c["changes"]
     pid = theirs["id"]
     st.subheader(f"Modifier le projet n°{pid}")
-    st.error(conflicts.deleted_message(theirs) + " pendant votre saisie : vos modifications "
+    st.error(md(conflicts.deleted_message(theirs) + " pendant votre saisie : vos modifications "
              "n'ont pas été enregistrées. Les voici ; vous pouvez restaurer le projet avec "
-             "elles, ou fermer.", icon=":material/delete:")
+             "elles, ou fermer."), icon=":material/delete:")
     table = conflicts.changes_table(c["base"], c["mine"], repo.ctx)
     if table.empty:
-        st.info("Votre saisie ne modifiait aucun champ.")
+        st.info(md("Votre saisie ne modifiait aucun champ."))
     else:
-        st.table(table.set_index("Champ"))
+        _frame_table(table)
     c1, c2 = st.columns(2)
     label = ("Restaurer le projet et appliquer mes modifications" if changes
              else "Restaurer le projet")
@@ -241,12 +248,12 @@ def deleted_view(repo, user: str, c: dict) -> None:
             repo.validate({**conflicts.editable(theirs), **changes})
             restored = repo.restore(pid, user)
         except ProjetError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         if changes:
             _save_changes(repo, user, {**c, "theirs": restored}, restored["version"])
         close_edit()
-        flash(f"Projet n°{pid} restauré.")
+        flash(md(f"Projet n°{pid} restauré."))
     if c2.button("Fermer", key="projets_deleted_close"):
         close_edit()
         st.rerun()
@@ -264,10 +271,10 @@ def _save_changes(repo, user: str, c: dict, version: int) -> None:
         st.session_state[CONFLICT_KEY] = {**c, "kind": "deleted", "theirs": exc.projet}
         st.rerun()
     except ProjetError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     close_edit()
-    flash(f"Vos modifications sont enregistrées : projet n°{pid}, version {saved['version']}.")
+    flash(md(f"Vos modifications sont enregistrées : projet n°{pid}, version {saved['version']}."))
 
 
 # --------------------------------------------------------------------------------- form
@@ -351,8 +358,8 @@ def project_form(repo, user: str, projet: dict | None,
         return
     if raw["categorie"] is None:  # required, and never defaulted (issue #9)
         missing = ([] if str(raw["titre"] or "").strip() else ["titre manquant"])
-        st.error("Projet non enregistré : " + " ; ".join(
-            [*missing, "choisissez sa catégorie (champ « Catégorie »)"]) + ".")
+        st.error(md("Projet non enregistré : " + " ; ".join(
+            [*missing, "choisissez sa catégorie (champ « Catégorie »)"]) + "."))
         return
     raw["lon"] = raw["lat"] = None
     if how == _HOW_KEEP or (how == _HOW_CLICK and not clicked and p.get("lon") is not None):
@@ -368,9 +375,9 @@ def project_form(repo, user: str, projet: dict | None,
         try:
             saved = repo.create(raw, user)
         except ProjetError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
-        flash(f"Projet n°{saved['id']} enregistré (version {saved['version']}).")
+        flash(md(f"Projet n°{saved['id']} enregistré (version {saved['version']})."))
     _submit_edit(repo, user, projet, raw)
 
 
@@ -380,7 +387,7 @@ def _submit_edit(repo, user: str, base: dict, raw: dict) -> None:
     try:
         clean = repo.validate({**conflicts.editable(base), **raw})
     except ProjetError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     changes = conflicts.changed_fields(base, clean)
     c = {"id": pid, "base": base, "mine": {**base, **clean}, "changes": changes}
@@ -397,12 +404,12 @@ def _submit_edit(repo, user: str, base: dict, raw: dict) -> None:
         st.session_state[CONFLICT_KEY] = {**c, "kind": "deleted", "theirs": exc.projet}
         st.rerun()
     except ProjetError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     close_edit()
     if saved is None:
-        flash(f"Aucune modification : le projet n°{pid} est inchangé.", "info")
-    flash(f"Projet n°{pid} enregistré (version {saved['version']}).")
+        flash(md(f"Aucune modification : le projet n°{pid} est inchangé."), "info")
+    flash(md(f"Projet n°{pid} enregistré (version {saved['version']})."))
 
 
 def _num(v) -> str:
@@ -414,14 +421,13 @@ def _num(v) -> str:
 # ------------------------------------------------------------------------ fiche / delete
 def fiche_section(repo, projet: dict, user: str, role: str) -> None:
     """A project's fiche (plain table), history, and edit/delete buttons for editors."""
-    st.table(pd.DataFrame(fiche(projet, repo.ctx), columns=["Champ", "Valeur"])
-             .set_index("Champ"))
+    plain.table(fiche(projet, repo.ctx), css_class="carnet-fiche")  # text, never Markdown
     pid = projet["id"]
     if roles.can(role, "edit"):
         c1, c2 = st.columns(2)
         if c1.button("Modifier", key=f"edit_{pid}"):
             start_edit(projet)
-            st.info(f"Le projet n°{pid} est ouvert dans l'onglet « Saisie ».",
+            st.info(md(f"Le projet n°{pid} est ouvert dans l'onglet « Saisie »."),
                     icon=":material/edit:")
         if c2.button("Supprimer", key=f"del_{pid}"):
             _delete(repo, projet, user)
@@ -438,20 +444,20 @@ def _delete(repo, projet: dict, user: str) -> None:
     try:
         repo.delete(pid, user, projet["version"])
     except ConflictError as exc:
-        st.error(f"Suppression non faite : {exc.theirs.get('updated_by') or 'un autre éditeur'}"
+        st.error(md(f"Suppression non faite : {exc.theirs.get('updated_by') or 'un autre éditeur'}"
                  f" a modifié le projet n°{pid} le "
-                 f"{conflicts.fmt_moment(exc.theirs.get('updated_at'))} ; relisez sa fiche.")
+                 f"{conflicts.fmt_moment(exc.theirs.get('updated_at'))} ; relisez sa fiche."))
         return
     except NotFoundError as exc:
-        st.warning(_deleted_text(exc, pid) + ".", icon=":material/delete:")
+        st.warning(md(_deleted_text(exc, pid) + "."), icon=":material/delete:")
         return
     except ProjetError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     if st.session_state.get(EDIT_KEY) == pid:
         close_edit()  # the form was open on it: nothing left to edit
     st.session_state[UNDO_KEY] = pid
-    flash(f"Projet n°{pid} supprimé (« Annuler la suppression » le rétablit).")
+    flash(md(f"Projet n°{pid} supprimé (« Annuler la suppression » le rétablit)."))
 
 
 def undo_bar(repo, user: str) -> None:
@@ -462,9 +468,9 @@ def undo_bar(repo, user: str) -> None:
         try:
             repo.restore(pid, user)
         except PermissionDenied as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         except ProjetError as exc:  # restored by someone else meanwhile, say
-            st.warning(str(exc), icon=":material/undo:")
+            st.warning(md(exc), icon=":material/undo:")
             return
-        flash(f"Suppression annulée : le projet n°{pid} est rétabli.")
+        flash(md(f"Suppression annulée : le projet n°{pid} est rétabli."))

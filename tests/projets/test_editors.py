@@ -7,8 +7,11 @@ may be lost, no traceback may reach the page, and the audit log holds every edit
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -48,10 +51,10 @@ def page_text(at: AppTest) -> str:
     for node in at._tree:
         proto = getattr(node, "proto", None)
         if proto is not None and hasattr(proto, "ListFields"):
-            parts.extend(_strings(proto))
+            parts.extend(_shown(t) for t in _strings(proto))
         if getattr(node, "type", "") in ("arrow_data_frame", "arrow_table", "table", "dataframe"):
             parts.append(node.value.to_string())
-    return "\n".join(parts)
+    return html.unescape("\n".join(parts))
 
 
 def assert_clean(at: AppTest) -> str:
@@ -94,14 +97,37 @@ def start_editing(at: AppTest, pid: int) -> AppTest:
     return at
 
 
+def plain_tables(at: AppTest, css_class: str) -> list[pd.DataFrame]:
+    """The plain-text tables (carnet.ui.plain.table) of a class, as frames indexed by row header."""
+    def cells(row: str) -> list[str]:
+        return [html.unescape(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+
+    frames = []
+    for e in at.get("html"):
+        body = e.proto.body
+        if f"carnet-plain {css_class}" not in body:
+            continue
+        rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+        header = cells(rows[0]) if "<thead>" in body else None
+        data = [cells(r) for r in rows[1 if header else 0:]]
+        frame = pd.DataFrame(data, columns=header)
+        frames.append(frame.set_index(frame.columns[0]))
+    return frames
+
+
 def conflict_table(at: AppTest):
-    tables = [t.value for t in at.table if "Votre saisie" in t.value.columns]
-    assert len(tables) == 1, [list(t.value.columns) for t in at.table]
+    tables = [t for t in plain_tables(at, "carnet-conflit") if "Votre saisie" in t.columns]
+    assert len(tables) == 1, [list(t.columns) for t in plain_tables(at, "carnet-conflit")]
     return tables[0]
 
 
+def _shown(markdown: str) -> str:
+    """What a reader sees of an escaped Markdown message (backslash escapes resolved)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def messages(at: AppTest) -> str:
-    return " | ".join(e.value for e in [*at.error, *at.warning, *at.info, *at.success])
+    return " | ".join(_shown(e.value) for e in [*at.error, *at.warning, *at.info, *at.success])
 
 
 # ------------------------------------------------------------------ conflict (A saved)
@@ -222,11 +248,12 @@ def test_open_fiche_of_project_deleted_by_a(shared):
     shared.delete(p["id"], "alice")
     b = open_fiche(b, p["id"])
     text = assert_clean(b)
-    assert "Collège à Cambrai" not in [t.value for t in b.table] or "supprimé" in text
-    assert "Autre projet" not in " ".join(str(t.value) for t in b.table)  # not another one
+    fiches = [t.to_string() for t in plain_tables(b, "carnet-fiche")]
+    assert not any("Collège à Cambrai" in f for f in fiches) or "supprimé" in text
+    assert "Autre projet" not in " ".join(fiches)  # not another one
     b = open_fiche(b, q["id"])
     assert_clean(b)
-    assert "Autre projet" in b.table[0].value.to_string()
+    assert "Autre projet" in plain_tables(b, "carnet-fiche")[0].to_string()
 
 
 def test_fiche_open_while_a_deletes_then_rerun_modify_delete(shared):

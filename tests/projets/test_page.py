@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,11 @@ from tests.projets.conftest import sample
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "plan_actions.py")
 XSS = "<img src=x onerror=alert(1)>"
+
+
+def _shown(markdown: str) -> str:
+    """What a reader sees of an escaped Markdown message (backslash escapes resolved)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 @pytest.fixture
@@ -61,7 +67,7 @@ def test_editor_creates_a_project_at_a_commune(page_repo):
     categorie.set_value("innovant")
     at = next(b for b in at.button if b.label == "Enregistrer").click().run()
     assert not at.exception, at.exception
-    assert any("enregistré (version 1)" in s.value for s in at.success)
+    assert any("enregistré (version 1)" in _shown(s.value) for s in at.success)
     df = page_repo.dataframe("nord")
     row = df.iloc[0]
     assert (row["titre"], row["commune"], row["statut"]) == ("Maison de santé", "59139",
@@ -73,5 +79,6 @@ def test_editor_creates_a_project_at_a_commune(page_repo):
 def test_editor_validation_message_in_french(page_repo):
     at = _run("editor")
     at = next(b for b in at.button if b.label == "Enregistrer").click().run()
-    assert any("titre manquant" in e.value and "choisissez sa catégorie" in e.value for e in at.error)
+    assert any("titre manquant" in _shown(e.value) and "choisissez sa catégorie" in _shown(e.value)
+               for e in at.error)
     assert page_repo.count() == 0
