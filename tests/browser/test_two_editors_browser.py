@@ -89,6 +89,8 @@ def _login_and_open(browser, base: str, name: str, pwd: str, pid: int):
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(f"{base}/plan_actions")
     page.wait_for_selector("h1:has-text(\"Plan d'actions\")", timeout=60_000)
+    # at 1024 px the sidebar starts folded (projector layout): unfold it as a user would
+    page.locator('[data-testid="stExpandSidebarButton"]').click(timeout=60_000)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("Compte : non connecté (lecteur)").click()
     sidebar.get_by_label("Identifiant").fill(name)
@@ -100,7 +102,7 @@ def _login_and_open(browser, base: str, name: str, pwd: str, pid: int):
     box.click()
     page.keyboard.type(TITLE)
     page.get_by_role("option", name=f"n°{pid} — {TITLE}").click()
-    page.get_by_test_id("stTable").filter(has_text=TITLE).wait_for(timeout=90_000)
+    page.locator(".carnet-plain.carnet-fiche").filter(has_text=TITLE).wait_for(timeout=90_000)
     page.get_by_role("button", name="Modifier", exact=True).click()
     page.get_by_text(f"Le projet n°{pid} est ouvert dans l'onglet « Saisie »").wait_for(
         timeout=90_000)
@@ -139,7 +141,7 @@ def test_two_editors_conflict_view_and_one_click_reapply(app):
         except Exception:
             page_b.screenshot(path=str(ARTIFACTS / "conflit-echec.png"), full_page=True)
             raise
-        table = panel_b.get_by_test_id("stTable").filter(has_text="Votre saisie")
+        table = panel_b.locator(".carnet-plain.carnet-conflit").filter(has_text="Votre saisie")
         table.wait_for(timeout=90_000)
         panel_b.get_by_text("Conflit : pendant votre saisie").scroll_into_view_if_needed()
         page_b.screenshot(path=str(ARTIFACTS / "conflit-1024x768.png"))
