@@ -57,15 +57,15 @@ def flash(message: str, kind: str = "success") -> None:
 
 
 def show_flash() -> None:
-    """Show (once) the message left by :func:`flash`."""
+    """Show (once) the message left by :func:`flash` (built with its data already escaped)."""
     item = st.session_state.pop(FLASH_KEY, None)
     if not item:
         return
     kind, message = item if isinstance(item, tuple | list) else ("success", item)
     if kind == "warning":
-        st.warning(md(message), icon=":material/warning:")
+        st.warning(message, icon=":material/warning:")
     elif kind == "info":
-        st.info(md(message), icon=":material/info:")
+        st.info(message, icon=":material/info:")
     else:
         st.success(message, icon=":material/check_circle:")
 
@@ -262,8 +262,23 @@ def deleted_view(repo, user: str, c: dict) -> None:
 def _save_changes(repo, user: str, c: dict, version: int) -> None:
     """Write the editor's changes on ``version``; a new conflict/deletion updates the view."""
     pid = c["id"]
+    saved = _update(repo, user, c, lambda: repo.update(pid, c["changes"], version, user))
+    if saved is _FAILED:
+        return
+    close_edit()
+    flash(md(f"Vos modifications sont enregistrées : projet n°{pid}, version {saved['version']}."))
+
+
+_FAILED = object()
+
+
+def _update(repo, user: str, c: dict, write):
+    """Run ``write()``; a conflict or a deletion meanwhile reruns into its view (input kept).
+
+    Returns what ``write`` returned, or ``_FAILED`` after showing a French message.
+    """
     try:
-        saved = repo.update(pid, c["changes"], version, user)
+        return write()
     except ConflictError as exc:
         st.session_state[CONFLICT_KEY] = {**c, "kind": "conflict", "theirs": exc.theirs}
         st.rerun()
@@ -272,9 +287,7 @@ def _save_changes(repo, user: str, c: dict, version: int) -> None:
         st.rerun()
     except ProjetError as exc:
         st.error(md(exc))
-        return
-    close_edit()
-    flash(md(f"Vos modifications sont enregistrées : projet n°{pid}, version {saved['version']}."))
+    return _FAILED
 
 
 # --------------------------------------------------------------------------------- form
@@ -391,25 +404,20 @@ def _submit_edit(repo, user: str, base: dict, raw: dict) -> None:
         return
     changes = conflicts.changed_fields(base, clean)
     c = {"id": pid, "base": base, "mine": {**base, **clean}, "changes": changes}
-    try:
+    def write():
         if changes:
-            saved = repo.update(pid, changes, base["version"], user)
-        else:  # nothing to write; but say so if the project is gone
-            saved = None
-            repo.get(pid)
-    except ConflictError as exc:
-        st.session_state[CONFLICT_KEY] = {**c, "kind": "conflict", "theirs": exc.theirs}
-        st.rerun()
-    except DeletedError as exc:
-        st.session_state[CONFLICT_KEY] = {**c, "kind": "deleted", "theirs": exc.projet}
-        st.rerun()
-    except ProjetError as exc:
-        st.error(md(exc))
+            return repo.update(pid, changes, base["version"], user)
+        repo.get(pid)  # nothing to write; but say so if the project is gone
+        return None
+
+    saved = _update(repo, user, c, write)
+    if saved is _FAILED:
         return
     close_edit()
     if saved is None:
         flash(md(f"Aucune modification : le projet n°{pid} est inchangé."), "info")
-    flash(md(f"Projet n°{pid} enregistré (version {saved['version']})."))
+    else:
+        flash(md(f"Projet n°{pid} enregistré (version {saved['version']})."))
 
 
 def _num(v) -> str:

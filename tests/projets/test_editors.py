@@ -130,6 +130,17 @@ def messages(at: AppTest) -> str:
     return " | ".join(_shown(e.value) for e in [*at.error, *at.warning, *at.info, *at.success])
 
 
+# ------------------------------------------------------------------ nothing changed
+def test_saving_an_unchanged_form_says_so_and_writes_nothing(shared):
+    p = shared.create(sample(), user="alice")
+    b = click(start_editing(editor(), p["id"]), "Enregistrer")
+    assert_clean(b)  # it raised a TypeError once (flash of a save that did not happen)
+    assert "Aucune modification : le projet n°" in messages(b)
+    assert "enregistré (version" not in messages(b)
+    assert shared.get(p["id"])["version"] == 1
+    assert [h["action"] for h in shared.history(p["id"])] == ["create"]
+
+
 # ------------------------------------------------------------------ conflict (A saved)
 def test_b_saves_after_a_gets_conflict_view_keeps_input_and_reapplies(shared):
     p = shared.create(sample(), user="alice")
