@@ -21,13 +21,13 @@ signed-in user with :func:`current_user`. Two ways to sign in:
 from __future__ import annotations
 
 import json
-import re
 from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from carnet.projets import roles
 from carnet.projets.errors import ProjetError
+from carnet.ui.plain import md
 
 AUTH_KEY = "projets_auth"
 COOKIE = "carnet_session"
@@ -77,11 +77,6 @@ def _cookie_token() -> str | None:
     except Exception:  # noqa: BLE001
         return None
     return str(value) if value else None
-
-
-def _md(text: str) -> str:
-    """Plain text inside a Markdown label (expander titles are Markdown)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])", r"\\\1", str(text))
 
 
 def current_user() -> tuple[str, str]:
@@ -178,7 +173,7 @@ def account_box() -> tuple[str, str]:
     user = getattr(st, "user", None)
     if user is not None and getattr(user, "is_logged_in", False):
         name, role = current_user()
-        with st.expander(f"Compte : {_md(name)} ({roles.role_label(role)})",
+        with st.expander(f"Compte : {md(name)} ({roles.role_label(role)})",
                          icon=":material/account_circle:"):
             st.caption("Connecté par le fournisseur d'identité de la collectivité.")
             if st.button("Se déconnecter", key="auth_oidc_logout"):
@@ -189,7 +184,7 @@ def account_box() -> tuple[str, str]:
     state = _restore_or_check(users)
     name, role = current_user()
     logged = state.get("user", "anonyme") != "anonyme"
-    title = (f"Compte : {_md(name)} ({roles.role_label(role)})" if logged
+    title = (f"Compte : {md(name)} ({roles.role_label(role)})" if logged
              else "Compte : non connecté (lecteur)")
     notice = st.session_state.pop(_NOTICE, None)
     with st.expander(title, icon=":material/account_circle:", expanded=bool(notice)):
