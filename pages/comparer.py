@@ -12,18 +12,17 @@ words = data.territory_word(p, plural=True)
 st.caption(f"Mettez côte à côte des {words.lower()} ou des EPCI, sur les indicateurs de votre choix.")
 
 levels = {"territoire": words, "epci": "EPCI"}
-c1, c2 = st.columns([1, 3])
-with c1:
-    # Another level: its own default units (the codes of one level mean nothing at the other,
-    # and an emptied list must not leave the other level's selector empty).
-    level = state.select("Échelle", "niveau", levels, default="territoire", widget=st.radio,
-                         after=lambda _: state.put("unites", None))
+# One row each, full width: in a column beside the radio, the multiselect cut its chips
+# ("Sambre-Av…") on a 1024 px projector instead of wrapping them.
+# Another level: its own default units (the codes of one level mean nothing at the other,
+# and an emptied list must not leave the other level's selector empty).
+level = state.select("Échelle", "niveau", levels, default="territoire", widget=st.radio,
+                     horizontal=True, after=lambda _: state.put("unites", None))
 units = fiches.units(p, level)
 default_units = list(units) if level == "territoire" else [
     e for t in p.territoires if t.id == state.get("territoire") for e in t.epcis]
-with c2:
-    codes = state.multiselect(levels[level], "unites", units, default=default_units or list(units)[:4],
-                              key=f"w_unites_{level}", placeholder=f"Choisir des {levels[level].lower()}…")
+codes = state.multiselect(levels[level], "unites", units, default=default_units or list(units)[:4],
+                          key=f"w_unites_{level}", placeholder=f"Choisir des {levels[level].lower()}…")
 inds = components.indicator_choices(p, aggregable_only=True)
 ids = state.multiselect("Indicateurs", "indicateurs", inds,
                         default=[i for i in fiches.DEFAULT_COMPARE if i in inds] or list(inds)[:4],
@@ -33,7 +32,9 @@ if not codes or not ids:
     st.stop()
 
 st.subheader("Tableau")
-st.dataframe(fiches.compare_display(p, level, codes, ids), hide_index=True, width="stretch")
+# A plain table, not st.dataframe: its headers wrap, so the comparison fits a 1024 px projector
+# without sideways scrolling (the grid cut "Taux de chômage des 15-64 ans 2022" to one line).
+components.compare_table(fiches.compare_display(p, level, codes, ids), values=len(ids))
 components.sources_caption(fiches.sources_footer(p, ids))
 components.downloads(fiches.compare_export(p, level, codes, ids), stem=f"carnet-comparaison-{level}",
                      key="comparer", sources=fiches.export_sources(p, ids),

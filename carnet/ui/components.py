@@ -130,6 +130,7 @@ PROFILE_CSS = """
 .carnet-profile thead th:first-child {text-align: left;}
 .carnet-profile td.num {text-align: right; font-variant-numeric: tabular-nums;}
 .carnet-profile td.ind {min-width: 9rem;}
+.carnet-profile tbody th.ind {text-align: left; font-weight: 600; min-width: 7rem;}
 .carnet-profile .src {display: block; font-size: 0.78rem; opacity: 0.65;}
 .carnet-profile tr.theme th {text-align: left; font-weight: 700; padding-top: 0.7rem;
   background: rgba(49, 51, 63, 0.04);}
@@ -191,6 +192,45 @@ def profile_html(profile: pd.DataFrame, headers: dict[str, str] | None = None) -
         rows.append(f"<tr>{ind}</td>{cells}</tr>")
     return (f'<div class="carnet-profile"><table><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def compare_html(table: pd.DataFrame, values: int) -> str:
+    """HTML table of a comparison (:func:`carnet.fiches.compare_display`), headers free to wrap.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Formatted strings: identification columns (``Nom``, and ``SIREN`` for EPCI), then
+        the indicator values.
+    values : int
+        How many trailing columns are indicator values (right-aligned, number and unit each
+        unbroken); ``Nom`` heads each row, the other leading columns are left-aligned text.
+
+    Returns
+    -------
+    str
+        One line of HTML in the style of :func:`profile_html`: the long indicator names
+        wrap over several lines, so seven territories and six indicators fit a 1024 px
+        projector without sideways scrolling. Every data text is escaped.
+    """
+    leading = list(table.columns[:len(table.columns) - values])
+    name = "Nom" if "Nom" in leading else leading[0]
+    others = [c for c in leading if c != name]
+    columns = [name, *others, *table.columns[len(leading):]]
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in columns)
+    rows = []
+    for rec in table[columns].itertuples(index=False):
+        cells = [f'<th scope="row" class="ind">{html.escape(str(rec[0]))}</th>']
+        cells += [f'<td>{html.escape(str(v))}</td>' for v in rec[1:1 + len(others)]]
+        cells += [f'<td class="num">{cell_html(str(v))}</td>' for v in rec[1 + len(others):]]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (f'<div class="carnet-profile carnet-compare"><table><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def compare_table(table: pd.DataFrame, values: int) -> None:
+    """Print :func:`compare_html` (wraps at the page width: no sideways scrolling)."""
+    st.html(PROFILE_CSS + compare_html(table, values))  # text only, never read as Markdown
 
 
 def profile_table(profile: pd.DataFrame, headers: dict[str, str] | None = None) -> None:

@@ -64,3 +64,16 @@ def test_profile_html_real_commune(nord):
         assert f"<th>{head}</th>" in out
     assert f'<span class="nw">2{NBSP}616{NBSP}909</span>' in out  # Nord population 2022
     assert out.count('class="theme"') == 6  # Population … Équipements et accès, each once
+
+
+def test_compare_html_name_heads_rows_values_right_aligned_and_escaped():
+    from carnet.ui.components import compare_html
+
+    table = pd.DataFrame({"SIREN": ["200068500"], "Nom": ["<img src=x onerror=alert(1)>"],
+                          "Population 2022": [f"80{NBSP}469{NBSP}hab."]})
+    out = compare_html(table, values=1)
+    assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt;" in out
+    head = out.split("<tbody>")[0]
+    assert head.index(">Nom<") < head.index(">SIREN<") < head.index(">Population 2022<")
+    assert '<th scope="row" class="ind">&lt;img' in out  # the name heads the row
+    assert f'<td>200068500</td><td class="num"><span class="nw">80{NBSP}469</span>' in out

@@ -12,6 +12,7 @@ import pytest
 
 from carnet.ui.state import PARAMS
 from tests.app.inert import HOSTILE, assert_inert, assert_no_leak, displayed
+from tests.app.tables import html_tables
 
 pytestmark = pytest.mark.integration
 
@@ -63,7 +64,7 @@ def test_duplicated_indicators_compare_once(hostile_app):
     at.switch_page("pages/comparer.py").run()
     assert_no_leak(at)
     assert at.multiselect(key="w_indicateurs").value == ["pop_2022"]
-    table = at.dataframe[0].value
+    (table,) = html_tables(at, "carnet-compare")
     assert list(table.columns).count("Population 2022") == 1, list(table.columns)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.app.conftest import no_exception, texts
+from tests.app.tables import html_tables
 
 pytestmark = pytest.mark.integration
 
@@ -81,7 +82,7 @@ def test_comparer_epci_after_removing_every_territory(app):
     app.radio(key="w_niveau").set_value("epci").run()
     no_exception(app)
     assert len(app.multiselect(key="w_unites_epci").value) >= 1  # not an empty selector
-    assert app.dataframe  # and the table is there
+    assert html_tables(app, "carnet-compare")  # and the table is there
 
 
 def test_indicators_by_theme_then_latest_year(app):

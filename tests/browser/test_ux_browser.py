@@ -207,3 +207,21 @@ def test_keyboard_selects_a_commune_on_the_map(server, browser):
     page.get_by_text("Commune sélectionnée").wait_for(timeout=30_000)
     page.close()
     assert errors == []
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_comparer_table_fits_the_projector(server, browser, width):
+    """Comparer at 1024 and 1280 px (sidebar open at 1280): seven territories and six
+    indicators fit the width, headers wrapped, no sideways scrolling of the table."""
+    url, _ = server
+    page, errors = _open(browser, f"{url}/comparer", width=width)
+    table = page.locator(".carnet-compare")
+    table.wait_for(timeout=60_000)
+    assert table.locator("tbody tr").count() == 8  # seven territories and the département
+    widths = table.evaluate("d => [d.scrollWidth, d.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    box = table.bounding_box()
+    assert box["x"] + box["width"] <= width
+    page.screenshot(path=str(ARTIFACTS / f"ux-comparer-{width}.png"))
+    page.close()
+    assert errors == []
