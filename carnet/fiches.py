@@ -12,14 +12,13 @@ and simple values (codes, indicator ids) and returns plain data the pages print.
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
 
 from carnet.formatting import fmt_number, fmt_value
-from carnet.indicators import Indicator
+from carnet.indicators import Indicator, latest_of_family
 from carnet.pack import Pack
 from carnet.sources import catalogue
 
@@ -261,16 +260,13 @@ def fmt_range(lo: float, hi: float, unit: str, decimals: int = 0) -> str:
 
 
 def latest_vintage(pack: Pack, iid: str) -> str | None:
-    """``iid`` if the pack has it, else the same indicator at its latest vintage in the pack.
+    """``iid`` if the pack has it, else the latest vintage in the pack of its ``famille``.
 
     ``pop_2022`` → ``pop_2021``, ``evol_pop_2016_2022`` → ``evol_pop_2015_2021`` (the Somme pack
-    stops at 2021); None when no vintage of it exists.
+    stops at 2021); ``iid`` may also be a family (``population``); None when no vintage of it
+    exists.
     """
-    if iid in pack.indicators:
-        return iid
-    stem = re.sub(r"\d{4}", "#", iid)
-    same = [i for i in pack.indicators if re.sub(r"\d{4}", "#", i) == stem]
-    return max(same, key=lambda i: re.findall(r"\d{4}", i)[::-1]) if same else None
+    return latest_of_family(pack.indicators, iid)
 
 
 def key_figures(pack: Pack, level: str, code: str, ids=KEY_FIGURES) -> list[KeyFigure]:
@@ -429,7 +425,7 @@ def shows_reference(ind: Indicator) -> bool:
 
     A count (rule ``sum``) of the département dwarfs its parts and says nothing by comparison.
     """
-    return ind.rule != "sum"
+    return not ind.is_count
 
 
 def compare_long(pack: Pack, level: str, codes, iid: str) -> pd.DataFrame:
@@ -675,20 +671,11 @@ def sources_table(pack: Pack) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-RULE_LABELS = {
-    "sum": "Somme des communes",
-    "ratio": "Rapport des sommes (jamais une moyenne de taux)",
-    "growth": "Taux annuel moyen calculé sur les sommes",
-    "weighted": "Moyenne pondérée",
-    "none": "Non agrégeable : commune seulement",
-}
-
-
 def indicators_table(pack: Pack) -> pd.DataFrame:
     """Every indicator with its theme, unit, definition, rule, source and vintage."""
     rows = [
         {"Thème": ind.theme, "Indicateur": ind.label, "Unité": ind.unit,
-         "Définition": ind.definition, "Agrégation": RULE_LABELS.get(ind.rule, ind.rule),
+         "Définition": ind.definition, "Agrégation": ind.rule_label,
          "Source": source_label(ind), "Identifiant": iid}
         for iid, ind in pack.indicators.items()
     ]

@@ -1,7 +1,9 @@
 """Indicator registry and aggregation engine.
 
-Indicators are declared as data in ``carnet/data/indicateurs.toml``. Each has an
-aggregation rule, dispatched through :data:`RULES`:
+Indicators are declared as data in ``carnet/data/indicateurs.toml``. Each belongs to a
+``famille`` (the same quantity at several vintages: ``population``, ``taux_chomage``…) at
+one ``annee`` (the last year its data describe), has a ``sens`` (:data:`SENS`: whether a
+rise is good news) and an aggregation rule, dispatched through :data:`RULES`:
 
 ``sum``
     Σ var.
@@ -58,6 +60,9 @@ class Indicator:
     vintage: str
     definition: str
     rule: str
+    famille: str = ""
+    annee: int = 0
+    sens: str = "neutre"
     decimals: int = 0
     var: str | None = None
     num: tuple[str, ...] = ()
@@ -87,11 +92,21 @@ class Indicator:
 
     @property
     def aggregable(self) -> bool:
-        return self.rule != "none"
+        return lookup(RULES, self.rule, "Règle d'agrégation").aggregable
+
+    @property
+    def is_count(self) -> bool:
+        """A count (rule ``sum``): its département total dwarfs its parts."""
+        return lookup(RULES, self.rule, "Règle d'agrégation").count
+
+    @property
+    def rule_label(self) -> str:
+        """How the indicator aggregates, in French (``Rapport des sommes…``)."""
+        return lookup(RULES, self.rule, "Règle d'agrégation").label
 
     def compute(self, sums: pd.DataFrame) -> pd.Series:
         """Compute this indicator from a frame of (group) sums of raw variables."""
-        return lookup(RULES, self.rule, "Règle d'agrégation")(self, sums)
+        return lookup(RULES, self.rule, "Règle d'agrégation").compute(self, sums)
 
 
 def _total(sums: pd.DataFrame, names) -> pd.Series:
@@ -128,7 +143,31 @@ def _none(ind, s):
     return s[ind.var]
 
 
-RULES = {"sum": _sum, "ratio": _ratio, "growth": _growth, "weighted": _weighted, "none": _none}
+@dataclass(frozen=True)
+class Rule:
+    """One aggregation rule: how to compute it, what it needs, how to say it."""
+
+    compute: object
+    needs: tuple[str, ...]
+    label: str
+    aggregable: bool = True
+    count: bool = False
+
+
+RULES = {
+    "sum": Rule(_sum, ("var",), "Somme des communes", count=True),
+    "ratio": Rule(_ratio, ("num", "den"), "Rapport des sommes (jamais une moyenne de taux)"),
+    "growth": Rule(_growth, ("start", "end", "years"), "Taux annuel moyen calculé sur les sommes"),
+    "weighted": Rule(_weighted, ("var", "weight"), "Moyenne pondérée"),
+    "none": Rule(_none, ("var",), "Non agrégeable : commune seulement", aggregable=False),
+}
+
+SENS = {
+    "hausse_favorable": "Une hausse est favorable",
+    "baisse_favorable": "Une baisse est favorable",
+    "neutre": "Ni hausse ni baisse n'est favorable en soi",
+}
+"""Direction of an indicator: whether a rise is good news (the revoyure and the needs index)."""
 
 
 def weighted_product(ind: Indicator) -> str:
@@ -142,14 +181,23 @@ def _parse(iid: str, spec: dict) -> Indicator:
     extra = {k: spec.pop(k) for k in list(spec) if k not in known}
     for k in ("num", "num_minus", "den"):
         spec[k] = _as_list(spec.get(k))
+    absent = [k for k in ("famille", "annee", "sens") if k not in spec]
+    if absent:
+        raise ConfigError(f"Indicateur {iid} : champ(s) manquant(s) {', '.join(absent)}")
     ind = Indicator(id=iid, extra=extra, **spec)
     if ind.rule not in RULES:
         raise ConfigError(
             f"Indicateur {iid} : règle {ind.rule!r} inconnue (valeurs : {', '.join(RULES)})"
         )
-    needed = {"sum": ("var",), "none": ("var",), "ratio": ("num", "den"),
-              "growth": ("start", "end", "years"), "weighted": ("var", "weight")}[ind.rule]
-    missing = [k for k in needed if not getattr(ind, k)]
+    if ind.sens not in SENS:
+        raise ConfigError(
+            f"Indicateur {iid} : sens {ind.sens!r} inconnu (valeurs : {', '.join(SENS)})"
+        )
+    if not isinstance(ind.famille, str) or not ind.famille.strip():
+        raise ConfigError(f"Indicateur {iid} : famille vide")
+    if isinstance(ind.annee, bool) or not isinstance(ind.annee, int) or not 1900 <= ind.annee <= 2100:
+        raise ConfigError(f"Indicateur {iid} : année {ind.annee!r} invalide (un entier, ex. 2022)")
+    missing = [k for k in RULES[ind.rule].needs if not getattr(ind, k)]
     if missing:
         raise ConfigError(f"Indicateur {iid} : champ(s) manquant(s) {', '.join(missing)}")
     return ind
@@ -165,6 +213,22 @@ def registry(path: Path = REGISTRY_FILE) -> dict[str, Indicator]:
 def get_indicator(iid: str) -> Indicator:
     """Return indicator ``iid``; an unknown id lists the valid ones."""
     return lookup(registry(), iid, "Indicateur")
+
+
+def latest_of_family(indicators, key: str) -> str | None:
+    """The id of the latest vintage, among ``indicators``, of the family of ``key``.
+
+    ``key`` is an indicator id (``pop_2022``: its ``famille`` is looked up in the registry)
+    or a family name (``population``). ``indicators`` maps ids to :class:`Indicator` (a
+    pack's indicators). ``key`` itself when present; None when no vintage of the family is
+    there (the Somme pack has ``pop_2021`` but no ``pop_2022``).
+    """
+    if key in indicators:
+        return key
+    reg = registry()
+    famille = reg[key].famille if key in reg else key
+    same = [i for i, ind in indicators.items() if ind.famille == famille]
+    return max(same, key=lambda i: indicators[i].annee) if same else None
 
 
 def needed_variables(indicators) -> list[str]:

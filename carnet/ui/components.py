@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -304,24 +303,12 @@ def sources_markdown(sources: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-_YEARS = re.compile(r"\s*\(?\b(?:fin\s+)?((?:19|20)\d{2})(?:\s*-\s*((?:19|20)\d{2}))?\)?")
-
-
-def _subject_and_year(label: str) -> tuple[str, int]:
-    """``("Taux de chômage des 15-64 ans", 2022)`` from ``Taux de chômage des 15-64 ans 2022``.
-
-    The year is the last one of the label (``2016-2022`` gives 2022); 0 without a year.
-    """
-    years = [int(b or a) for a, b in _YEARS.findall(label)]
-    return _YEARS.sub("", label).strip(), (years[-1] if years else 0)
-
-
 def indicator_choices(pack, aggregable_only: bool = False) -> dict[str, str]:
     """The indicator picker's options: by theme, then subject, the latest year first.
 
-    Themes and subjects keep the registry's order of first appearance; the vintages of one
-    subject come together, most recent first (``Taux de chômage … 2022, 2021, 2018``, where
-    the registry listed 2022, 2018, 2021).
+    Themes and subjects (the indicators' ``famille``) keep the registry's order of first
+    appearance; the vintages of one subject come together, most recent ``annee`` first
+    (``Taux de chômage … 2022, 2021, 2018``, where the registry listed 2022, 2018, 2021).
     """
     options = indicator_options(pack, aggregable_only)
     themes: dict[str, int] = {}
@@ -329,8 +316,7 @@ def indicator_choices(pack, aggregable_only: bool = False) -> dict[str, str]:
     keys = {}
     for iid in options:
         ind = pack.indicator(iid)
-        subject, year = _subject_and_year(ind.label)
         t = themes.setdefault(ind.theme, len(themes))
-        s = subjects.setdefault((ind.theme, subject), len(subjects))
-        keys[iid] = (t, s, -year)
+        s = subjects.setdefault((ind.theme, ind.famille), len(subjects))
+        keys[iid] = (t, s, -ind.annee)
     return {iid: options[iid] for iid in sorted(options, key=keys.__getitem__)}

@@ -62,8 +62,8 @@ def test_facilities_and_mergers(nord):
 
 def test_latest_vintage_fallback(nord):
     assert fiches.latest_vintage(nord, "pop_2022") == "pop_2022"
-    assert fiches.latest_vintage(nord, "pop_2099") == "pop_2022"  # latest of the same indicator
-    assert fiches.latest_vintage(nord, "evol_pop_2090_2099") == "evol_pop_2016_2022"
+    assert fiches.latest_vintage(nord, "population") == "pop_2022"  # latest of the famille
+    assert fiches.latest_vintage(nord, "evolution_population") == "evol_pop_2016_2022"
     assert fiches.latest_vintage(nord, "inconnu_2022") is None
 
 
