@@ -47,8 +47,6 @@ COMMUNE_FICHE = (
 )
 LEVEL_LABELS = {"commune": "Commune", "epci": "EPCI", "territoire": "Territoire",
                 "departement": "Département"}
-SCHEMES = {"quantiles": "Quantiles (effectifs égaux)", "natural_breaks": "Seuils naturels (Jenks)",
-           "equal_interval": "Intervalles égaux"}
 POP_SERIES = ("pop_2011", "pop_2013", "pop_2015", "pop_2016", "pop_2018", "pop_2021", "pop_2022")
 
 

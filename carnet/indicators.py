@@ -231,6 +231,12 @@ def latest_of_family(indicators, key: str) -> str | None:
     return max(same, key=lambda i: indicators[i].annee) if same else None
 
 
+def vintage_of(indicators, famille: str, annee: int) -> str | None:
+    """The id, among ``indicators``, of family ``famille`` at year ``annee`` (None if absent)."""
+    return next((i for i, ind in indicators.items()
+                 if ind.famille == famille and ind.annee == annee), None)
+
+
 def needed_variables(indicators) -> list[str]:
     """Every raw variable needed by ``indicators`` (weighted products excluded)."""
     return list(dict.fromkeys(v for ind in indicators for v in ind.variables))

@@ -14,11 +14,11 @@ the 2021 census and Filosofi 2019), and the sentences say that year.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from carnet.fiches import latest_vintage, source_label, value
 from carnet.formatting import fmt_int, fmt_number, fmt_percent
+from carnet.indicators import vintage_of
 from carnet.pack import Pack
 
 # How sentences name a territory: (subject, "in" phrase, "of" phrase). Others get a neutral form.
@@ -77,11 +77,6 @@ def _territories_word(pack: Pack) -> str:
     return word[0].lower() + word[1:]
 
 
-def _years(iid: str) -> list[int]:
-    """Years in an indicator id: ``evol_pop_2015_2021`` → ``[2015, 2021]``."""
-    return [int(y) for y in re.findall(r"\d{4}", iid)]
-
-
 def _pct_pts(x: float) -> str:
     """A difference of rates in percentage points: ``1,9 point``, ``2,4 points``."""
     s = fmt_number(abs(x), 1)
@@ -105,15 +100,17 @@ def population_paragraph(pack: Pack, tid: str) -> Paragraph | None:
     pop = value(pack, "territoire", tid, pid)
     if not _has(pop):
         return None
-    year = _years(pid)[-1]
+    year = pack.indicator(pid).annee
     share = pop / value(pack, "departement", pack.config.dep, pid) * 100
     text = (f"{subject} compte {fmt_int(pop)} habitants en {year}, soit "
             f"{fmt_percent(share)} de la population {_of_departement(pack)}.")
     srcs = [source_label(pack.indicator(pid))]
     eid = latest_vintage(pack, "evol_pop_2016_2022")
-    if eid is not None and _years(eid)[-1] == year and f"pop_{_years(eid)[0]}" in pack.indicators:
-        base = _years(eid)[0]
-        p0 = value(pack, "territoire", tid, f"pop_{base}")
+    ev = pack.indicator(eid) if eid is not None else None
+    base = ev.annee - ev.years if ev is not None and ev.annee == year else None
+    p0id = vintage_of(pack.indicators, pack.indicator(pid).famille, base) if base else None
+    if p0id is not None:
+        p0 = value(pack, "territoire", tid, p0id)
         evol = value(pack, "territoire", tid, eid)
         evol_dep = value(pack, "departement", pack.config.dep, eid)
         if _has(p0, evol, evol_dep):
@@ -159,7 +156,7 @@ def unemployment_paragraph(pack: Pack, tid: str) -> Paragraph | None:
     else:
         pos = f"Il se classe au {rank}e rang des {n} {words}, du plus élevé au plus bas."
     text = (f"Le taux de chômage des 15-64 ans (au sens du recensement) atteint {fmt_percent(t)} "
-            f"{dans} en {_years(iid)[-1]}, {comp}. {pos}")
+            f"{dans} en {pack.indicator(iid).annee}, {comp}. {pos}")
     return Paragraph("Chômage", text, (source_label(pack.indicator(iid)),))
 
 
@@ -193,7 +190,8 @@ def income_paragraph(pack: Pack, tid: str, iid: str = "revenu_median_2021") -> P
             f"Carnet ne lit pas). {dans_cap}, le revenu médian est publié pour {len(pub)} communes sur "
             f"{len(terr)} et va de "
             f"{fmt_int(lo['v'])} € par unité de consommation ({lo['nom']}) à {fmt_int(hi['v'])} € "
-            f"({hi['nom']}) en {_years(iid)[-1]}. Parmi elles, {above} dépassent {fmt_int(ref)} €, le revenu "
+            f"({hi['nom']}) en {pack.indicator(iid).annee}. Parmi elles, {above} dépassent "
+            f"{fmt_int(ref)} €, le revenu "
             f"de la commune médiane {_of_departement(pack)} (chaque commune comptant pour une).")
     return Paragraph("Revenus", text, (source_label(pack.indicator(iid)),))
 

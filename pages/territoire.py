@@ -3,6 +3,7 @@
 import streamlit as st
 
 from carnet import charts, fiches, summary
+from carnet.maps.thematic import scheme_labels
 from carnet.ui import cartes, components, data, nav, state
 from carnet.ui.assets import show_map
 
@@ -38,7 +39,7 @@ with c1:
     iid = state.select("Indicateur", "indicateur", inds,
                        default=data.first_available(inds, *data.MAP_DEFAULTS))
 with c2:
-    scheme = state.select("Classes", "classes", fiches.SCHEMES, default="quantiles",
+    scheme = state.select("Classes", "classes", scheme_labels(), default="quantiles",
                           widget=st.radio, horizontal=True)
 overlays = state.multiselect("Couches", "carte", cartes.OVERLAYS, default=["epci"],
                              placeholder="Ajouter des couches")

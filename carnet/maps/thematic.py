@@ -43,17 +43,29 @@ def _natural_breaks(values: np.ndarray, k: int) -> mapclassify.classifiers.MapCl
 
 @dataclass(frozen=True)
 class Scheme:
-    """A classification scheme: French label and mapclassify factory."""
+    """A classification scheme: its French labels and mapclassify factory.
+
+    ``label`` names it in a picker (``Quantiles (effectifs égaux)``), ``legend`` in the map's
+    legend (``Classes : quantiles, 5 classes``).
+    """
 
     label: str
+    legend: str
     classify: Callable[[np.ndarray, int], mapclassify.classifiers.MapClassifier]
 
 
 SCHEMES: dict[str, Scheme] = {
-    "quantiles": Scheme("quantiles", lambda y, k: mapclassify.Quantiles(y, k=k)),
-    "natural_breaks": Scheme("seuils naturels (Jenks)", _natural_breaks),
-    "equal_interval": Scheme("intervalles égaux", lambda y, k: mapclassify.EqualInterval(y, k=k)),
+    "quantiles": Scheme("Quantiles (effectifs égaux)", "quantiles",
+                        lambda y, k: mapclassify.Quantiles(y, k=k)),
+    "natural_breaks": Scheme("Seuils naturels (Jenks)", "seuils naturels (Jenks)", _natural_breaks),
+    "equal_interval": Scheme("Intervalles égaux", "intervalles égaux",
+                             lambda y, k: mapclassify.EqualInterval(y, k=k)),
 }
+
+
+def scheme_labels() -> dict[str, str]:
+    """Scheme id → French label, for a picker (in :data:`SCHEMES` order)."""
+    return {k: s.label for k, s in SCHEMES.items()}
 
 
 @dataclass(frozen=True)
@@ -224,7 +236,7 @@ def legend_html(
             f'<div class="lg-r lg-na"><i></i>{MISSING_LABEL}'
             f'<span class="lg-n">({fmt_number(c.n_missing, 0)})</span></div>'
         )
-    scheme = SCHEMES[c.scheme].label
+    scheme = SCHEMES[c.scheme].legend
     rows.append(
         f'<div class="lg-s">Source : {esc(source)}, {esc(vintage)}<br>'
         f"Classes : {esc(scheme)}, {c.k} classes</div>"
