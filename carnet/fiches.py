@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from carnet.formatting import fmt_number, fmt_value
+from carnet.formatting import fmt_number, fmt_range, fmt_value
 from carnet.indicators import Indicator, latest_of_family
 from carnet.pack import Pack
 from carnet.sources import catalogue
@@ -250,11 +250,6 @@ def key_figure(pack: Pack, level: str, code: str, iid: str) -> KeyFigure:
         source=source_label(ind), definition=ind.definition,
         source_short=source_short(ind),
     )
-
-
-def fmt_range(lo: float, hi: float, unit: str, decimals: int = 0) -> str:
-    """``125 780 – 1 292 958 hab.``: a range with the unit written once."""
-    return f"{fmt_number(lo, decimals)} – {fmt_value(hi, unit, decimals)}"
 
 
 def latest_vintage(pack: Pack, iid: str) -> str | None:

@@ -1,7 +1,9 @@
-"""French number formatting: ``1 234,5``, ``12,3 %``, ``2 606 234 habitants``.
+"""French number formatting: ``1 234,5``, ``12,3 %``, ``2 606 234 habitants``, ``1,25 M€``.
 
-A missing value (NaN, None) is shown as ``non publié``: statistical secrecy or
-absence in the source is never shown as 0.
+The one number formatter of the Carnet: every figure shown (pages, maps, summaries, exports'
+labels, project fiches) goes through :func:`fmt_number`. A missing value (NaN, None, ``pd.NA``)
+is shown as ``non publié`` (or the ``missing`` text given): statistical secrecy or absence in the
+source is never shown as 0.
 """
 
 from __future__ import annotations
@@ -13,7 +15,13 @@ MISSING = "non publié"
 
 
 def _is_missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+    """None, a float NaN (numpy's too) or pandas' ``NA`` / ``NaT``."""
+    if x is None:
+        return True
+    try:
+        return math.isnan(x)
+    except TypeError:
+        return type(x).__name__ in ("NAType", "NaTType")
 
 
 def fmt_number(x, decimals: int = 0, missing: str = MISSING) -> str:
@@ -55,6 +63,35 @@ def fmt_value(x, unit: str = "", decimals: int = 0, missing: str = MISSING) -> s
         return fmt_percent(x, decimals)
     text = fmt_number(x, decimals)
     return f"{text}{NBSP}{unit}" if unit else text
+
+
+def fmt_range(lo, hi, unit: str = "", decimals: int = 0, missing: str = MISSING) -> str:
+    """``125 780 – 1 292 958 hab.``: a range with the unit written once."""
+    return f"{fmt_number(lo, decimals, missing)} – {fmt_value(hi, unit, decimals, missing)}"
+
+
+def fmt_euros(x, missing: str = MISSING) -> str:
+    """The exact amount: ``1 250 000 €``, ``1 200 000,50 €`` (cents only when there are some)."""
+    if _is_missing(x):
+        return missing
+    x = float(x)
+    return f"{fmt_number(x, 0 if x.is_integer() else 2)}{NBSP}€"
+
+
+def fmt_meuros(x, missing: str = MISSING) -> str:
+    """An amount for a headline: millions of euros to 3 significant digits.
+
+    ``1 250 000`` gives ``1,25 M€`` (not ``1,2``), ``12 345 678`` ``12,3 M€``,
+    ``123 456 789`` ``123 M€``; under a million, the exact amount (``850 000 €``).
+    """
+    if _is_missing(x):
+        return missing
+    x = float(x)
+    if abs(x) < 1e6:
+        return fmt_euros(round(x))
+    m = float(f"{x / 1e6:.3g}")  # 9 996 000 → 10,0 (never 4 digits)
+    decimals = max(0, 2 - math.floor(math.log10(abs(m))))
+    return f"{fmt_number(m, decimals)}{NBSP}M€"
 
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",

@@ -13,14 +13,13 @@ import numpy as np
 import pandas as pd
 from branca.utilities import color_brewer
 
-from carnet.formatting import fmt_number, fmt_percent
+from carnet.formatting import MISSING, fmt_number, fmt_value
 from carnet.maps.assets import DEFAULT_BASE_URL, use_local_assets
 from carnet.maps.base import Tiles, base_map
 from carnet.maps.elements import Legend, PolygonLayer, ensure_style, esc
 from carnet.maps.encoding import encode_polygonal
 
-MISSING_LABEL = "non publié"
-UNIT_SEP = "\u202f"  # narrow no-break space, as carnet.formatting uses before "%"
+MISSING_LABEL = MISSING
 
 # ---------------------------------------------------------------- classification
 
@@ -195,10 +194,7 @@ def format_value(x, unit: str = "", decimals: int = 0) -> str:
     """French text of a value with its unit: ``1 234,5 €``, ``12,3 %``."""
     if x is None or not np.isfinite(float(x)):
         return MISSING_LABEL
-    if unit == "%":
-        return fmt_percent(float(x), decimals)
-    text = fmt_number(float(x), decimals)
-    return f"{text}{UNIT_SEP}{unit}" if unit else text
+    return fmt_value(float(x), unit, decimals)
 
 
 def class_labels(c: Classification, decimals: int) -> list[str]:

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from typing import Any
 
+from carnet.formatting import fmt_int
 from carnet.projets.constants import (
     ANNEE_MAX,
     ANNEE_MIN,
@@ -103,12 +104,8 @@ def _too_long(name: str, text: str | None) -> str | None:
     limit = TEXT_LIMITS.get(name)
     if text is None or limit is None or len(text) <= limit:
         return None
-    return (f"{_TEXT_LABELS.get(name, name)} : {_fr_int(len(text))} caractères, au-delà de "
-            f"la limite de {_fr_int(limit)}")
-
-
-def _fr_int(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
+    return (f"{_TEXT_LABELS.get(name, name)} : {fmt_int(len(text))} caractères, au-delà de "
+            f"la limite de {fmt_int(limit)}")
 
 
 def parse_number(value: Any) -> float | None:

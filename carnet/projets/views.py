@@ -15,7 +15,8 @@ from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
-from carnet.formatting import NBSP, fmt_datetime, fmt_number
+from carnet import formatting
+from carnet.formatting import fmt_datetime, fmt_number
 from carnet.projets.constants import (
     CATEGORIES,
     MODES,
@@ -176,27 +177,13 @@ def _missing(v) -> bool:
 
 
 def fmt_euros(v, missing: str = NON_RENSEIGNE.lower()) -> str:
-    """The exact amount, French style: ``1 250 000 €``, ``1 200 000,50 €``."""
-    if _missing(v):
-        return missing
-    v = float(v)
-    return f"{fmt_number(v, 0 if v.is_integer() else 2)}{NBSP}€"
+    """The exact amount (:func:`carnet.formatting.fmt_euros`); blank is ``non renseigné``."""
+    return formatting.fmt_euros(v, missing)
 
 
 def fmt_meuros(v, missing: str = NON_RENSEIGNE.lower()) -> str:
-    """An amount for a headline: millions of euros to 3 significant digits.
-
-    ``1 250 000`` gives ``1,25 M€`` (not ``1,2``), ``12 345 678`` ``12,3 M€``,
-    ``123 456 789`` ``123 M€``; under a million, the exact amount (``850 000 €``).
-    """
-    if _missing(v):
-        return missing
-    v = float(v)
-    if abs(v) < 1e6:
-        return fmt_euros(round(v))
-    m = float(f"{v / 1e6:.3g}")  # 9 996 000 → 10,0 (never 4 digits)
-    decimals = max(0, 2 - int(np.floor(np.log10(abs(m)))))
-    return f"{fmt_number(m, decimals)}{NBSP}M€"
+    """A headline amount (:func:`carnet.formatting.fmt_meuros`); blank is ``non renseigné``."""
+    return formatting.fmt_meuros(v, missing)
 
 
 def fmt_coordinates(lon, lat) -> str:
