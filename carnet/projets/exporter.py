@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import geopandas as gpd
 import pandas as pd
@@ -14,12 +16,6 @@ from shapely import points
 from carnet.projets.constants import VOCABS
 from carnet.projets.errors import ProjetError
 
-FORMATS: dict[str, tuple[str, str]] = {
-    "csv": (".csv", "text/csv"),
-    "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "geojson": (".geojson", "application/geo+json"),
-    "gpkg": (".gpkg", "application/geopackage+sqlite3"),
-}
 EXPORT_COLUMNS = [
     "id", "ref", "titre", "description", "territoire", "contrat", "commune", "lon", "lat",
     "orientation", "enjeu", "categorie", "nature", "mode", "statut", "maitre_ouvrage",
@@ -48,6 +44,68 @@ def _defuse(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _write_csv(data: pd.DataFrame) -> bytes:
+    return _defuse(data).to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+
+
+def _write_xlsx(data: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    # text stays text: no hyperlink from https://, mailto:, file:///… (nor formula, number)
+    options = {"strings_to_urls": False, "strings_to_formulas": False,
+               "strings_to_numbers": False}
+    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        _defuse(data).to_excel(writer, sheet_name="Projets", index=False)
+    return buf.getvalue()
+
+
+def _points(data: pd.DataFrame) -> gpd.GeoDataFrame:
+    geom = points(data["lon"].to_numpy(dtype=float), data["lat"].to_numpy(dtype=float))
+    located = data["lon"].notna() & data["lat"].notna()
+    geom = [g if ok else None for g, ok in zip(geom, located, strict=True)]
+    gdf = gpd.GeoDataFrame(data.drop(columns=["lon", "lat"]), geometry=geom, crs="EPSG:4326")
+    for name in ("annee_debut", "annee_fin", "id", "version"):
+        gdf[name] = gdf[name].astype("Int64")
+    return gdf
+
+
+def _write_geojson(data: pd.DataFrame) -> bytes:
+    return json.dumps(json.loads(_points(data).to_json(na="null", drop_id=True)),
+                      ensure_ascii=False).encode("utf-8")
+
+
+def _write_gpkg(data: pd.DataFrame) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="carnet-export-") as tmp:
+        path = Path(tmp) / "projets.gpkg"
+        _points(data).to_file(path, layer="projets", driver="GPKG", engine="pyogrio")
+        return path.read_bytes()
+
+
+class ExportFormat(NamedTuple):
+    """One export format: file suffix, MIME type, writer (labelled frame → bytes)."""
+
+    suffix: str
+    mime: str
+    write: Callable[[pd.DataFrame], bytes]
+
+
+#: Writers by format id (``--format``, the page's buttons), in the order they are offered.
+FORMATS: dict[str, ExportFormat] = {
+    "csv": ExportFormat(".csv", "text/csv", _write_csv),
+    "xlsx": ExportFormat(".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         _write_xlsx),
+    "geojson": ExportFormat(".geojson", "application/geo+json", _write_geojson),
+    "gpkg": ExportFormat(".gpkg", "application/geopackage+sqlite3", _write_gpkg),
+}
+
+
+def export_format(fmt: str) -> ExportFormat:
+    """The format ``fmt`` (any case); an unknown one raises a French error listing the others."""
+    found = FORMATS.get(str(fmt).lower())
+    if found is None:
+        raise ProjetError(f"Format d'export inconnu « {str(fmt).lower()} » ({', '.join(FORMATS)}).")
+    return found
+
+
 def export_projects(df: pd.DataFrame, fmt: str) -> bytes:
     """Serialise projects.
 
@@ -56,40 +114,19 @@ def export_projects(df: pd.DataFrame, fmt: str) -> bytes:
     df : pandas.DataFrame
         Projects as returned by ``ProjetRepository.dataframe`` (possibly filtered).
     fmt : str
-        ``csv`` (``;``, decimal comma, UTF-8 with BOM for spreadsheets), ``xlsx``,
-        ``geojson`` (WGS84) or ``gpkg`` (layer ``projets``, EPSG:4326).
+        A key of :data:`FORMATS`: ``csv`` (``;``, decimal comma, UTF-8 with BOM for
+        spreadsheets), ``xlsx``, ``geojson`` (WGS84) or ``gpkg`` (layer ``projets``, EPSG:4326).
 
     Returns
     -------
     bytes
+
+    Raises
+    ------
+    ProjetError
+        Unknown format (the message lists the accepted ones).
     """
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise ProjetError(f"Format d'export inconnu « {fmt} » (csv, xlsx, geojson, gpkg).")
-    data = _labelled(df)
-    if fmt == "csv":
-        return _defuse(data).to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
-    if fmt == "xlsx":
-        buf = io.BytesIO()
-        # text stays text: no hyperlink from https://, mailto:, file:///… (nor formula, number)
-        options = {"strings_to_urls": False, "strings_to_formulas": False,
-                   "strings_to_numbers": False}
-        with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
-            _defuse(data).to_excel(writer, sheet_name="Projets", index=False)
-        return buf.getvalue()
-    geom = points(data["lon"].to_numpy(dtype=float), data["lat"].to_numpy(dtype=float))
-    located = data["lon"].notna() & data["lat"].notna()
-    geom = [g if ok else None for g, ok in zip(geom, located, strict=True)]
-    gdf = gpd.GeoDataFrame(data.drop(columns=["lon", "lat"]), geometry=geom, crs="EPSG:4326")
-    for name in ("annee_debut", "annee_fin", "id", "version"):
-        gdf[name] = gdf[name].astype("Int64")
-    if fmt == "geojson":
-        return json.dumps(json.loads(gdf.to_json(na="null", drop_id=True)),
-                          ensure_ascii=False).encode("utf-8")
-    with tempfile.TemporaryDirectory(prefix="carnet-export-") as tmp:
-        path = Path(tmp) / "projets.gpkg"
-        gdf.to_file(path, layer="projets", driver="GPKG", engine="pyogrio")
-        return path.read_bytes()
+    return export_format(fmt).write(_labelled(df))
 
 
 #: Columns of the import template: the export's editable columns (the round-trip format).

@@ -16,12 +16,14 @@ import re
 import tempfile
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pandas as pd
 
+from carnet.formatting import fmt_int, fmt_number
 from carnet.projets.errors import ImportRejected
 from carnet.projets.mapping import (
     HEADER_SEARCH_ROWS,
@@ -45,7 +47,6 @@ MAX_COMPRESSION_RATIO = 100
 MAX_ZIP_MEMBERS = 20
 MAX_FEATURES = 50_000
 MAX_COLUMNS = 200
-ALLOWED_EXTENSIONS = {".csv", ".txt", ".xlsx", ".geojson", ".json", ".gpkg", ".zip"}
 SHAPEFILE_PARTS = {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml"}
 _VRT_MARKERS = (b"<ogrvrtdatasource", b"<vrtdataset")
 
@@ -128,7 +129,7 @@ def _check_zip(zf: zipfile.ZipFile, name: str, allowed: set[str] | None) -> list
         raise _reject(name, f"archive de plus de {MAX_ZIP_MEMBERS} fichiers.")
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED_BYTES:
-        raise _reject(name, f"taille décompressée annoncée de {total / 2**20:.0f} Mo, au-delà de "
+        raise _reject(name, f"taille décompressée annoncée de {fmt_number(total / 2**20, 0)} Mo, au-delà de "
                       f"{MAX_UNPACKED_BYTES // 2**20} Mo (archive « bombe » possible).")
     for info in infos:
         if info.file_size > 1_000_000 and info.compress_size and (
@@ -270,7 +271,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
 def _csv_error(exc: csv.Error, line: int, name: str) -> ImportRejected:
     text = str(exc)
     if "field larger" in text:
-        reason = f"une valeur dépasse {csv.field_size_limit():,} caractères".replace(",", "\u202f")
+        reason = f"une valeur dépasse {fmt_int(csv.field_size_limit())} caractères"
     elif "NUL" in text:
         reason = "caractère nul (fichier binaire ?)"
     elif "expected after" in text:
@@ -916,6 +917,47 @@ def _geojson_features(data: bytes, name: str) -> list[bool]:
     return [f.get("geometry") is not None for f in feats]
 
 
+def _read_geojson(data: bytes, name: str, layer: str | None = None) -> Table:
+    return _read_geo_bytes(data, "geojson", name, _geojson_features(data, name))
+
+
+def _read_gpkg(data: bytes, name: str, layer: str | None = None) -> Table:
+    if not data.startswith(b"SQLite format 3\x00"):
+        raise _reject(name, "ce n'est pas un GeoPackage valide.")
+    return _read_geo_bytes(data, "gpkg", name, None, layer)
+
+
+def _read_geo_bytes(data: bytes, kind: str, name: str, declared: list[bool] | None,
+                    layer: str | None = None) -> Table:
+    """Read a GeoJSON or GeoPackage held in memory (GDAL wants a file)."""
+    with tempfile.TemporaryDirectory(prefix="carnet-import-") as tmp:
+        path = Path(tmp) / f"projets.{kind}"
+        path.write_bytes(data)
+        return _read_geo(path, kind, name, declared, layer)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """How to read one file extension: French name (messages), reader, layer choice."""
+
+    label: str
+    read: Callable[[bytes, str, str | None], Table]
+    layers: bool = False  # a sheet (XLSX) or layer (GeoPackage) may be chosen
+
+
+#: Readers by file extension, in the order the accepted formats are named to the user.
+READERS: dict[str, Reader] = {
+    ".csv": Reader("CSV", lambda data, name, layer: _read_csv(data, name)),
+    ".txt": Reader("CSV", lambda data, name, layer: _read_csv(data, name)),
+    ".xlsx": Reader("XLSX", _read_xlsx, layers=True),
+    ".geojson": Reader("GeoJSON", _read_geojson),
+    ".json": Reader("GeoJSON", _read_geojson),
+    ".gpkg": Reader("GeoPackage", _read_gpkg, layers=True),
+    ".zip": Reader("Shapefile zippé", lambda data, name, layer: _read_shapefile_zip(data, name)),
+}
+ALLOWED_EXTENSIONS = tuple(READERS)
+
+
 def read_table(data: bytes, filename: str, layer: str | None = None) -> Table:
     """Read an uploaded file safely.
 
@@ -942,35 +984,20 @@ def read_table(data: bytes, filename: str, layer: str | None = None) -> Table:
     """
     name = PurePosixPath(str(filename).replace("\\", "/")).name or "fichier"
     ext = PurePosixPath(name).suffix.lower()
-    if ext not in ALLOWED_EXTENSIONS:
+    reader = READERS.get(ext)
+    if reader is None:
         raise _reject(name, f"extension « {ext or '(aucune)'} » non prise en charge (admises : "
-                      "CSV, XLSX, GeoJSON, GeoPackage, Shapefile zippé).")
+                      f"{', '.join(dict.fromkeys(r.label for r in READERS.values()))}).")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise _reject(name, f"{len(data) / 2**20:.1f} Mo, au-delà de la limite de "
+        raise _reject(name, f"{fmt_number(len(data) / 2**20, 1)} Mo, au-delà de la limite de "
                       f"{MAX_UPLOAD_BYTES // 2**20} Mo.")
     if not data.strip():
         raise _reject(name, "le fichier est vide.")
     _sniff_vrt(data, name)
-    if layer is not None and ext not in (".xlsx", ".gpkg"):
+    if layer is not None and not reader.layers:
         raise _reject(name, "le choix d'une feuille ou d'une couche ne s'applique qu'aux "
                       "classeurs XLSX et aux GeoPackage.")
-    if ext in (".csv", ".txt"):
-        return _read_csv(data, name)
-    if ext == ".xlsx":
-        return _read_xlsx(data, name, layer)
-    if ext == ".zip":
-        return _read_shapefile_zip(data, name)
-    if ext in (".geojson", ".json"):
-        declared = _geojson_features(data, name)
-        kind, suffix = "geojson", ".geojson"
-    else:
-        if not data.startswith(b"SQLite format 3\x00"):
-            raise _reject(name, "ce n'est pas un GeoPackage valide.")
-        kind, suffix, declared = "gpkg", ".gpkg", None
-    with tempfile.TemporaryDirectory(prefix="carnet-import-") as tmp:
-        path = Path(tmp) / f"projets{suffix}"
-        path.write_bytes(data)
-        return _read_geo(path, kind, name, declared, layer if kind == "gpkg" else None)
+    return reader.read(data, name, layer)
 
 
 # -- mapping and validation (carnet.projets.report) ---------------------------------------

@@ -219,6 +219,7 @@ def import_section(repo: ProjetRepository, user: str) -> None:
     from carnet.projets.importer import (
         FIELD_LABELS,
         MAX_UPLOAD_BYTES,
+        READERS,
         build_report,
         commit,
         read_table,
@@ -228,7 +229,7 @@ def import_section(repo: ProjetRepository, user: str) -> None:
     _import_help(repo)
     n = st.session_state.get("projets_import_n", 0)  # a new key empties the uploader
     up = st.file_uploader("Fichier (CSV, XLSX, GeoJSON, GeoPackage, Shapefile zippé ; 20 Mo)",
-                          type=["csv", "txt", "xlsx", "geojson", "json", "gpkg", "zip"],
+                          type=[ext.lstrip(".") for ext in READERS],
                           key=f"projets_import_{n}")
     if up is None:
         return
