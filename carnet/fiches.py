@@ -12,7 +12,6 @@ and simple values (codes, indicator ids) and returns plain data the pages print.
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,6 +20,7 @@ from carnet.formatting import fmt_number, fmt_range, fmt_value
 from carnet.indicators import Indicator, latest_of_family
 from carnet.pack import Pack
 from carnet.sources import catalogue
+from carnet.text import fold
 
 NON_AGREGEABLE = "non agrégeable"
 
@@ -451,22 +451,16 @@ def sources_footer(pack: Pack, ids) -> list[str]:
 # --------------------------------------------------------------------------- communes
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents, hyphens as spaces (for name search)."""
-    nfkd = unicodedata.normalize("NFKD", str(text))
-    return "".join(ch for ch in nfkd if not unicodedata.combining(ch)).lower().replace("-", " ")
-
-
 def search_communes(pack: Pack, query: str, limit: int = 20) -> pd.DataFrame:
     """Communes whose name or INSEE code matches ``query`` (accent/case insensitive).
 
     Exact code first, then names starting with the query, then names containing it.
     """
     c = pack.table("commune")[["code", "nom", "epci_nom", "territoire_nom"]]
-    q = _fold(query.strip())
+    q = fold(query)
     if not q:
         return c.iloc[0:0]
-    folded = c["nom"].map(_fold)
+    folded = c["nom"].map(fold)
     score = pd.Series(9, index=c.index)
     score[folded.str.contains(q, regex=False)] = 2
     score[folded.str.startswith(q)] = 1

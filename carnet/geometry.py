@@ -13,7 +13,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-METRIC_CRS = 2154
+#: The metric CRS: Lambert-93 (EPSG:2154), metres, the official projection of metropolitan
+#: France. Areas, distances, simplification tolerances and Lambert-93 project coordinates.
+METRIC_EPSG = 2154
+METRIC_CRS = f"EPSG:{METRIC_EPSG}"
 
 #: Display detail levels: simplification tolerance in metres (Lambert-93).
 DETAIL_TOLERANCE_M = {"departement": 250.0, "territoire": 60.0}

@@ -19,10 +19,10 @@ import shapely
 from pyproj import Geod
 
 from carnet.errors import lookup
+from carnet.geometry import METRIC_CRS
 from carnet.sources import get_source
 
 LAYERS_FILE = Path(__file__).parent / "data" / "couches.toml"
-METRIC_CRS = 2154  # Lambert-93
 GEOD = Geod(ellps="WGS84")  # distances "à vol d'oiseau": geodesic, not on the Lambert-93 plane
 # Stations compared geodesically with each commune centre: the nearest on the Lambert-93 plane
 # and the next ones (plane and geodesic rankings can differ by a few metres at most).

@@ -14,34 +14,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from carnet.errors import SourceFormatError, SourceMissingError, lookup
+from carnet.text import insee_code
 
 _SEPARATORS = (";", ",", "\t", "|")
-_CODE_RE = re.compile(r"^(\d{1,5})(\.0+)?$")
 
 
-def normalize_code(value) -> str | None:
-    """Return an INSEE commune code as a 5-character string.
-
-    Handles codes read as numbers (``2001`` or ``"59008.0"`` → ``"02001"``,
-    ``"59008"``) and Corsican codes (``"2A004"``). Empty values give None.
-    """
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    text = str(value).strip()
-    if not text:
-        return None
-    m = _CODE_RE.match(text)
-    if m:
-        return m.group(1).zfill(5)
-    return text.upper()
+#: An INSEE commune code as a 5-character string (:func:`carnet.text.insee_code`).
+normalize_code = insee_code
 
 
 def to_number(series: pd.Series, *, path: str = "", column: str = "",

@@ -20,6 +20,7 @@ from carnet.fiches import latest_vintage, source_label, value
 from carnet.formatting import fmt_int, fmt_number, fmt_percent
 from carnet.indicators import vintage_of
 from carnet.pack import Pack
+from carnet.text import md
 
 # How sentences name a territory: (subject, "in" phrase, "of" phrase). Others get a neutral form.
 PHRASES = {
@@ -208,13 +209,5 @@ def summary_markdown(paragraphs: list[Paragraph]) -> str:
     parts = []
     for p in paragraphs:
         srcs = " ; ".join(p.sources)
-        parts.append(f"{_md_escape(p.text)}  \n*Source : {_md_escape(srcs)}.*")
+        parts.append(f"{md(p.text)}  \n*Source : {md(srcs)}.*")
     return "\n\n".join(parts)
-
-
-def _md_escape(text: str) -> str:
-    """Escape the Markdown characters that could alter rendering of data-derived text."""
-    for ch in ("\\", "*", "_", "`", "[", "]", "<", ">", "#", "$", "~", "|"):
-        text = text.replace(ch, "\\" + ch)
-    return text
-

@@ -69,10 +69,9 @@ ANNEE_MAX = 2100
 
 
 def _normalize(text: str) -> str:
-    import unicodedata
+    from carnet.text import fold
 
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().replace("'", " ").replace("’", " ").replace("-", " ").split())
+    return fold(text)
 
 
 def _lookup(vocab: dict[str, str], extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from carnet.formatting import fmt_int, fmt_number
+from carnet.geometry import METRIC_EPSG
 from carnet.projets.errors import ImportRejected
 from carnet.projets.mapping import (
     HEADER_SEARCH_ROWS,
@@ -40,6 +41,7 @@ from carnet.projets.report import build as _build
 from carnet.projets.repository import ProjetRepository
 from carnet.projets.territory import TerritoryContext, guess_crs
 from carnet.projets.validation import is_blank
+from carnet.text import fold
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -743,7 +745,7 @@ def _read_geo(path: Path, kind: str, name: str, declared: list[bool] | None = No
         crs = guesses.pop()
         notes.append(f"Système de coordonnées absent du fichier : {crs} déduit des valeurs.")
     epsg = gdf.crs.to_epsg() if gdf.crs is not None else int(crs.split(":")[1])
-    if epsg not in (4326, 2154, 4171):
+    if epsg not in (4326, METRIC_EPSG, 4171):
         notes.append(f"Système de coordonnées {crs} reprojeté en WGS84.")
     if epsg != 4326:
         from carnet.projets.territory import transformer_to_wgs84
@@ -754,7 +756,7 @@ def _read_geo(path: Path, kind: str, name: str, declared: list[bool] | None = No
         except Exception as exc:  # noqa: BLE001 - pyproj errors, in English
             raise _reject(name, "système de coordonnées du fichier non reconnu : fournissez "
                           "un fichier en WGS84 (EPSG:4326) ou Lambert-93 (EPSG:2154).") from exc
-        if epsg == 2154:
+        if epsg == METRIC_EPSG:
             notes.append("Coordonnées en Lambert-93 (EPSG:2154) reprojetées en WGS84.")
     else:
         notes.append("Coordonnées en WGS84 (EPSG:4326).")
@@ -1010,9 +1012,7 @@ def _header_note(line: int, skipped: int) -> list[str]:
 
 
 def _norm(text: str) -> str:
-    from carnet.projets.constants import _normalize
-
-    return _normalize(text).replace("_", " ").strip(" .:")
+    return fold(text).replace("_", " ").strip(" .:")
 
 
 def suggest_mapping(columns: list[str], table: Table | None = None,

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from carnet.text import INSEE_PATTERN, fold
 
 CONFIG_PATH = Path(__file__).resolve().parents[1] / "data" / "import_projets.toml"
 #: Pseudo-fields: not stored, used to resolve others (commune name → code, id/version of
@@ -29,7 +30,7 @@ PSEUDO_FIELDS = ("commune_nom", "id", "version")
 HEADER_SEARCH_ROWS = 30
 #: Cells of a row looked at when searching for the header.
 MAX_HEADER_CELLS = 300
-_CODE_RE = re.compile(r"^(\d[\dAB]\d{3})$")
+_CODE_RE = re.compile(rf"^({INSEE_PATTERN})$")
 
 
 @lru_cache(maxsize=1)
@@ -44,11 +45,7 @@ def norm(text: Any) -> str:
     Lower case, no accents, "œ" → "oe", punctuation and apostrophes as spaces, single
     spaces: ``"Maître d'Ouvrage"`` → ``"maitre d ouvrage"``.
     """
-    text = re.sub(r"[’‘ʼ`´\u2010-\u2015]", " ", str(text))  # typographic apostrophes, dashes
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"[^a-z0-9()]+", " ", text)
-    return " ".join(text.split())
+    return " ".join(re.sub(r"[^a-z0-9()]+", " ", fold(text)).split())
 
 
 def _variants(header: str) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any
 from carnet.projets.constants import ORIENTATION_SHORT, VOCABS, to_code
 from carnet.projets.mapping import load_config, norm
 from carnet.projets.validation import is_blank, normalize_commune_code
+from carnet.text import INSEE_PATTERN
 
 #: rapidfuzz score (0–100) from which a close spelling is proposed.
 FUZZY_CUTOFF = 84
@@ -25,7 +26,7 @@ AMBIGUITY_MARGIN = 3
 _ARTICLES = {"le", "la", "les", "l"}
 _STOPWORDS = _ARTICLES | {"et", "de", "du", "des", "d", "a", "au", "aux", "en", "pour", "sur",
                           "un", "une", "par", "avec"}
-_CODE_IN_TEXT = re.compile(r"\b(\d[\dAB]\d{3})\b")
+_CODE_IN_TEXT = re.compile(rf"\b({INSEE_PATTERN})\b")
 _NUMBERED = re.compile(r"^(?:orientation|axe|o|priorite|n)?\s*(\d)(?:\s|$)")
 
 

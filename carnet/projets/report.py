@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from carnet.geometry import METRIC_CRS
 from carnet.projets.errors import ImportRejected
 from carnet.projets.mapping import (
     PSEUDO_FIELDS,
@@ -434,7 +435,7 @@ def build(table, mapping: dict[str, str], ctx, repo=None, contrat: str | None = 
                 found = crs or guess_crs(parse_number(raw["x"]), parse_number(raw["y"]))
             except (TypeError, ValueError):
                 found = None
-            l93_rows += found == "EPSG:2154"
+            l93_rows += found == METRIC_CRS
             wgs_rows += found == "EPSG:4326"
         raw.setdefault("contrat", None)
         if _blank(raw["contrat"]):

@@ -14,6 +14,7 @@ import geopandas as gpd
 import shapely
 from pyproj import Transformer
 
+from carnet.geometry import METRIC_CRS
 from carnet.projets.constants import CONTRATS
 from carnet.projets.errors import ProjetError
 
@@ -49,7 +50,7 @@ def guess_crs(x: float, y: float) -> str | None:
         return "EPSG:4326"
     xmin, ymin, xmax, ymax = L93_BOUNDS
     if xmin <= x <= xmax and ymin <= y <= ymax:
-        return "EPSG:2154"
+        return METRIC_CRS
     return None
 
 

@@ -19,6 +19,7 @@ from carnet.projets.constants import (
 )
 from carnet.projets.models import EDITABLE_FIELDS
 from carnet.projets.territory import TerritoryContext
+from carnet.text import insee_code
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: Invisible characters that can disguise text: bidi embeddings, overrides and isolates
@@ -153,16 +154,9 @@ def parse_year(value: Any) -> int | None:
     return int(number)
 
 
-def normalize_commune_code(value: Any) -> str | None:
-    """Normalise an INSEE code: ``59122``, ``"59122.0"``, ``" 2001"`` → ``"02001"``."""
-    if is_blank(value):
-        return None
-    text = str(value).strip()
-    if re.fullmatch(r"\d+\.0+", text):
-        text = text.split(".")[0]
-    if text.isdigit() and len(text) < 5:
-        text = text.zfill(5)
-    return text.upper()
+#: Normalise an INSEE code: ``59122``, ``"59122.0"``, ``" 2001"`` → ``"02001"``
+#: (:func:`carnet.text.insee_code`).
+normalize_commune_code = insee_code
 
 
 def _bool(value: Any) -> bool:

@@ -29,6 +29,7 @@ from carnet.projets.constants import (
     STATUTS_ENGAGES,
 )
 from carnet.projets.territory import TerritoryContext
+from carnet.text import fold
 
 NON_RENSEIGNE = "Non renseigné"
 GREY = "#6f6f6f"
@@ -69,8 +70,8 @@ class Filters:
 
 
 def _fold(s: pd.Series) -> pd.Series:
-    return (s.fillna("").astype(str).str.normalize("NFKD")
-            .str.encode("ascii", "ignore").str.decode("ascii").str.lower())
+    """:func:`carnet.text.fold` of every value (blank gives ``""``)."""
+    return s.fillna("").astype(str).map(fold)
 
 
 def apply_filters(df: pd.DataFrame, f: Filters) -> pd.DataFrame:

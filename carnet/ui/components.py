@@ -10,6 +10,7 @@ import streamlit as st
 
 from carnet.fiches import KeyFigure, indicator_options
 from carnet.formatting import NBSP
+from carnet.text import md_cell
 
 STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "carnet.css"
 #: Below this window width the sidebar starts folded, once per browser tab (a 1024 px
@@ -281,11 +282,6 @@ def downloads(df: pd.DataFrame, stem: str, key: str, sources: pd.DataFrame | Non
                            help="Mêmes colonnes, valeurs calculées sans arrondi (« ; », virgule décimale).")
 
 
-def _md_cell(text) -> str:
-    """A value safe inside a Markdown table cell (pipes escaped, no line breaks)."""
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
 def sources_markdown(sources: pd.DataFrame) -> str:
     """The sources as a Markdown table that wraps (no sideways scrolling, unlike st.dataframe).
 
@@ -294,12 +290,12 @@ def sources_markdown(sources: pd.DataFrame) -> str:
     """
     lines = ["| Source | Producteur | Millésime | Licence |", "|:--|:--|:--|:--|"]
     for row in sources.itertuples(index=False):
-        title = f"**{_md_cell(row.Source)}**"
+        title = f"**{md_cell(row.Source)}**"
         if row.Lien:
             title += f" · [site du producteur]({str(row.Lien).replace(')', '%29')})"
-        title += f"<br><small>`{_md_cell(row.Identifiant)}`</small>"
-        lines.append(f"| {title} | {_md_cell(row.Producteur)} | {_md_cell(row.Millésime)} | "
-                     f"{_md_cell(row.Licence)} |")
+        title += f"<br><small><code>{md_cell(row.Identifiant)}</code></small>"
+        lines.append(f"| {title} | {md_cell(row.Producteur)} | {md_cell(row.Millésime)} | "
+                     f"{md_cell(row.Licence)} |")
     return "\n".join(lines)
 
 

@@ -10,7 +10,8 @@ viewer's browser fetch the URL; ``[texte](https://…)`` would be a live link.
 
 Every string that comes from data (a project field, an imported file's name, a column
 name, a coordinate system's name, a value quoted in an error message) goes through
-:func:`md` before it reaches one of those calls, and tables of data go through
+:func:`md` (:func:`carnet.text.md`, the one Markdown escaper, re-exported here) before it
+reaches one of those calls, and tables of data go through
 :func:`table` (escaped HTML in ``st.html``, no Markdown at all). Widgets that do not read
 Markdown (``st.dataframe``, ``st.text``, ``st.code``, the options of a selectbox) need
 nothing.
@@ -19,60 +20,11 @@ nothing.
 from __future__ import annotations
 
 import html
-import re
-import string
 from collections.abc import Iterable
 
-#: U+2060 WORD JOINER: invisible, no line break. GitHub's autolinks are found in the *text*,
-#: once backslash escapes are resolved: a word joiner inside ``http://``, ``https://``,
-#: ``www.`` and after the ``@`` of an e-mail address breaks them (and nothing else).
-WORD_JOINER = "\u2060"
-_PUNCT = frozenset(string.punctuation)  # every ASCII punctuation mark may be escaped
-_AUTOLINK = re.compile(r"(?i)(?<![0-9a-z])(?:(https?:)(?=//)|(www)(?=\.))|(?<=[\w.+-])(@)(?=[\w-])")
+from carnet.text import WORD_JOINER, md
 
-
-def md(text: object) -> str:
-    """Markdown source that Streamlit shows as exactly ``text``, with nothing interpreted.
-
-    Parameters
-    ----------
-    text : object
-        Any value (``None`` gives ``""``); converted with ``str``.
-
-    Returns
-    -------
-    str
-        ``text`` with every ASCII punctuation mark backslash-escaped (links, images,
-        emphasis, code, headings, lists, tables, HTML, ``:red[…]``, ``:material/…:``,
-        ``$…$``; with every ``:`` escaped, Streamlit does not even load its ``:smile:``
-        emoji pass), a word joiner inside bare URLs and e-mail addresses (see
-        :data:`WORD_JOINER`), line breaks as Markdown hard breaks and leading blanks as
-        no-break spaces (no indented code block). The reader sees exactly ``text``; a
-        copied URL or address holds an invisible word joiner.
-
-    Examples
-    --------
-    >>> md("[x](https://e.fr)") == "\\\\[x\\\\]\\\\(https\\\\:\\u2060\\\\/\\\\/e\\\\.fr\\\\)"
-    True
-    """
-    if text is None:
-        return ""
-    s = str(text).replace("\r\n", "\n").replace("\r", "\n")
-    s = _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, s)
-    lines = []
-    for line in s.split("\n"):
-        body = line.lstrip(" \t")
-        lead = "\u00a0" * (len(line) - len(body))
-        out = []
-        for ch in body:
-            if ch in _PUNCT:
-                out.append("\\" + ch)
-            elif ch == "\t":
-                out.append(" ")
-            else:
-                out.append(ch)
-        lines.append(lead + "".join(out))
-    return "  \n".join(lines)
+__all__ = ["TABLE_CSS", "WORD_JOINER", "md", "quoted", "table", "table_html"]
 
 
 def quoted(text: object) -> str:

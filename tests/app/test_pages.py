@@ -144,8 +144,9 @@ def test_sources_page_lists_sources_and_mergers(app):
     frames = [d.value for d in app.dataframe]
     # Sources: a Markdown table that wraps (st.dataframe scrolled sideways).
     table = next(m.value for m in app.markdown if m.value.startswith("| Source | Producteur |"))
-    assert "| Millésime | Licence |" in table and "Licence Ouverte 2.0" in table
-    assert "[site du producteur](http" in table and "`insee-comparateur-2021`" in table
+    assert "| Millésime | Licence |" in table and "Licence Ouverte 2\\.0" in table  # carnet.text.md
+    assert "[site du producteur](http" in table
+    assert "<code>insee\\-comparateur\\-2021</code>" in table
     indicators = frames[0]
     assert "Non agrégeable : commune seulement" in set(indicators["Agrégation"])
     mergers = frames[2]
