@@ -302,7 +302,7 @@ def population_series(pack: Pack, level: str, codes) -> pd.DataFrame:
     for code in codes:
         for i in ids:
             v = vals.at[code, i] if code in vals.index else math.nan
-            rows.append((code, str(names.get(code, code)), int(i[-4:]), v, fmt_value(v, "hab."),
+            rows.append((code, str(names.get(code, code)), pack.indicator(i).annee, v, fmt_value(v, "hab."),
                          pack.indicator(i).vintage))
     return pd.DataFrame(rows, columns=["code", "nom", "annee", "population", "texte", "millesime"])
 
