@@ -7,6 +7,8 @@ Public API (imported lazily, so ``python -m carnet.maps.assets`` starts fast):
 - :func:`add_outlines`, :func:`add_polygons`, :func:`add_points`,
   :func:`add_layer_control` — overlay layers;
 - :func:`classify`, :data:`SCHEMES` — classification registry (mapclassify);
+- :func:`commune_map`, :func:`territories_map`, :func:`locator_map` — the atlas's maps of
+  a pack (:mod:`carnet.maps.atlas`);
 - :func:`use_local_assets`, :func:`install_assets`, :func:`assets_installed`,
   :func:`external_links` — offline assets (see :mod:`carnet.maps.assets`).
 
@@ -31,6 +33,9 @@ _EXPORTS = {
     "add_polygons": "carnet.maps.layers",
     "add_points": "carnet.maps.layers",
     "add_layer_control": "carnet.maps.layers",
+    "commune_map": "carnet.maps.atlas",
+    "territories_map": "carnet.maps.atlas",
+    "locator_map": "carnet.maps.atlas",
     "use_local_assets": "carnet.maps.assets",
     "external_links": "carnet.maps.assets",
     "AssetError": "carnet.maps.assets",

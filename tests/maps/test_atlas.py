@@ -1,0 +1,52 @@
+"""The atlas's maps built in the core (carnet.maps.atlas), layers drawn as couches.toml says."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from carnet.layers import layer_registry
+from carnet.maps import atlas
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_map_layer_has_a_known_kind_and_its_style():
+    layers = atlas.map_layers()
+    assert set(layers) == {"monuments", "musees", "gares", "colleges", "pnr"}
+    for spec in layers.values():
+        assert spec["kind"] in atlas.DRAW and spec["label"] and spec["color"].startswith("#")
+    assert list(layers)[0] == "pnr"  # zones first: drawn under the points
+    assert list(atlas.overlays()) == ["epci", "pnr", "monuments", "musees", "gares", "colleges"]
+
+
+def test_no_layer_id_in_the_code_of_maps_and_ui():
+    """Layers are drawn by kind, never by id: no couche id as a string in carnet/maps, carnet/ui."""
+    ids = set(layer_registry())
+    for path in [*(ROOT / "carnet" / "maps").glob("*.py"), *(ROOT / "carnet" / "ui").glob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value in ids}
+        assert not found, f"{path.name}: {found}"
+
+
+@pytest.mark.integration
+def test_point_style_and_tooltip_come_from_the_registry(nord, monkeypatch):
+    reg = {lid: dict(spec) for lid, spec in layer_registry().items()}
+    reg["gares"]["map"] = {**reg["gares"]["map"], "color": "#123456", "label": "Haltes",
+                           "tooltip": [], "cluster_above": 10}
+    monkeypatch.setattr(atlas, "layer_registry", lambda: reg)
+    html = atlas.commune_map(nord, None, "pop_2022", overlays=("gares",)).get_root().render()
+    assert "#123456" in html and "Haltes (" in html and "Gares de voyageurs" not in html
+    assert "markerClusterGroup" in html  # more than 10 stations: clustered
+    assert '"Segment"' not in html
+
+
+@pytest.mark.integration
+def test_maps_draw_on_a_given_map(nord):
+    from carnet.maps import base_map
+
+    m = base_map()
+    assert atlas.commune_map(nord, "cambresis", "pop_2022", m=m) is m
+    assert atlas.territories_map(nord, "pop_2022", m=base_map()) is not m
