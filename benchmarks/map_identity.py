@@ -79,17 +79,10 @@ def seed_projects(pack):
     return df, ctx
 
 
-def _projects_map():
-    try:
-        from carnet.maps.projects import projects_map
-    except ImportError:  # before the move to carnet.maps
-        from carnet.projets.views import projects_map
-    return projects_map
-
-
 def render_all(cache_dir: str | None = None) -> dict[str, str]:
     """Digest of each map, by name (``cache_dir``: the build cache, default the app's)."""
     from carnet import paths
+    from carnet.maps.projects import projects_map
     from carnet.pack import load_pack
     from carnet.ui import cartes
 
@@ -104,7 +97,7 @@ def render_all(cache_dir: str | None = None) -> dict[str, str]:
         "locator": cartes.locator_map.__wrapped__(PACK, cache, "59122"),
     }
     df, ctx = seed_projects(pack)
-    out["projects"] = _projects_map()(df, ctx.map_context)
+    out["projects"] = projects_map(df, ctx.map_context)
     return {name: digest(m) for name, m in out.items()}
 
 

@@ -9,6 +9,8 @@ Public API (imported lazily, so ``python -m carnet.maps.assets`` starts fast):
 - :func:`classify`, :data:`SCHEMES` — classification registry (mapclassify);
 - :func:`commune_map`, :func:`territories_map`, :func:`locator_map` — the atlas's maps of
   a pack (:mod:`carnet.maps.atlas`);
+- :func:`add_projects`, :func:`projects_map` — projects on any map, or on their own
+  (:mod:`carnet.maps.projects`);
 - :func:`use_local_assets`, :func:`install_assets`, :func:`assets_installed`,
   :func:`external_links` — offline assets (see :mod:`carnet.maps.assets`).
 
@@ -36,6 +38,8 @@ _EXPORTS = {
     "commune_map": "carnet.maps.atlas",
     "territories_map": "carnet.maps.atlas",
     "locator_map": "carnet.maps.atlas",
+    "add_projects": "carnet.maps.projects",
+    "projects_map": "carnet.maps.projects",
     "use_local_assets": "carnet.maps.assets",
     "external_links": "carnet.maps.assets",
     "AssetError": "carnet.maps.assets",

@@ -51,6 +51,8 @@ STATUT_STYLES: dict[str, tuple[int, str | None, float]] = {
     "realise": (6, None, 1.0),
     "abandonne": (4, "1,4", 0.05),
 }
+#: Label of a field left empty (filters, fiche, map tooltips).
+NON_RENSEIGNE = "Non renseigné"
 
 CONTRATS: dict[str, str] = {
     "flandre-maritime": "Flandre maritime",

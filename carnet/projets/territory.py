@@ -139,8 +139,8 @@ class TerritoryContext:
 
     @cached_property
     def map_context(self):
-        """Offline map background (:class:`carnet.projets.views.MapContext`), built once."""
-        from carnet.projets.views import MapContext
+        """Offline map background (:class:`carnet.maps.projects.MapContext`), built once."""
+        from carnet.maps.projects import MapContext
 
         if self.pack is not None:
             return MapContext.from_pack(self.pack)

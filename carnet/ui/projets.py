@@ -365,7 +365,7 @@ def show_projects_map(df: pd.DataFrame, ctx, contrats: list[str],
     from streamlit_folium import st_folium
 
     from carnet.maps.assets import external_links, use_local_assets
-    from carnet.projets.views import projects_map
+    from carnet.maps.projects import projects_map
     from carnet.ui.assets import assets_problem, static_base_url
 
     problem = assets_problem()

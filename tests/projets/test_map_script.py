@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 from streamlit_folium import generate_leaflet_string
 
+from carnet.maps.projects import MapContext, projects_map
 from carnet.projets.territory import TerritoryContext
-from carnet.projets.views import MapContext, enrich, projects_map
+from carnet.projets.views import enrich
 from tests.projets.conftest import make_communes, sample
 
 # Names that folium/st_folium generate: map_div, fast_marker_cluster_div_3(_data), ...

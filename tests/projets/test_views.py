@@ -5,14 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from carnet.maps.projects import map_points, projects_map
 from carnet.projets.views import (
     Filters,
     apply_filters,
     dashboard,
     enrich,
     fiche,
-    map_points,
-    projects_map,
 )
 from tests.projets.conftest import sample
 
