@@ -8,8 +8,6 @@ the page is :func:`carnet.ui.projets.show_projects_map`.
 
 from __future__ import annotations
 
-import html
-import json
 from dataclasses import dataclass
 
 import folium
@@ -21,7 +19,8 @@ from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
 from carnet.maps.base import NORD_BOUNDS, base_map
-from carnet.maps.elements import Legend
+from carnet.maps.elements import Legend, esc
+from carnet.maps.encoding import script_json
 from carnet.maps.layers import add_outlines, add_polygons
 from carnet.projets.constants import (
     NON_RENSEIGNE,
@@ -214,9 +213,9 @@ var {{ this.get_name() }} = (function () {
         for nom, pop, lon, lat in zip(labels["nom"], labels["population"], labels["lon"],
                                       labels["lat"], strict=True):
             minzoom, size = next((z, c) for p, z, c in LABEL_RULES if pop >= p)
-            rows.append([round(float(lat), 5), round(float(lon), 5), html.escape(str(nom)),
+            rows.append([round(float(lat), 5), round(float(lon), 5), esc(nom),
                          minzoom, size, len(str(nom))])
-        self.data_json = _safe_json(rows)
+        self.data_json = script_json(rows)
 
 
 _CALLBACK = """
@@ -229,17 +228,6 @@ function (row) {
     return m;
 }
 """
-
-
-def _safe_json(obj) -> str:
-    """JSON that is safe inside a <script> element (like Jinja's ``tojson``).
-
-    Braces are escaped too: folium compiles a rendered script again as a Jinja
-    template, so ``{{ … }}`` in a project title must never reach it as is.
-    """
-    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("'", "\\u0027").replace("{", "\\u007b").replace("}", "\\u007d"))
 
 
 class _ScriptText(Element):
@@ -294,10 +282,10 @@ class ProjectCluster(FastMarkerCluster):
         for lat, lon, color, radius, dash, opacity, tip in rows:
             idx = palette.setdefault((color, radius, dash, opacity), len(palette))
             data.append([lat, lon, idx, tip])
-        self.styles_json = _safe_json([list(k) for k in palette])
-        self.data_json = _safe_json(data)
+        self.styles_json = script_json([list(k) for k in palette])
+        self.data_json = script_json(data)
         self.callback_js = _CALLBACK.strip()
-        self.pane_json = _safe_json(PANE_PROJETS[0])
+        self.pane_json = script_json(PANE_PROJETS[0])
         self.pane_z = int(PANE_PROJETS[1])
         self.data = []
 
@@ -324,7 +312,6 @@ def map_points(df: pd.DataFrame) -> list[list]:
     styles = [STATUT_STYLES.get(s, default) for s in located["statut"]]
     statuts = located["statut"].map(STATUTS).fillna(NON_RENSEIGNE).tolist()
     names = located.get("commune_nom", located["commune"]).fillna("").astype(str).tolist()
-    esc = html.escape
     rows = []
     for lat, lon, col, st, titre, statut, commune, illustratif in zip(
             located["lat"].tolist(), located["lon"].tolist(), colors, styles,
@@ -353,7 +340,7 @@ def legend_html() -> str:
     """Legend of the projects map (static French text, ``carnet-legend`` classes)."""
     dot = ("<i style='width:12px;height:12px;border-radius:6px;border:2px solid {c};"
            "background:{c}'></i>")
-    rows = "".join(f"<div class='lg-r'>{dot.format(c=ORIENTATION_COLORS[k])}{html.escape(v)}"
+    rows = "".join(f"<div class='lg-r'>{dot.format(c=esc(ORIENTATION_COLORS[k]))}{esc(v)}"
                    "</div>" for k, v in ORIENTATION_SHORT.items())
     rows += f"<div class='lg-r'>{dot.format(c=GREY)}Orientation non renseignée</div>"
     full = ("<i style='width:12px;height:12px;border-radius:6px;border:2px solid #555;"

@@ -173,4 +173,4 @@ def test_map_does_not_evaluate_template_syntax(repo, ctx):
     repo.create(sample(titre="{{ 7*7 }} {% if true %}x{% endif %}"), user="u")
     out = projects_map(enrich(repo.dataframe("nord"), ctx)).get_root().render()
     assert "49" not in out.split("var data = ")[1].split(";")[0]
-    assert "\\u007b\\u007b 7*7 \\u007d\\u007d" in out
+    assert "\\u0026#123;\\u0026#123; 7*7 \\u0026#125;\\u0026#125;" in out
