@@ -265,7 +265,7 @@ class ProjectCluster(FastMarkerCluster):
                 var styles = {{ this.styles_json }};
                 var callback = {{ this.callback_js }};
                 var data = {{ this.data_json }};
-                var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+                var cluster = L.markerClusterGroup({{ this.options_json }});
                 for (var i = 0; i < data.length; i++) {
                     callback(data[i]).addTo(cluster);
                 }
@@ -286,6 +286,7 @@ class ProjectCluster(FastMarkerCluster):
         self.data_json = script_json(data)
         self.callback_js = _CALLBACK.strip()
         self.pane_json = script_json(PANE_PROJETS[0])
+        self.options_json = script_json(self.options)
         self.pane_z = int(PANE_PROJETS[1])
         self.data = []
 
