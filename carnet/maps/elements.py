@@ -350,7 +350,8 @@ var {{ this.get_name() }} = (function () {
   });
   o.naFill = o.palette ? window.CarnetMaps.naFill({{ this.map_name }}, layer) : null;
   layer.addData(window.CarnetMaps.features(d));
-  if (window.performance && performance.mark) {  // for benchmarks/bench_maps.py
+  {# Performance marks read by benchmarks/bench_maps.py (a Jinja comment: not in the page). #}
+  if (window.performance && performance.mark) {
     performance.mark("carnet-layer-data");
     requestAnimationFrame(function () {
       requestAnimationFrame(function () { performance.mark("carnet-layer-painted"); });

@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
+import shapely
 
 from carnet.layers import layer_registry
 from carnet.maps import atlas
@@ -50,3 +51,15 @@ def test_maps_draw_on_a_given_map(nord):
     m = base_map()
     assert atlas.commune_map(nord, "cambresis", "pop_2022", m=m) is m
     assert atlas.territories_map(nord, "pop_2022", m=base_map()) is not m
+
+
+def test_a_shipped_map_names_no_file_of_ours(communes):
+    from carnet.maps import add_points, choropleth
+
+    m = choropleth(communes, "valeur", label="I", unit="", source="s", vintage=1)
+    add_points(m, communes.set_geometry(shapely.centroid(communes.geometry.values)), label="p",
+               attribution="a",
+               cluster=True)
+    html = m.get_root().render()
+    assert "performance.mark" in html
+    assert "benchmarks" not in html and ".py" not in html
