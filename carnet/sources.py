@@ -33,6 +33,8 @@ class Source:
     reader: str
     cog: int | None = None
     options: dict = field(default_factory=dict)
+    #: Short credit in a map's attribution control (default: :meth:`map_credit`).
+    attribution: str = ""
 
     def resolve(self, sources_dir: Path | None = None, **params) -> Path:
         """Return the expected path of this source inside the sources folder."""
@@ -42,6 +44,12 @@ class Source:
     def citation(self) -> str:
         """A one-line French citation: producer, title, vintage, licence."""
         return f"{self.producteur} — {self.titre} ({self.millesime}), {self.licence}"
+
+    def map_credit(self) -> str:
+        """Credit of this source on a map: ``attribution``, else producer (without its
+        details) and vintage."""
+        producer = self.producteur.split(" (")[0].split(",")[0].strip()
+        return self.attribution or f"{producer}, {self.millesime}"
 
     def read(self, sources_dir: Path | None = None, params: dict | None = None, **extra):
         """Read this source with its reader; a missing file gives a French message."""

@@ -19,10 +19,10 @@ from carnet.fiches import commune_map_frame, layer_attribution, merged_into, sho
 from carnet.layers import layer_registry
 from carnet.maps.layers import add_layer_control, add_outlines, add_points, add_polygons
 from carnet.maps.thematic import choropleth
+from carnet.sources import get_source
 
 EPCI = "epci"
 EPCI_LABEL = "Contours des EPCI"
-GEO_ATTRIBUTION = "IGN Admin Express 2018, INSEE COG 2024"
 SELECTED_LABEL = "Commune choisie"
 SELECTED_COLOR = "#D55E00"  # Okabe-Ito vermilion: stands out of the blue-green palette
 #: Layer kinds in drawing order: zones under points.
@@ -40,6 +40,13 @@ def overlays() -> dict[str, str]:
     return {EPCI: EPCI_LABEL, **{lid: spec["label"] for lid, spec in map_layers().items()}}
 
 
+def geo_attribution(pack) -> str:
+    """Credit of the pack's geography (commune contours, then the COG giving communes, EPCI
+    and territories), from their sources: ``IGN Admin Express 2018, INSEE COG 2024``."""
+    return ", ".join(get_source(sid).map_credit() for sid in (pack.config.contours,
+                                                              pack.config.cog))
+
+
 # ------------------------------------------------------------------------- layers
 
 
@@ -49,9 +56,9 @@ def _epci_outlines(pack, tid: str | None) -> gpd.GeoDataFrame:
     return e[e["territoire"] == tid] if tid else e
 
 
-def outline_selected(m: folium.Map, gdf: gpd.GeoDataFrame) -> folium.Map:
+def outline_selected(m: folium.Map, pack, gdf: gpd.GeoDataFrame) -> folium.Map:
     """Outline the chosen commune (vermilion, thick; not interactive, so clicks reach the communes)."""
-    return add_outlines(m, gdf, label=SELECTED_LABEL, attribution=GEO_ATTRIBUTION,
+    return add_outlines(m, gdf, label=SELECTED_LABEL, attribution=geo_attribution(pack),
                         color=SELECTED_COLOR, weight=4)
 
 
@@ -137,13 +144,13 @@ def commune_map(pack, tid: str | None, iid: str, scheme: str = "quantiles",
     for lid in overlays:
         if lid == EPCI:
             add_outlines(m, _epci_outlines(pack, tid), label=EPCI_LABEL,
-                         attribution=GEO_ATTRIBUTION, weight=2.2)
+                         attribution=geo_attribution(pack), weight=2.2)
         else:
             add_layer(m, pack, lid, communes=codes)
     if selected and selected not in codes:  # a former commune: outline the merged one that carries iid
         selected = merged_into(pack, selected, iid) or selected
     if selected in codes:
-        outline_selected(m, gdf[gdf["code"] == selected])
+        outline_selected(m, pack, gdf[gdf["code"] == selected])
     return add_layer_control(m, collapsed=False)
 
 
@@ -157,7 +164,7 @@ def territories_map(pack, iid: str, *, m: folium.Map | None = None) -> folium.Ma
         pack, g, iid, "quantiles", max(k, 1), m=m,
         layer_name=pack.config.perimetre.get("libelle_pluriel", "Territoires"),
         legend_position="bottomleft")
-    add_outlines(m, _epci_outlines(pack, None), label=EPCI_LABEL, attribution=GEO_ATTRIBUTION,
+    add_outlines(m, _epci_outlines(pack, None), label=EPCI_LABEL, attribution=geo_attribution(pack),
                  color="#555555", weight=0.8, dash="3 3")
     return add_layer_control(m, collapsed=True)
 
@@ -172,12 +179,12 @@ def locator_map(pack, code: str, iid: str = "pop_2022", *,
     m = _indicator_choropleth(pack, gdf, iid, "quantiles", 5, m=m,
                               tooltip_fields={"epci_nom": "EPCI"},
                               layer_name=f"Communes — {ind.label}", legend_position="bottomleft")
-    add_outlines(m, _epci_outlines(pack, tid), label=EPCI_LABEL, attribution=GEO_ATTRIBUTION,
+    add_outlines(m, _epci_outlines(pack, tid), label=EPCI_LABEL, attribution=geo_attribution(pack),
                  color="#777777", weight=1.2)
     own = pack.geometry("commune", "territoire").merge(pack.table("commune")[["code", "nom"]],
                                                        on="code")
     own = own[own["code"] == code]  # its own polygon, even where a merged commune carries the data
-    outline_selected(m, own)
+    outline_selected(m, pack, own)
     x0, y0, x1, y1 = own.total_bounds
     pad = 0.06
     m.fit_bounds([[y0 - pad, x0 - pad], [y1 + pad, x1 + pad]])

@@ -18,6 +18,7 @@ from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
+from carnet.maps.atlas import geo_attribution
 from carnet.maps.base import NORD_BOUNDS, base_map
 from carnet.maps.elements import Legend, esc
 from carnet.maps.encoding import script_json
@@ -35,8 +36,8 @@ GREY = "#6f6f6f"
 #: Leaflet pane of the project markers: above the context polygons and outlines
 #: (carnet.maps panes 410–430), below Leaflet's marker pane (cluster icons, 600).
 PANE_PROJETS = ("carnet-projets", 450)
-#: Geometry producer and vintage, shown in the map's attribution control.
-GEO_ATTRIBUTION = "IGN Admin Express, INSEE COG"
+#: Layer name of the territories' outlines when the pack does not name them.
+TERRITORIES_LABEL = "Territoires de contrat"
 #: Closest zoom reached when fitting the view to a few projects (keeps some context).
 FIT_MAX_ZOOM = 12
 #: Smallest extent of the fitted view (degrees of latitude, longitude; ≈ 20 × 20 km), so
@@ -64,12 +65,18 @@ class MapContext:
         filtered; ``communes`` is used when None.
     labels : pandas.DataFrame, optional
         Commune name labels: ``nom``, ``territoire``, ``population``, ``lon``, ``lat``.
+    attribution : str
+        Credit of the geometries in the map's attribution control (the pack's sources).
+    territories_label : str
+        Layer name of the territories' outlines (the pack's ``perimetre.libelle_pluriel``).
     """
 
     communes: gpd.GeoDataFrame
     territoires: gpd.GeoDataFrame
     communes_detail: gpd.GeoDataFrame | None = None
     labels: pd.DataFrame | None = None
+    attribution: str = ""
+    territories_label: str = TERRITORIES_LABEL
 
     @classmethod
     def from_pack(cls, pack) -> MapContext:
@@ -80,16 +87,20 @@ class MapContext:
         territoires = pack.geometry("territoire", "departement").merge(
             pack.table("territoire")[["code", "nom"]], on="code")
         return cls(communes=communes, territoires=territoires, communes_detail=detail,
-                   labels=_labels_frame(pack.table("commune")))
+                   labels=_labels_frame(pack.table("commune")), attribution=geo_attribution(pack),
+                   territories_label=pack.config.perimetre.get("libelle_pluriel",
+                                                               TERRITORIES_LABEL))
 
     @classmethod
-    def from_communes(cls, communes: gpd.GeoDataFrame) -> MapContext:
+    def from_communes(cls, communes: gpd.GeoDataFrame, attribution: str = "") -> MapContext:
         """Build the context from communes alone (territories dissolved from them).
 
         Parameters
         ----------
         communes : geopandas.GeoDataFrame
             ``code``, ``nom``, ``territoire`` and optionally ``territoire_nom``.
+        attribution : str
+            Credit of their geometries.
         """
         com = communes.to_crs(4326) if communes.crs and communes.crs.to_epsg() != 4326 else communes
         com = com[["code", "nom", "territoire", *(
@@ -101,7 +112,8 @@ class MapContext:
                          "geometry": shapely.union_all(shapely.make_valid(part.geometry.values))})
         territoires = gpd.GeoDataFrame(rows, geometry="geometry", crs=com.crs or "EPSG:4326")
         return cls(communes=com.drop(columns="territoire_nom", errors="ignore"),
-                   territoires=territoires, labels=_labels_frame(communes))
+                   territoires=territoires, labels=_labels_frame(communes),
+                   attribution=attribution)
 
     def communes_of(self, contrats: list[str] | tuple[str, ...] = ()) -> gpd.GeoDataFrame:
         """Communes of the given contract territories (all, at light detail, if none)."""
@@ -358,8 +370,8 @@ def _add_context(m: folium.Map, context: MapContext, contrats, tiles: bool) -> N
     """Communes (light polygons, names on hover) and contract-territory outlines."""
     communes = context.communes_of(contrats)
     if not communes.empty:
-        add_polygons(m, communes, label="Communes", attribution=GEO_ATTRIBUTION,
-                          color="#9a9a9a", interactive=True)
+        add_polygons(m, communes, label="Communes", attribution=context.attribution,
+                     color="#9a9a9a", interactive=True)
         layer = list(m._children.values())[-1]
         # Basemap look without tiles: white land, thin grey limits (add_polygons' default
         # is a dashed zone outline); transparent over OpenStreetMap tiles.
@@ -370,11 +382,11 @@ def _add_context(m: folium.Map, context: MapContext, contrats, tiles: bool) -> N
     chosen = context.territoires["code"].isin(list(contrats))
     others = context.territoires[~chosen] if contrats else context.territoires
     if not others.empty:
-        add_outlines(m, others, label="Territoires de contrat", attribution=GEO_ATTRIBUTION,
-                          color="#6e6e6e", weight=1.6)
+        add_outlines(m, others, label=context.territories_label,
+                     attribution=context.attribution, color="#6e6e6e", weight=1.6)
     if contrats and chosen.any():
         add_outlines(m, context.territoires[chosen], label="Territoire(s) filtré(s)",
-                          attribution=GEO_ATTRIBUTION, color="#0072B2", weight=3)
+                     attribution=context.attribution, color="#0072B2", weight=3)
     labels = context.labels_of(contrats)
     if not labels.empty:
         CommuneLabels(labels).add_to(m)

@@ -63,3 +63,29 @@ def test_a_shipped_map_names_no_file_of_ours(communes):
     html = m.get_root().render()
     assert "performance.mark" in html
     assert "benchmarks" not in html and ".py" not in html
+
+
+def test_map_credit_of_a_source():
+    from carnet.sources import get_source
+
+    assert get_source("contours-admin-express-2018").map_credit() == "IGN Admin Express 2018"
+    musees = get_source("culture-musees-de-france")  # no short credit: producer, vintage
+    assert musees.producteur.startswith("Ministère de la Culture")
+    assert musees.map_credit() == f"Ministère de la Culture, {musees.millesime}"
+
+
+@pytest.mark.integration
+def test_attribution_comes_from_the_pack_sources(nord, monkeypatch):
+    import dataclasses
+
+    import pandas as pd
+
+    from carnet.maps.projects import MapContext, projects_map
+
+    assert atlas.geo_attribution(nord) == "IGN Admin Express 2018, INSEE COG 2024"
+    assert "IGN Admin Express 2018, INSEE COG 2024" in projects_map(
+        pd.DataFrame(columns=["lon", "lat"]), MapContext.from_pack(nord)).get_root().render()
+    other = dataclasses.replace(nord, config=dataclasses.replace(
+        nord.config, cog="cog-decoupage-administratif-2021"))
+    html = atlas.territories_map(other, "pop_2022").get_root().render()
+    assert "IGN Admin Express 2018, INSEE, PL 2019" in html and "COG 2024" not in html
