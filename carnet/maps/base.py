@@ -9,9 +9,9 @@ import folium
 from carnet.maps.assets import DEFAULT_BASE_URL, use_local_assets
 from carnet.maps.elements import ScaleBar, ensure_style
 
-# Centre and extent of the Département du Nord (WGS84).
-NORD_CENTER = (50.45, 3.25)
-NORD_BOUNDS = ((49.96, 2.06), (51.09, 4.24))
+#: Metropolitan France with Corsica (WGS84, ``((south, west), (north, east))``): the view
+#: of a map given no extent of its own. Maps of a pack open on its bounds.
+FRANCE_BOUNDS = ((41.3, -5.2), (51.1, 9.6))
 MAX_ZOOM = 16
 MIN_ZOOM = 6
 
@@ -32,7 +32,8 @@ TILES: dict[str, dict] = {
 def base_map(
     *,
     tiles: Tiles = None,
-    location: tuple[float, float] = NORD_CENTER,
+    bounds=None,
+    location: tuple[float, float] | None = None,
     zoom_start: float = 8.5,
     max_zoom: int = MAX_ZOOM,
     min_zoom: int = MIN_ZOOM,
@@ -48,8 +49,11 @@ def base_map(
         Basemap. ``None`` (default) draws no tiles: the layers sit on a plain
         light background and the map needs no network at all. With
         ``"OpenStreetMap"`` the browser fetches tiles from OSM's tile servers.
+    bounds : ``[[south, west], [north, east]]``, optional
+        Extent of the data (e.g. a pack's communes): the map opens on its centre
+        (default :data:`FRANCE_BOUNDS`). The layers then fit the view to their data.
     location, zoom_start :
-        Initial view (usually replaced by a fit to the data).
+        Initial view (``location``, if given, overrides the centre of ``bounds``).
     max_zoom, min_zoom : int
         Explicit zoom range. ``maxZoom`` is mandatory for marker clusters when
         there is no tile layer to provide it.
@@ -68,6 +72,9 @@ def base_map(
     if tiles is not None and tiles not in TILES:
         valid = ", ".join([*TILES, "None"])
         raise ValueError(f"fond de carte inconnu : {tiles!r} (valeurs possibles : {valid})")
+    if location is None:
+        (south, west), (north, east) = bounds if bounds is not None else FRANCE_BOUNDS
+        location = (round((south + north) / 2, 5), round((west + east) / 2, 5))
     m = folium.Map(
         location=list(location),
         zoom_start=zoom_start,

@@ -19,7 +19,7 @@ from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
 from carnet.maps.atlas import geo_attribution
-from carnet.maps.base import NORD_BOUNDS, base_map
+from carnet.maps.base import FRANCE_BOUNDS, base_map
 from carnet.maps.elements import Legend, esc
 from carnet.maps.encoding import script_json
 from carnet.maps.layers import add_outlines, add_polygons
@@ -467,15 +467,18 @@ def projects_map(projects: pd.DataFrame, context: MapContext | None = None, *,
     Returns
     -------
     folium.Map
-        Fitted to the located projects, else to the filtered territories (or the
-        département); legend bottom right above the attribution, scale bottom left.
+        Fitted to the located projects, else to the filtered territories (or all of
+        them; metropolitan France without a context); legend bottom right above the
+        attribution, scale bottom left.
     """
-    if m is None:
-        kwargs = {"base_url": base_url} if base_url else {}
-        m = base_map(tiles="OpenStreetMap" if tiles else None, height=height, **kwargs)
     if context is not None:
-        _add_context(m, context, list(contrats), tiles)
         fallback = context.bounds(list(contrats))
     else:
-        fallback = [list(NORD_BOUNDS[0]), list(NORD_BOUNDS[1])]
+        fallback = [list(FRANCE_BOUNDS[0]), list(FRANCE_BOUNDS[1])]
+    if m is None:
+        kwargs = {"base_url": base_url} if base_url else {}
+        m = base_map(tiles="OpenStreetMap" if tiles else None, bounds=fallback, height=height,
+                     **kwargs)
+    if context is not None:
+        _add_context(m, context, list(contrats), tiles)
     return add_projects(m, projects, cluster=cluster, fit=True, fallback_bounds=fallback)

@@ -396,7 +396,7 @@ def choropleth(
     data = {"p": precision, "k": keys, "r": rows}
 
     if m is None:
-        m = base_map(tiles=tiles, base_url=base_url or DEFAULT_BASE_URL)
+        m = base_map(tiles=tiles, bounds=bounds_of(frame), base_url=base_url or DEFAULT_BASE_URL)
     ensure_style(m)
     tooltip = {
         "title": "nom",
