@@ -228,6 +228,29 @@ def bench_payload(src: Path) -> dict:
     return res
 
 
+def bench_atlas(runs: int = 10) -> dict | None:
+    """The atlas's own map (carnet.maps.atlas): the Nord's communes with every overlay.
+
+    Needs the built Nord pack (``python -m carnet build --territoire nord``); None without it.
+    """
+    from carnet.errors import CarnetError
+    from carnet.maps import atlas
+    from carnet.pack import load_pack
+
+    try:
+        pack = load_pack("nord")
+    except CarnetError:
+        return None
+    overlays = tuple(atlas.overlays())
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        html = atlas.commune_map(pack, None, "taux_chomage_2022", overlays=overlays
+                                 ).get_root().render()
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"kb": len(html.encode()) / 1024, "ms_median": statistics.median(times)}
+
+
 # ------------------------------------------------------------------------ browser
 
 APP = """
@@ -473,6 +496,12 @@ def main() -> int:
         f"carte complète (5 couches) : {pay['full_map_kb']:.1f} KB, "
         f"{pay['full_map_ms_median']:.1f} ms"
     )
+    atl = bench_atlas()
+    if atl is None:
+        print("carte de l'atlas : carnet nord non construit, mesure sautée")
+    else:
+        print(f"carte de l'atlas (Nord, toutes couches) : {atl['kb']:.1f} KB, "
+              f"{atl['ms_median']:.1f} ms")
     if args.no_browser:
         return 0
     br = bench_browser(src, runs=args.runs)
