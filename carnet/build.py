@@ -267,17 +267,17 @@ def _centres(cfg, communes: gpd.GeoDataFrame, sources_dir, diag) -> gpd.GeoSerie
     return gpd.GeoSeries(np.where(ok, pts, inside.values), index=communes.index, crs=4326)
 
 
-EPCI_CHECK_SOURCE = "epci-contours-2025"
-
-
 def _epci_crosscheck(cfg, dissolved: gpd.GeoDataFrame, sources_dir: Path) -> dict:
     """Compare EPCI outlines dissolved from communes with IGN's published ones.
 
     Returns, per EPCI, the share of the published outline covered by the dissolved
     one and the reverse (1.0 = identical); an EPCI that straddles the département
-    border is only partly covered. Empty when the control source is absent.
+    border is only partly covered. Empty when the pack names no control source
+    (``[geographie] controle_epci``) or when it is absent.
     """
-    src = get_source(EPCI_CHECK_SOURCE)
+    if not cfg.controle_epci:
+        return {}
+    src = get_source(cfg.controle_epci)
     if not src.resolve(sources_dir).exists():
         return {}
     ref = src.read(sources_dir).to_crs(METRIC_CRS).set_index("code")

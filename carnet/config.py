@@ -1,17 +1,28 @@
-"""Territory pack configuration, read from ``data/territoires/<id>/territoire.toml``."""
+"""Territory pack configuration, read from ``data/territoires/<id>/territoire.toml``.
+
+What the atlas pages show for a pack (key figures, fiche and comparison indicators, map
+defaults, the phrases of the summary) is read from the pack's ``atlas.toml`` over the defaults
+of ``carnet/data/atlas.toml`` (:class:`Atlas`).
+"""
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from carnet import paths
-from carnet.errors import ConfigError, UnknownKeyError
+from carnet.errors import ConfigError, UnknownKeyError, lookup
 from carnet.indicators import Indicator, registry
 from carnet.sources import catalogue
 
 CONFIG_NAME = "territoire.toml"
+ATLAS_NAME = "atlas.toml"
+ATLAS_DEFAULTS = Path(__file__).parent / "data" / ATLAS_NAME
+ATLAS_LISTS = ("chiffres_cles", "fiche_commune", "comparaison", "carte", "carte_commune",
+               "serie_population")
+ATLAS_SUMMARY = ("population", "evolution", "chomage", "revenu")
 
 
 @dataclass(frozen=True)
@@ -23,6 +34,35 @@ class Territoire:
     epcis: tuple[str, ...] = ()
     arrondissements: tuple[str, ...] = ()
     communes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """How a sentence names a territory: ``Le Cambrésis``, ``dans le Cambrésis``, ``du Cambrésis``."""
+
+    sujet: str
+    dans: str
+    de: str
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """What the atlas pages show for a pack, from its ``atlas.toml`` (defaults: ``carnet/data``).
+
+    ``lists`` maps each key of :data:`ATLAS_LISTS` to indicator ids and ``summary`` each key of
+    :data:`ATLAS_SUMMARY` to one; ids from the defaults are taken at the latest vintage the
+    pack has (:func:`carnet.fiches.latest_vintage`), ids from the pack's file are its own.
+    """
+
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    summary: dict[str, str] = field(default_factory=dict)
+    search_example: str = ""
+    of_departement: str | None = None  # « du Nord »; None: derived from the pack's title
+    phrases: dict[str, Phrases] = field(default_factory=dict)
+
+    def ids(self, key: str) -> tuple[str, ...]:
+        """The indicator list ``key`` of :data:`ATLAS_LISTS` (an unknown key lists the valid ones)."""
+        return lookup(self.lists, key, "Identifiant de liste")
 
 
 @dataclass(frozen=True)
@@ -44,6 +84,8 @@ class PackConfig:
     indicator_ids: tuple[str, ...]
     perimetre: dict = field(default_factory=dict)
     path: Path | None = None
+    controle_epci: str | None = None  # published EPCI outlines the dissolved ones are checked against
+    atlas: Atlas = field(default_factory=lambda: load_atlas())
 
     @property
     def params(self) -> dict:
@@ -103,7 +145,8 @@ def load_config(pack_id: str = "nord", path: Path | None = None) -> PackConfig:
         raise ConfigError(f"Fichier {path} : clé obligatoire manquante {exc}") from None
     cat = catalogue()
     srcs = tuple(raw.get("sources", {}).get("utiliser", ()))
-    for s in (*srcs, geo["contours"], geo["cog"], *filter(None, [geo.get("cog_recent")])):
+    for s in (*srcs, geo["contours"], geo["cog"],
+              *filter(None, [geo.get("cog_recent"), geo.get("controle_epci")])):
         if s not in cat:
             raise ConfigError(f"Fichier {path} : source inconnue {s!r} (valeurs : {', '.join(cat)})")
     from carnet.layers import layer_registry
@@ -123,7 +166,94 @@ def load_config(pack_id: str = "nord", path: Path | None = None) -> PackConfig:
         dep_slug=dep["slug"], contours=geo["contours"], cog=geo["cog"],
         cog_recent=geo.get("cog_recent"), territoires=terr, sources=srcs, couches=couches,
         indicator_ids=ids, perimetre=raw.get("perimetre", {}), path=path,
+        controle_epci=geo.get("controle_epci"),
+        atlas=load_atlas(path.parent / ATLAS_NAME, ids, tuple(t.id for t in terr)),
     )
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Fichier {path} : TOML invalide ({exc})") from None
+
+
+def load_atlas(path: Path | None = None, indicator_ids=None, territory_ids=()) -> Atlas:
+    """The atlas settings of a pack: its ``atlas.toml`` (if any) over the defaults.
+
+    Parameters
+    ----------
+    path : Path, optional
+        The pack's ``atlas.toml``; absent or None: the defaults alone.
+    indicator_ids : sequence of str, optional
+        The pack's indicators: every id of the pack's file must be one of them.
+    territory_ids : sequence of str
+        The pack's territories: every territory of ``[textes.territoires]`` must be one of them.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and the key; an unknown indicator or territory lists the valid ones.
+    """
+    base = _default_atlas()
+    if path is None or not Path(path).exists():
+        return base
+    valid = {i: 1 for i in (indicator_ids if indicator_ids is not None else registry())}
+    own = _parse_atlas(Path(path), _read_toml(Path(path)), valid, territory_ids)
+    return Atlas(lists={**base.lists, **own.lists}, summary={**base.summary, **own.summary},
+                 search_example=own.search_example or base.search_example,
+                 of_departement=own.of_departement or base.of_departement,
+                 phrases={**base.phrases, **own.phrases})
+
+
+@cache
+def _default_atlas() -> Atlas:
+    return _parse_atlas(ATLAS_DEFAULTS, _read_toml(ATLAS_DEFAULTS), registry(), ())
+
+
+def _parse_atlas(path: Path, raw: dict, valid, territory_ids) -> Atlas:
+    """The settings found in one atlas file (missing keys absent), checked against ``valid`` ids."""
+
+    def check(section: str, key: str, iid) -> str:
+        if not isinstance(iid, str):
+            raise ConfigError(f"Fichier {path} : [{section}] {key} : identifiant d'indicateur attendu, "
+                              f"trouvé {iid!r}")
+        try:
+            lookup(valid, iid, "Indicateur")
+        except UnknownKeyError as exc:
+            raise ConfigError(f"Fichier {path} : [{section}] {key} : {exc}") from None
+        return iid
+
+    known = {"indicateurs": ATLAS_LISTS, "resume": ATLAS_SUMMARY,
+             "textes": ("exemple_recherche", "du_departement", "territoires")}
+    for section, keys in raw.items():
+        try:
+            allowed = lookup(known, section, "Tableau")
+            if not isinstance(keys, dict):
+                raise ConfigError(f"Fichier {path} : [{section}] doit être une table")
+            for key in keys:
+                lookup({k: 1 for k in allowed}, key, f"Paramètre de [{section}]")
+        except UnknownKeyError as exc:
+            raise ConfigError(f"Fichier {path} : {exc}") from None
+    lists = {}
+    for key, ids in raw.get("indicateurs", {}).items():
+        if not isinstance(ids, list):
+            raise ConfigError(f"Fichier {path} : [indicateurs] {key} : liste d'identifiants attendue")
+        lists[key] = tuple(check("indicateurs", key, i) for i in ids)
+    summary = {key: check("resume", key, i) for key, i in raw.get("resume", {}).items()}
+    textes = raw.get("textes", {})
+    phrases = {}
+    for tid, ph in textes.get("territoires", {}).items():
+        try:
+            lookup({t: 1 for t in territory_ids}, tid, "Territoire")
+            phrases[tid] = Phrases(sujet=str(ph["sujet"]), dans=str(ph["dans"]), de=str(ph["de"]))
+        except UnknownKeyError as exc:
+            raise ConfigError(f"Fichier {path} : [textes.territoires] {exc}") from None
+        except (KeyError, TypeError):
+            raise ConfigError(f"Fichier {path} : [textes.territoires] {tid} : "
+                              "sujet, dans et de attendus") from None
+    return Atlas(lists=lists, summary=summary, search_example=str(textes.get("exemple_recherche", "")),
+                 of_departement=textes.get("du_departement"), phrases=phrases)
 
 
 def _select_indicators(spec: dict, srcs, couches, path) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from carnet.errors import lookup
 from carnet.formatting import fmt_number, fmt_range, fmt_value
 from carnet.indicators import Indicator, latest_of_family
 from carnet.pack import Pack
@@ -24,30 +25,8 @@ from carnet.text import fold
 
 NON_AGREGEABLE = "non agrégeable"
 
-# Key figures shown on the territory carnet and the département home page.
-KEY_FIGURES = (
-    "pop_2022",
-    "evol_pop_2016_2022",
-    "densite_2022",
-    "part_moins15",
-    "part_75plus",
-    "taux_chomage_2022",
-    "taux_vacance_2022",
-    "emplois_2022",
-)
-# Indicators offered by default in comparisons and commune fiches.
-DEFAULT_COMPARE = ("pop_2022", "evol_pop_2016_2022", "densite_2022", "taux_chomage_2022",
-                   "part_75plus", "taux_vacance_2022")
-# Grouped by theme (the fiche shows one block per theme, in this order).
-COMMUNE_FICHE = (
-    "pop_2022", "evol_pop_2016_2022", "densite_2022", "part_moins15", "part_75plus",
-    "taux_activite_2022", "taux_chomage_2022", "emplois_2022", "etablissements_2024",
-    "revenu_median_2021", "taux_pauvrete_2021", "taux_vacance_2022", "part_proprietaires_2022",
-    "distance_gare",
-)
 LEVEL_LABELS = {"commune": "Commune", "epci": "EPCI", "territoire": "Territoire",
                 "departement": "Département"}
-POP_SERIES = ("pop_2011", "pop_2013", "pop_2015", "pop_2016", "pop_2018", "pop_2021", "pop_2022")
 
 
 # --------------------------------------------------------------------------- sources
@@ -262,9 +241,33 @@ def latest_vintage(pack: Pack, iid: str) -> str | None:
     return latest_of_family(pack.indicators, iid)
 
 
-def key_figures(pack: Pack, level: str, code: str, ids=KEY_FIGURES) -> list[KeyFigure]:
-    """Key figures of a unit, each at the latest vintage the pack has (absent ones skipped)."""
-    found = [latest_vintage(pack, i) for i in ids]
+def atlas_ids(pack: Pack, key: str) -> list[str]:
+    """The pack's indicator list ``key`` (``chiffres_cles``, ``fiche_commune``, ``comparaison``:
+    see ``carnet/data/atlas.toml``), each at the latest vintage the pack has (absent ones skipped)."""
+    return [i for i in dict.fromkeys(latest_vintage(pack, i) for i in pack.atlas.ids(key)) if i]
+
+
+def summary_id(pack: Pack, key: str) -> str | None:
+    """The summary's indicator ``key`` (``population``, ``evolution``, ``chomage``, ``revenu``)
+    at the latest vintage the pack has, None if it has none."""
+    return latest_vintage(pack, lookup(pack.atlas.summary, key, "Indicateur du résumé"))
+
+
+def default_indicator(pack: Pack, options, key: str = "carte") -> str:
+    """The first indicator of the pack's list ``key`` (``carte``, ``carte_commune``) among
+    ``options``, else the first option."""
+    return next((i for i in pack.atlas.ids(key) if i in options), next(iter(options)))
+
+
+def population_ids(pack: Pack) -> list[str]:
+    """The census populations of the population chart (``serie_population``) the pack has."""
+    return [i for i in pack.atlas.ids("serie_population") if i in pack.indicators]
+
+
+def key_figures(pack: Pack, level: str, code: str, ids=None) -> list[KeyFigure]:
+    """Key figures of a unit (default: the pack's ``chiffres_cles``), each at the latest
+    vintage the pack has (absent ones skipped)."""
+    found = atlas_ids(pack, "chiffres_cles") if ids is None else [latest_vintage(pack, i) for i in ids]
     return [key_figure(pack, level, code, i) for i in dict.fromkeys(found) if i]
 
 
@@ -296,7 +299,7 @@ def population_series(pack: Pack, level: str, codes) -> pd.DataFrame:
     Columns: ``code``, ``nom``, ``annee`` (int), ``population``, ``texte``, ``millesime``.
     """
     vals = pack.values(level)
-    ids = [i for i in POP_SERIES if i in pack.indicators]
+    ids = population_ids(pack)
     names = pack.table(level).set_index("code")["nom"]
     rows = []
     for code in codes:
@@ -496,7 +499,8 @@ def commune_choices(pack: Pack, query: str, tid: str, current: str | None
             options = {current: commune_label({"code": current, "nom": unit_name(pack, "commune", current)}),
                        **options}
         return options, current
-    pop = hits["code"].map(pack.values("commune")["pop_2022"]) if "pop_2022" in pack.indicators else None
+    pid = summary_id(pack, "population")
+    pop = hits["code"].map(pack.values("commune")[pid]) if pid else None
     chosen = hits.loc[pop.idxmax(), "code"] if pop is not None and pop.notna().any() else next(iter(options))
     return options, chosen
 
@@ -529,11 +533,14 @@ def commune_info(pack: Pack, code: str) -> CommuneInfo | None:
     )
 
 
-def fiche_ids(pack: Pack, ids=COMMUNE_FICHE) -> list[str]:
-    """The fiche's indicators, each at the latest vintage the pack has (absent ones skipped).
+def fiche_ids(pack: Pack, ids=None) -> list[str]:
+    """The fiche's indicators (default: the pack's ``fiche_commune``), each at the latest
+    vintage the pack has (absent ones skipped).
 
     The Somme pack gives ``pop_2021``, ``evol_pop_2015_2021``, ``taux_chomage_2021``…
     """
+    if ids is None:
+        return atlas_ids(pack, "fiche_commune")
     return [i for i in dict.fromkeys(latest_vintage(pack, i) for i in ids) if i]
 
 
@@ -636,7 +643,7 @@ def communes_count(pack: Pack, codes=None) -> str:
 
 # --------------------------------------------------------------------------- sources page
 
-CHECK_SOURCES = ("epci-contours-2025", "insee-appartenance-geo-2022")  # read by `carnet check`
+CHECK_SOURCES = ("insee-appartenance-geo-2022",)  # read by `carnet check` (EPCI membership)
 
 
 def sources_table(pack: Pack) -> pd.DataFrame:
@@ -648,7 +655,8 @@ def sources_table(pack: Pack) -> pd.DataFrame:
     for lid in pack.layer_ids:
         spec = layer_registry()[lid]
         ids += [spec["source"], *filter(None, [spec.get("locations")])]
-    ids += list(CHECK_SOURCES)  # controls of the build (EPCI outlines, EPCI membership)
+    # controls of the build (the pack's EPCI outlines, if any; EPCI membership)
+    ids += [*filter(None, [cfg.controle_epci]), *CHECK_SOURCES]
     cat = catalogue()
     rows = [
         {"Source": cat[s].titre, "Producteur": cat[s].producteur, "Millésime": cat[s].millesime,

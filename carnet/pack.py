@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from carnet.build import pack_dir
-from carnet.config import PackConfig, Territoire, load_config
+from carnet.config import Atlas, PackConfig, Territoire, load_config
 from carnet.errors import CarnetError, lookup
 from carnet.indicators import LEVELS, Indicator, registry
 
@@ -40,6 +40,11 @@ class Pack:
                 raise CarnetError(f"Carnet {self.id} incomplet : {f} manquant ; reconstruisez-le.")
             self._cache[name] = gpd.read_parquet(f) if geo else pd.read_parquet(f)
         return self._cache[name]
+
+    @property
+    def atlas(self) -> Atlas:
+        """What the atlas pages show for this pack (its ``atlas.toml`` over the defaults)."""
+        return self.config.atlas
 
     @property
     def territoires(self) -> tuple[Territoire, ...]:

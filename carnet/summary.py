@@ -16,23 +16,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from carnet.fiches import latest_vintage, source_label, value
+from carnet.fiches import latest_vintage, source_label, summary_id, value
 from carnet.formatting import fmt_int, fmt_number, fmt_percent
 from carnet.indicators import vintage_of
 from carnet.pack import Pack
 from carnet.text import md
-
-# How sentences name a territory: (subject, "in" phrase, "of" phrase). Others get a neutral form.
-PHRASES = {
-    "flandre-maritime": ("La Flandre maritime", "en Flandre maritime", "de la Flandre maritime"),
-    "flandre-interieure": ("La Flandre intérieure", "en Flandre intérieure", "de la Flandre intérieure"),
-    "metropole-lilloise": ("La Métropole lilloise", "dans la Métropole lilloise",
-                           "de la Métropole lilloise"),
-    "douaisis": ("Le Douaisis", "dans le Douaisis", "du Douaisis"),
-    "cambresis": ("Le Cambrésis", "dans le Cambrésis", "du Cambrésis"),
-    "sambre-avesnois": ("La Sambre-Avesnois", "en Sambre-Avesnois", "de la Sambre-Avesnois"),
-    "valenciennois": ("Le Valenciennois", "dans le Valenciennois", "du Valenciennois"),
-}
 
 
 @dataclass(frozen=True)
@@ -46,17 +34,21 @@ class Paragraph:
 
 def _phrases(pack: Pack, tid: str) -> tuple[str, str, str]:
     """(subject, "in" phrase, "of" phrase) for a territory:
-    ('Le Cambrésis', 'dans le Cambrésis', 'du Cambrésis').
+    ('Le Cambrésis', 'dans le Cambrésis', 'du Cambrésis'), from the pack's
+    ``[textes.territoires]`` (``atlas.toml``).
 
-    A name that starts with « Arrondissement » reads as a common noun:
-    ("L'arrondissement d'Amiens", "dans l'arrondissement d'Amiens", "de l'arrondissement d'Amiens").
+    Otherwise a name that starts with « Arrondissement » reads as a common noun:
+    ("L'arrondissement d'Amiens", "dans l'arrondissement d'Amiens", "de l'arrondissement d'Amiens"),
+    and any other name gets a neutral form (« Le territoire X »).
     """
+    own = pack.atlas.phrases.get(tid)
+    if own is not None:
+        return own.sujet, own.dans, own.de
     nom = next((t.nom for t in pack.territoires if t.id == tid), tid)
     if nom.startswith("Arrondissement "):
         low = "a" + nom[1:]
         return f"L'{low}", f"dans l'{low}", f"de l'{low}"
-    return PHRASES.get(tid, (f"Le territoire {nom}", f"dans le territoire {nom}",
-                             f"du territoire {nom}"))
+    return f"Le territoire {nom}", f"dans le territoire {nom}", f"du territoire {nom}"
 
 
 def _names(pack: Pack, tid: str) -> tuple[str, str]:
@@ -65,7 +57,12 @@ def _names(pack: Pack, tid: str) -> tuple[str, str]:
 
 
 def _of_departement(pack: Pack) -> str:
-    """The département after « de »: ``du Nord``, ``de la Somme`` (from the pack's title)."""
+    """The département after « de »: ``du Nord``, ``de la Somme``.
+
+    From the pack's ``[textes] du_departement`` (``atlas.toml``), else from its title.
+    """
+    if pack.atlas.of_departement:
+        return pack.atlas.of_departement
     titre = pack.config.titre
     if titre.startswith("Département "):
         return titre.removeprefix("Département ")
@@ -95,7 +92,7 @@ def population_paragraph(pack: Pack, tid: str) -> Paragraph | None:
     of its base year (Nord: 2016-2022; Somme: 2015-2021).
     """
     subject, _, of_terr = _phrases(pack, tid)
-    pid = latest_vintage(pack, "pop_2022")
+    pid = summary_id(pack, "population")
     if pid is None:
         return None
     pop = value(pack, "territoire", tid, pid)
@@ -106,7 +103,7 @@ def population_paragraph(pack: Pack, tid: str) -> Paragraph | None:
     text = (f"{subject} compte {fmt_int(pop)} habitants en {year}, soit "
             f"{fmt_percent(share)} de la population {_of_departement(pack)}.")
     srcs = [source_label(pack.indicator(pid))]
-    eid = latest_vintage(pack, "evol_pop_2016_2022")
+    eid = summary_id(pack, "evolution")
     ev = pack.indicator(eid) if eid is not None else None
     base = ev.annee - ev.years if ev is not None and ev.annee == year else None
     p0id = vintage_of(pack.indicators, pack.indicator(pid).famille, base) if base else None
@@ -134,7 +131,7 @@ def population_paragraph(pack: Pack, tid: str) -> Paragraph | None:
 def unemployment_paragraph(pack: Pack, tid: str) -> Paragraph | None:
     """Census unemployment rate at the latest vintage, against the département and its rank."""
     _, dans = _names(pack, tid)
-    iid = latest_vintage(pack, "taux_chomage_2022")
+    iid = summary_id(pack, "chomage")
     if iid is None:
         return None
     t = value(pack, "territoire", tid, iid)
@@ -161,15 +158,16 @@ def unemployment_paragraph(pack: Pack, tid: str) -> Paragraph | None:
     return Paragraph("Chômage", text, (source_label(pack.indicator(iid)),))
 
 
-def income_paragraph(pack: Pack, tid: str, iid: str = "revenu_median_2021") -> Paragraph | None:
+def income_paragraph(pack: Pack, tid: str, iid: str | None = None) -> Paragraph | None:
     """The Carnet's sources give income per commune only (a median does not add up): describe
     the spread. INSEE does publish EPCI and département medians, in files the Carnet does not read.
 
     The reference is the median *of the département's communes* (each commune counts once),
     stated as such: it is not the département's median income, which the pack does not hold.
-    ``iid`` falls back to the latest vintage the pack has (Somme: Filosofi 2019).
+    ``iid`` (default: the pack's summary ``revenu``) falls back to the latest vintage the pack
+    has (Somme: Filosofi 2019).
     """
-    iid = latest_vintage(pack, iid)
+    iid = summary_id(pack, "revenu") if iid is None else latest_vintage(pack, iid)
     if iid is None:
         return None
     _, dans, of_terr = _phrases(pack, tid)

@@ -25,7 +25,7 @@ left, right = st.columns([5, 2], gap="large")
 with left:
     inds = components.indicator_choices(p, aggregable_only=True)
     iid = state.select("Couleur de la carte", "indicateur", inds,
-                       default=data.first_available(inds, *data.MAP_DEFAULTS),
+                       default=fiches.default_indicator(p, inds, "carte"),
                        key="w_indicateur_accueil")
     m = cartes.territories_map(p.id, data.cache_key(), iid)
     clicked = show_map(m, key="carte_accueil", height=620)

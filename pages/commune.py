@@ -21,7 +21,7 @@ if asked is not None and fiches.commune_info(p, asked) is None:  # a mistyped or
              icon=":material/error:")
     state.put("commune", None)
 query = st.text_input("Rechercher une commune (nom ou code INSEE)", key="recherche_commune",
-                      placeholder="Ex. : Maubeuge, 59392, le cateau")
+                      placeholder=p.atlas.search_example)
 options, chosen = fiches.commune_choices(p, query, tid, state.get("commune"))
 if chosen is None:
     st.warning(f"Aucune commune ne correspond à « {md(query)} ».")  # typed text: shown as typed
@@ -55,8 +55,7 @@ left, right = st.columns([1, 1], gap="large")
 with left:
     st.subheader("Situation")
     # The indicator of the URL (chosen on the Territoire page) colours the map; population otherwise.
-    pop = state.get("indicateur", p.indicators,
-                    data.first_available(p.indicators, "pop_2022", "pop_2021", "pop_legale_2023"))
+    pop = state.get("indicateur", p.indicators, fiches.default_indicator(p, p.indicators, "carte_commune"))
     clicked = show_map(cartes.locator_map(p.id, data.cache_key(), code, pop), key="carte_commune",
                        height=540)
     st.caption(f"Communes du territoire colorées selon « {p.indicator(pop).label} » "

@@ -24,8 +24,8 @@ default_units = list(units) if level == "territoire" else [
 codes = state.multiselect(levels[level], "unites", units, default=default_units or list(units)[:4],
                           key=f"w_unites_{level}", placeholder=f"Choisir des {levels[level].lower()}…")
 inds = components.indicator_choices(p, aggregable_only=True)
-ids = state.multiselect("Indicateurs", "indicateurs", inds,
-                        default=[i for i in fiches.DEFAULT_COMPARE if i in inds] or list(inds)[:4],
+preset = [i for i in fiches.atlas_ids(p, "comparaison") if i in inds]
+ids = state.multiselect("Indicateurs", "indicateurs", inds, default=preset or list(inds)[:4],
                         placeholder="Choisir des indicateurs…")
 if not codes or not ids:
     st.info("Choisissez au moins une unité et un indicateur.")

@@ -37,7 +37,7 @@ inds = components.indicator_choices(p)
 c1, c2 = st.columns([3, 2])
 with c1:
     iid = state.select("Indicateur", "indicateur", inds,
-                       default=data.first_available(inds, *data.MAP_DEFAULTS))
+                       default=fiches.default_indicator(p, inds, "carte"))
 with c2:
     scheme = state.select("Classes", "classes", scheme_labels(), default="quantiles",
                           widget=st.radio, horizontal=True)
@@ -88,6 +88,6 @@ with tab3:
     indexed = st.toggle("Comparer au département (base 100 en 2011)", value=True)
     series = fiches.population_with_reference(p, tid, with_departement=indexed)
     st.altair_chart(charts.population_chart(series, indexed=indexed), width="stretch")
-    components.sources_caption(fiches.sources_footer(p, [i for i in fiches.POP_SERIES if i in p.indicators]))
+    components.sources_caption(fiches.sources_footer(p, fiches.population_ids(p)))
 
 components.perimeter_note(p.config.perimetre.get("note", ""), data.territory_word(p, plural=True, lower=True))

@@ -60,5 +60,5 @@ def test_charts_from_real_pack(nord):
     assert set(comp["groupe"]) == {"Territoire choisi", "Autres territoires", "Département"}
     charts.territories_chart(comp, "Chômage", "%").to_dict()
     series = fiches.population_with_reference(nord, "cambresis")
-    assert len(series) == 2 * len(fiches.POP_SERIES)
+    assert len(series) == 2 * len(fiches.population_ids(nord)) == 2 * 7
     charts.population_chart(series, indexed=True).to_dict()

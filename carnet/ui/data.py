@@ -15,8 +15,6 @@ from carnet.errors import CarnetError
 from carnet.pack import Pack, load_pack
 
 ENV_PACK = "CARNET_PACK"
-# Indicator shown first on the maps, by preference (the first one the pack has).
-MAP_DEFAULTS = ("taux_chomage_2022", "taux_chomage_2021", "taux_chomage_2018")
 DEFAULT_PACK = "nord"
 
 
@@ -92,11 +90,3 @@ def territory_word(p: Pack, plural: bool = False, lower: bool = False) -> str:
 def territory_is_arrondissement(p: Pack) -> bool:
     """Whether the territories are the arrondissements (then not shown twice on a commune fiche)."""
     return territory_word(p).lower() == "arrondissement"
-
-
-def first_available(options, *preferred: str) -> str:
-    """The first of ``preferred`` among ``options`` (a pack may lack a vintage), else the first option.
-
-    The Nord pack has 2022 census indicators; the Somme pack, built from other sources, stops at 2021.
-    """
-    return next((i for i in preferred if i in options), next(iter(options)))
