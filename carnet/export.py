@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 
 from carnet.errors import CarnetError, lookup
+from carnet.fiches.merged import merged_indicators, merged_name, merged_note, merged_year
+from carnet.fiches.values import round_values
 from carnet.pack import Pack
 
 
@@ -45,30 +47,19 @@ CSV_DIALECTS = {
 }
 
 
-def round_values(df: pd.DataFrame, decimals: dict[str, int]) -> pd.DataFrame:
-    """Round columns to their decimals (``{column: decimals}``); other columns untouched."""
-    out = df.copy()
-    for col, d in decimals.items():
-        if col in out.columns:
-            out[col] = pd.to_numeric(out[col], errors="coerce").round(int(d))
-    return out
-
-
 def _merged_rows(pack: Pack, cols: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
     """Rows of the merged communes (their sources' indicators only) and the members' status."""
-    from carnet import fiches
-
     rows, status = [], {}
     merged = pack.merged_values()
     for new, members in (pack.diagnostics.get("fusions") or {}).items():
-        ids = [i for i in fiches.merged_indicators(pack, new) if i in cols]
-        year = fiches.merged_year(pack, new)
-        row = {"code": new, "nom": fiches.merged_name(pack, new),
+        ids = [i for i in merged_indicators(pack, new) if i in cols]
+        year = merged_year(pack, new)
+        row = {"code": new, "nom": merged_name(pack, new),
                "statut": f"commune nouvelle ({year})" if year else "commune nouvelle"}
         row.update({i: (merged.at[new, i] if new in merged.index else np.nan) for i in ids})
         rows.append(row)
         for m in members:
-            status[m] = fiches.merged_note(pack, new)
+            status[m] = merged_note(pack, new)
     return pd.DataFrame(rows), status
 
 
