@@ -31,13 +31,16 @@ from carnet.errors import CarnetError, ConfigError
 from carnet.geometry import DETAIL_TOLERANCE_M, METRIC_CRS, dissolve, representative_points, simplify_coverage
 from carnet.indicators import LEVELS, add_products, aggregate, compute, needed_variables
 from carnet.layers import all_stations, build_layer, derived_variables, layer_registry, rep_colleges
+from carnet.pack import MERGED, Layout, pack_dir, read_meta
 from carnet.readers import normalize_code, to_number
 from carnet.sources import CATALOGUE_FILE, get_source
 
 BUILD_FORMAT = 4  # bump when the pack layout or computations change
 CENTRE_SOURCE = "insee-comparateur-2024-extrait"
 # Modules whose code shapes the pack content: a change rebuilds the pack.
-_CODE_MODULES = ("build", "indicators", "layers", "readers", "geometry", "config", "sources")
+_CODE_MODULES = ("build", "indicators", "layers", "readers", "geometry", "config", "sources", "pack")
+STEPS = ("COG", "contours", "territoires", "couches", "variables", "indicateurs", "géométries",
+         "écriture")
 
 
 @dataclass
@@ -50,12 +53,17 @@ class BuildResult:
 # --- fingerprint -------------------------------------------------------------------
 
 
-def _source_files(cfg: PackConfig, sources_dir: Path) -> list[Path]:
+def _pack_sources(cfg: PackConfig) -> set[str]:
+    """Ids of the sources a pack needs: geography, statistics, layers and their locations."""
     ids = {cfg.contours, cfg.cog, *filter(None, [cfg.cog_recent]), *cfg.sources}
     for c in cfg.couches:
         spec = layer_registry()[c]
         ids |= {spec["source"], *filter(None, [spec.get("locations")])}
-    ids.add(CENTRE_SOURCE)
+    return ids
+
+
+def _source_files(cfg: PackConfig, sources_dir: Path) -> list[Path]:
+    ids = _pack_sources(cfg) | {CENTRE_SOURCE}
     files = []
     for sid in sorted(ids):
         p = get_source(sid).resolve(sources_dir, **cfg.params)
@@ -80,31 +88,19 @@ def fingerprint(cfg: PackConfig, sources_dir: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def pack_dir(pack_id: str) -> Path:
-    return paths.cache_dir() / pack_id
+# --- helpers of the steps ------------------------------------------------------------
 
 
-def read_meta(pack_id: str) -> dict | None:
-    f = pack_dir(pack_id) / "meta.json"
-    return json.loads(f.read_text(encoding="utf-8")) if f.exists() else None
-
-
-# --- steps -------------------------------------------------------------------------
-
-
-def _check_sources_present(cfg: PackConfig, sources_dir: Path):
+def check_sources_present(cfg: PackConfig, sources_dir: Path) -> None:
+    """Step 0: the sources folder and every source of the pack are there (else say what to fetch)."""
     if not sources_dir.exists():
         raise CarnetError(
             f"Dossier des sources introuvable : {sources_dir}\n"
             f"  Indiquez-le avec la variable {paths.ENV_SOURCES} "
             "(par exemple CARNET_SOURCES=../shared/data/sources)."
         )
-    ids = {cfg.contours, cfg.cog, *filter(None, [cfg.cog_recent]), *cfg.sources}
-    for c in cfg.couches:
-        spec = layer_registry()[c]
-        ids |= {spec["source"], *filter(None, [spec.get("locations")])}
     missing = []
-    for sid in sorted(ids):
+    for sid in sorted(_pack_sources(cfg)):
         src = get_source(sid)
         p = src.resolve(sources_dir, **cfg.params)
         if not p.exists():
@@ -113,7 +109,9 @@ def _check_sources_present(cfg: PackConfig, sources_dir: Path):
         raise CarnetError("Source(s) manquante(s) :\n" + "\n".join(missing))
 
 
-def _cog_tables(cfg: PackConfig, sources_dir: Path) -> dict:
+def read_cog(cfg: PackConfig, sources_dir: Path) -> dict:
+    """Step « COG »: the communes of the département in the reference COG, with their EPCI and
+    arrondissement; EPCI types and sizes; associated and delegated former communes."""
     cog = get_source(cfg.cog).read(sources_dir)
     communes = pd.DataFrame(
         [c for c in cog["communes"]
@@ -311,39 +309,45 @@ def _write_atomic(target: Path, writer) -> None:
         raise
 
 
-def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | None = None,
-          progress: bool = True) -> BuildResult:
-    """Build (or reuse) the cached pack ``pack_id``.
+# --- steps ------------------------------------------------------------------------------
 
-    Returns
-    -------
-    BuildResult
-        Where the pack is, whether it was rebuilt, and how long it took.
+
+@dataclass
+class Mergers:
+    """Commune mergers after the reference COG: new code → former codes (chef-lieu first), names."""
+
+    members: dict[str, list[str]]
+    names: dict[str, str]
+
+
+@dataclass
+class Variables:
+    """Raw variables (floats, one row per reference commune) and what the merged communes carry.
+
+    ``absorbed`` marks the former communes whose value a merged commune carries, ``carriers``
+    the communes of each such variable, ``first_year`` the first COG year a source publishes
+    each merged commune.
     """
-    t0 = time.perf_counter()
-    cfg = load_config(pack_id)
-    sources_dir = Path(sources_dir) if sources_dir else paths.sources_dir()
-    _check_sources_present(cfg, sources_dir)
-    fp = fingerprint(cfg, sources_dir)
-    target = pack_dir(cfg.id)
-    meta = read_meta(cfg.id)
-    if not force and meta and meta.get("fingerprint") == fp:
-        return BuildResult(target, False, time.perf_counter() - t0)
 
-    steps = ["COG", "contours", "territoires", "couches", "variables", "indicateurs",
-             "géométries", "écriture"]
-    bar = tqdm(total=len(steps), desc=f"Construction du carnet {cfg.id}", disable=not progress,
-               unit="étape")
-    diag: dict = {"jointures": {}, "couches": {}}
+    values: pd.DataFrame
+    absorbed: pd.DataFrame
+    carriers: dict[str, set[str]]
+    first_year: dict[str, int]
 
-    def step(name):
-        bar.set_postfix_str(name)
 
-    step("COG")
-    cog = _cog_tables(cfg, sources_dir)
-    bar.update()
+@dataclass
+class Values:
+    """Indicator values: communes, merged communes, each level above, and the commune notes."""
 
-    step("contours")
+    commune: pd.DataFrame
+    merged: pd.DataFrame
+    levels: dict[str, pd.DataFrame]
+    notes: pd.Series
+
+
+def read_contours(cfg: PackConfig, cog: dict, sources_dir: Path, diag: dict) -> pd.DataFrame:
+    """Step « contours »: commune polygons joined to the COG communes (codes on one side only
+    are listed in the diagnostics, never dropped silently)."""
     contours = get_source(cfg.contours).read(sources_dir, cfg.params)
     contours["code"] = contours["code"].astype("string")
     cog_codes, geo_codes = set(cog["communes"]["code"]), set(contours["code"])
@@ -351,10 +355,12 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
                         "sans_polygone": sorted(cog_codes - geo_codes),
                         "hors_cog": sorted(geo_codes - cog_codes)}
     communes = contours[["code", "geometry"]].merge(cog["communes"], on="code", how="inner")
-    communes = communes.sort_values("code").reset_index(drop=True)
-    bar.update()
+    return communes.sort_values("code").reset_index(drop=True)
 
-    step("territoires")
+
+def place_communes(cfg: PackConfig, communes: pd.DataFrame, cog: dict, sources_dir: Path,
+                   diag: dict) -> tuple[gpd.GeoDataFrame, Mergers]:
+    """Step « territoires »: each commune's territory and centre; mergers since the reference COG."""
     communes["territoire"] = _territory_of(cfg, communes)
     noms = {t.id: t.nom for t in cfg.territoires}
     communes["territoire_nom"] = communes["territoire"].map(noms).astype("string")
@@ -364,28 +370,32 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
     communes["centre_lon"] = centres.x.values
     communes["centre_lat"] = centres.y.values
     communes = gpd.GeoDataFrame(communes, geometry="geometry", crs=4326)
-    ref_codes = set(communes["code"])
-    mergers, merger_names = _mergers(cfg, sources_dir, ref_codes)
-    diag["fusions"] = {k: v for k, v in mergers.items()}
-    diag["fusions_noms"] = merger_names
+    members, names = _mergers(cfg, sources_dir, set(communes["code"]))
+    diag["fusions"] = {k: v for k, v in members.items()}
+    diag["fusions_noms"] = names
     diag["anciennes_communes"] = cog["anciennes"]  # associated/delegated former communes
-    bar.update()
+    return communes, Mergers(members, names)
 
-    step("couches")
+
+def build_layers(cfg: PackConfig, communes: gpd.GeoDataFrame, sources_dir: Path, diag: dict
+                 ) -> tuple[dict[str, gpd.GeoDataFrame], pd.DataFrame]:
+    """Step « couches »: the pack's point and polygon layers, and the commune variables derived
+    from them (counts, distances, shares)."""
     layers, reports = {}, {}
     for lid in cfg.couches:
         layers[lid], reports[lid] = build_layer(lid, communes, sources_dir, cfg.params)
     diag["couches"] = reports
     stations = all_stations(sources_dir, cfg.params) if "gares" in cfg.couches else None
     rep = rep_colleges(sources_dir, cfg.params, communes) if "colleges" in cfg.couches else None
-    derived = derived_variables(communes, layers, stations, rep)
-    bar.update()
+    return layers, derived_variables(communes, layers, stations, rep)
 
-    step("variables")
-    indicators = cfg.indicators
+
+def read_variables(cfg: PackConfig, indicators, communes: gpd.GeoDataFrame, mergers: Mergers,
+                   derived: pd.DataFrame, sources_dir: Path, diag: dict) -> Variables:
+    """Step « variables »: every variable the indicators need, from the sources and the layers."""
     variables = needed_variables(indicators)
-    values, absorbed, carriers, merger_year = _load_variables(cfg, variables, ref_codes, mergers,
-                                                              sources_dir, diag)
+    values, absorbed, carriers, first_year = _load_variables(
+        cfg, variables, set(communes["code"]), mergers.members, sources_dir, diag)
     for v in variables:
         if v.startswith("derive:"):
             name = v.split(":", 1)[1]
@@ -393,20 +403,25 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
                 raise CarnetError(f"Variable dérivée inconnue : {v}")
             values[v] = derived[name].reindex(values.index).values
             absorbed[v] = False
-    bar.update()
+    return Variables(values, absorbed, carriers, first_year)
 
-    step("indicateurs")
+
+def compute_values(cfg: PackConfig, indicators, communes: gpd.GeoDataFrame, mergers: Mergers,
+                   var: Variables, diag: dict) -> Values:
+    """Step « indicateurs »: indicators of the communes, of the merged communes and of each level
+    (ratios of sums, never means of rates); the notes of the merged communes."""
     keyed = communes.set_index("code")
+    values, absorbed = var.values, var.absorbed
     commune_vals = compute(indicators, add_products(values, indicators))
     notes = pd.Series("", index=values.index, dtype="string")
     for ind in indicators:
-        touched = set().union(*(carriers.get(v, set()) for v in ind.variables))
+        touched = set().union(*(var.carriers.get(v, set()) for v in ind.variables))
         if touched:
             commune_vals.loc[sorted(touched), ind.id] = np.nan
-    for new, members in mergers.items():
+    for new, members in mergers.members.items():
         noms = keyed["nom"].reindex(members).tolist()
         notes.loc[members] = (
-            f"{' et '.join(noms)} ont fusionné en {merger_names[new]} ({new}) après le COG de "
+            f"{' et '.join(noms)} ont fusionné en {mergers.names[new]} ({new}) après le COG de "
             "référence : les données publiées depuis portent sur la commune nouvelle (colonne "
             "« Commune nouvelle »), les autres sur chaque ancienne commune.")
     # Indicators published on the merged commune (a variable of theirs is carried by it): at
@@ -415,23 +430,28 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
     diag["fusions_indicateurs"] = {
         new: [ind.id for ind in indicators
               if any(absorbed[v].loc[members[1:]].any() for v in ind.variables)]
-        for new, members in mergers.items()}
-    diag["fusions_annee"] = {new: merger_year.get(new) for new in mergers}
+        for new, members in mergers.members.items()}
+    diag["fusions_annee"] = {new: var.first_year.get(new) for new in mergers.members}
     merged_vals = pd.DataFrame(columns=[i.id for i in indicators])
-    if mergers:
-        member_of = pd.Series({m: new for new, ms in mergers.items() for m in ms})
+    if mergers.members:
+        member_of = pd.Series({m: new for new, ms in mergers.members.items() for m in ms})
         sel = member_of.index
         merged_vals = aggregate(indicators, values.loc[sel], member_of, absorbed.loc[sel])
-        merged_vals.insert(0, "nom", pd.Series(merger_names).reindex(merged_vals.index).values)
+        merged_vals.insert(0, "nom", pd.Series(mergers.names).reindex(merged_vals.index).values)
     levels = {
         "epci": keyed["epci"], "territoire": keyed["territoire"],
         "departement": pd.Series(cfg.dep, index=keyed.index),
     }
     level_vals = {lvl: aggregate(indicators, values, g.reindex(values.index), absorbed)
                   for lvl, g in levels.items()}
-    bar.update()
+    return Values(commune_vals, merged_vals, level_vals, notes)
 
-    step("géométries")
+
+def build_geometries(cfg: PackConfig, communes: gpd.GeoDataFrame, mergers: Mergers,
+                     sources_dir: Path, diag: dict) -> dict[str, dict[str, gpd.GeoDataFrame]]:
+    """Step « géométries »: polygons of every level at every detail level (simplified as one
+    coverage, then dissolved), of the merged communes, and the control of the EPCI outlines."""
+    keyed = communes.set_index("code")
     geo = {"commune": {"complet": communes[["code", "geometry"]]}}
     for detail, tol in DETAIL_TOLERANCE_M.items():
         geo["commune"][detail] = simplify_coverage(communes[["code", "geometry"]], tol)
@@ -441,17 +461,19 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
             src = g.assign(key=(keyed[col].reindex(g["code"]).values if col else cfg.dep))
             src = src[src["key"].notna()]
             geo[lvl][detail] = dissolve(src, "key").rename(columns={"key": "code"})
-    if mergers:
-        member_key = {m: new for new, ms in mergers.items() for m in ms}
-        geo["fusion"] = {}
+    if mergers.members:
+        member_key = {m: new for new, ms in mergers.members.items() for m in ms}
+        geo[MERGED] = {}
         for detail, g in geo["commune"].items():
             src = g.assign(key=g["code"].map(member_key))
-            geo["fusion"][detail] = dissolve(src[src["key"].notna()], "key").rename(
+            geo[MERGED][detail] = dissolve(src[src["key"].notna()], "key").rename(
                 columns={"key": "code"})
     diag["controle_epci"] = _epci_crosscheck(cfg, geo["epci"]["complet"], sources_dir)
-    bar.update()
+    return geo
 
-    step("écriture")
+
+def unit_tables(cfg: PackConfig, communes: gpd.GeoDataFrame, cog: dict) -> dict[str, pd.DataFrame]:
+    """The names and commune counts of the EPCI, the territories and the département."""
     epci_tab = (communes.groupby("epci", sort=True)
                 .agg(nom=("epci_nom", "first"), territoire=("territoire", "first"),
                      communes=("code", "size")).reset_index().rename(columns={"epci": "code"}))
@@ -460,35 +482,95 @@ def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | Non
     terr_tab = pd.DataFrame([{"code": t.id, "nom": t.nom} for t in cfg.territoires])
     terr_tab["communes"] = terr_tab["code"].map(communes["territoire"].value_counts()).fillna(0)
     dep_tab = pd.DataFrame([{"code": cfg.dep, "nom": cfg.dep_nom, "communes": len(communes)}])
+    return {"epci": epci_tab, "territoire": terr_tab, "departement": dep_tab}
+
+
+def write_pack(target: Path, cfg: PackConfig, fp: str, indicators, communes: gpd.GeoDataFrame,
+               cog: dict, geo: dict, vals: Values, var: Variables,
+               layers: dict[str, gpd.GeoDataFrame], diag: dict) -> None:
+    """Step « écriture »: every file of the pack (:class:`~carnet.pack.Layout`) and ``meta.json``,
+    written atomically into ``target``."""
+    tables = unit_tables(cfg, communes, cog)
 
     def writer(tmp: Path):
+        files = Layout(tmp)
         attrs = communes.drop(columns=["centre"]).copy()
-        attrs["note"] = attrs["code"].map(notes).fillna("")
-        attrs.to_parquet(tmp / "communes.parquet")
+        attrs["note"] = attrs["code"].map(vals.notes).fillna("")
+        attrs.to_parquet(files.communes)
         for lvl, by_detail in geo.items():
             for detail, g in by_detail.items():
-                g.to_parquet(tmp / f"geo_{lvl}_{detail}.parquet")
-        commune_vals.reset_index().to_parquet(tmp / "values_commune.parquet")
-        merged_vals.rename_axis("code").reset_index().to_parquet(tmp / "values_fusion.parquet")
-        for lvl, vals in level_vals.items():
-            vals.index.name = "code"
-            vals.reset_index().to_parquet(tmp / f"values_{lvl}.parquet")
-        values.reset_index().to_parquet(tmp / "variables_commune.parquet")
-        epci_tab.to_parquet(tmp / "table_epci.parquet")
-        terr_tab.to_parquet(tmp / "table_territoire.parquet")
-        dep_tab.to_parquet(tmp / "table_departement.parquet")
+                g.to_parquet(files.geometry(lvl, detail))
+        vals.commune.reset_index().to_parquet(files.values("commune"))
+        vals.merged.rename_axis("code").reset_index().to_parquet(files.values(MERGED))
+        for lvl, v in vals.levels.items():
+            v.index.name = "code"
+            v.reset_index().to_parquet(files.values(lvl))
+        var.values.reset_index().to_parquet(files.variables)
+        for lvl, tab in tables.items():
+            tab.to_parquet(files.table(lvl))
         for lid, layer in layers.items():
-            layer.to_parquet(tmp / f"layer_{lid}.parquet")
+            layer.to_parquet(files.layer(lid))
         meta = {
             "pack": cfg.id, "fingerprint": fp, "format": BUILD_FORMAT,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "indicators": [i.id for i in indicators], "layers": list(layers),
             "levels": list(LEVELS), "diagnostics": diag,
         }
-        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1,
-                                                  default=str), encoding="utf-8")
+        files.meta.write_text(json.dumps(meta, ensure_ascii=False, indent=1, default=str),
+                              encoding="utf-8")
 
     _write_atomic(target, writer)
-    bar.update()
-    bar.close()
+
+
+class _Progress:
+    """The progress bar of a build: one tick per step of :data:`STEPS`, its name beside the bar."""
+
+    def __init__(self, pack_id: str, enabled: bool):
+        self.bar = tqdm(total=len(STEPS), desc=f"Construction du carnet {pack_id}", disable=not enabled,
+                        unit="étape")
+
+    def __call__(self, name: str, func, *args):
+        """Run step ``name`` (``func(*args)``) and tick."""
+        self.bar.set_postfix_str(name)
+        out = func(*args)
+        self.bar.update()
+        return out
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.close()
+
+
+def build(pack_id: str = "nord", *, force: bool = False, sources_dir: Path | None = None,
+          progress: bool = True) -> BuildResult:
+    """Build (or reuse) the cached pack ``pack_id``: the steps of :data:`STEPS`, in order.
+
+    Returns
+    -------
+    BuildResult
+        Where the pack is, whether it was rebuilt, and how long it took.
+    """
+    t0 = time.perf_counter()
+    cfg = load_config(pack_id)
+    sources_dir = Path(sources_dir) if sources_dir else paths.sources_dir()
+    check_sources_present(cfg, sources_dir)
+    fp = fingerprint(cfg, sources_dir)
+    target = pack_dir(cfg.id)
+    meta = read_meta(cfg.id)
+    if not force and meta and meta.get("fingerprint") == fp:
+        return BuildResult(target, False, time.perf_counter() - t0)
+
+    diag: dict = {"jointures": {}, "couches": {}}
+    inds = cfg.indicators
+    with _Progress(cfg.id, progress) as step:
+        cog = step("COG", read_cog, cfg, sources_dir)
+        communes = step("contours", read_contours, cfg, cog, sources_dir, diag)
+        communes, mergers = step("territoires", place_communes, cfg, communes, cog, sources_dir, diag)
+        layers, derived = step("couches", build_layers, cfg, communes, sources_dir, diag)
+        var = step("variables", read_variables, cfg, inds, communes, mergers, derived, sources_dir, diag)
+        vals = step("indicateurs", compute_values, cfg, inds, communes, mergers, var, diag)
+        geo = step("géométries", build_geometries, cfg, communes, mergers, sources_dir, diag)
+        step("écriture", write_pack, target, cfg, fp, inds, communes, cog, geo, vals, var, layers, diag)
     return BuildResult(target, True, time.perf_counter() - t0)

@@ -264,3 +264,27 @@ def test_check_report_names_merger_joins_and_totals(nord, monkeypatch):
     assert "648 communes comparées ; 0 ont changé d'EPCI" in text  # real XLSX with header rows
     assert "CC Flandre Lys" in text and "écart notable" in text
     assert "Cambrésis 116" in text
+
+
+def test_the_cache_holds_exactly_the_files_of_the_layout(nord):
+    """carnet.pack.Layout names every file the build writes (and nothing else is written)."""
+    from carnet.indicators import LEVELS
+    from carnet.pack import DETAILS, MERGED, Layout
+
+    files = Layout(nord.path)
+    expected = {files.meta, files.communes, files.variables,
+                *(files.geometry(lvl, d) for lvl in (*LEVELS, MERGED) for d in DETAILS),
+                *(files.values(lvl) for lvl in (*LEVELS, MERGED)),
+                *(files.table(lvl) for lvl in LEVELS if lvl != "commune"),
+                *(files.layer(lid) for lid in nord.layer_ids)}
+    assert set(nord.path.iterdir()) == expected
+
+
+def test_pack_does_not_import_build():
+    """carnet.pack owns the layout; loading a pack never imports the build (issue #7, §5)."""
+    import subprocess
+    import sys
+
+    code = "import sys, carnet.pack; print('carnet.build' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
