@@ -17,15 +17,22 @@ st.markdown(
 
 st.header("Sources")
 st.markdown(components.sources_markdown(fiches.sources_table(p)), unsafe_allow_html=True)
+# Each sentence about a source the pack uses (the Somme has neither monuments nor EPCI outlines).
+monuments = ""
+if "monuments" in p.layer_ids:
+    monuments = (" ; les monuments historiques ont été convertis des tuiles d'une carte en points, et leur "
+                 "code commune ajouté par point dans polygone sur les communes de 2018")
+controls = ("Les contours d'EPCI de l'IGN (Admin Express, COG 2025) et la table d'appartenance de l'INSEE "
+            "(2022) servent de contrôle : la commande « check » compare les contours d'EPCI dissous des "
+            "communes aux contours de l'IGN et l'appartenance des communes aux EPCI à celle de l'INSEE."
+            ) if p.config.controle_epci else (
+            "La table d'appartenance de l'INSEE (2022) sert de contrôle : la commande « check » compare "
+            "l'appartenance des communes aux EPCI à celle de l'INSEE.")
 st.markdown(
     "**Copies publiques.** Plusieurs fichiers viennent de copies publiques des jeux officiels, "
     "indiquées dans la colonne Producteur : les populations 2015 et 2021 et les actifs et chômeurs de "
     "15 à 64 ans en 2021 viennent d'une compilation tierce de la base comparateur 2024 de l'INSEE "
-    "(effectifs des 15-64 ans arrondis à l'unité) ; les monuments historiques ont été convertis des "
-    "tuiles d'une carte en points, et leur code commune ajouté par point dans polygone sur les communes "
-    "de 2018. Les contours d'EPCI de l'IGN (Admin Express, COG 2025) et la table d'appartenance de "
-    "l'INSEE (2022) servent de contrôle : la commande « check » compare les contours d'EPCI dissous "
-    "des communes aux contours de l'IGN et l'appartenance des communes aux EPCI à celle de l'INSEE."
+    f"(effectifs des 15-64 ans arrondis à l'unité){monuments}. {controls}"
 )
 
 st.header("Indicateurs")

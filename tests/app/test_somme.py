@@ -162,3 +162,17 @@ def test_somme_plan_actions_shows_no_nord_word(somme_app, somme, tmp_path, monke
     somme_app.switch_page("pages/plan_actions.py").run()
     no_exception(somme_app)
     assert nord_words(somme_app, somme) == []
+
+
+def test_somme_sources_page_names_only_the_packs_sources_and_controls(somme_app, somme):
+    from carnet import fiches
+
+    ids = set(fiches.sources_table(somme)["Identifiant"])
+    assert "epci-contours-2025" not in ids  # the Nord's EPCI outlines: no control of the Somme
+    assert "insee-appartenance-geo-2022" in ids  # national: controls the Somme's EPCI membership
+    somme_app.switch_page("pages/sources.py").run()
+    no_exception(somme_app)
+    out = texts(somme_app)
+    assert "monuments historiques ont été convertis" not in out  # no monuments layer in the Somme
+    assert "contours d'EPCI de l'IGN" not in out
+    assert "La table d'appartenance de l'INSEE (2022) sert de contrôle" in out
