@@ -7,7 +7,7 @@ communes without territory, missing values per indicator and level, totals.
 from __future__ import annotations
 
 from carnet.formatting import fmt_int, fmt_percent, fmt_value
-from carnet.indicators import LEVELS
+from carnet.indicators import LEVELS, latest_of_family
 from carnet.pack import Pack
 
 TOTALS = ("pop_2022", "pop_2018", "superficie", "logements_2022", "emplois_2022")
@@ -78,9 +78,8 @@ def report(pack: Pack) -> str:
     # blank on purpose: a former commune where the merged commune's row carries the value, or
     # the merged commune's row for a source that still publishes the former communes
     merged_out = communes[list(pack.indicators)].isna().mul(communes["statut"] != "commune", axis=0)
-    for iid in TOTALS:
-        if iid not in pack.indicators:
-            continue
+    # each at the latest vintage the pack has (the Somme: pop_2021, emplois_2018)
+    for iid in dict.fromkeys(filter(None, (latest_of_family(pack.indicators, i) for i in TOTALS))):
         ind = pack.indicator(iid)
         line = []
         for lvl in LEVELS:

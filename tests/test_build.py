@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import shutil
 import zipfile
 
@@ -264,6 +265,19 @@ def test_check_report_names_merger_joins_and_totals(nord, monkeypatch):
     assert "648 communes comparées ; 0 ont changé d'EPCI" in text  # real XLSX with header rows
     assert "CC Flandre Lys" in text and "écart notable" in text
     assert "Cambrésis 116" in text
+
+
+def test_check_report_of_the_somme_totals_its_own_vintages(somme_cache, monkeypatch):
+    from carnet.check import report
+    from carnet.pack import load_pack
+
+    monkeypatch.setenv("CARNET_CACHE", str(somme_cache))
+    text = report(load_pack("somme"))
+    totals = text.split("Totaux par maille")[1].split("\n\n")[0]
+    assert "pop_2021 : commune 566 252 hab." in totals.replace("\u202f", " ")  # its latest census
+    assert "pop_2018 :" in totals and "emplois_2018 :" in totals and "pop_2022" not in totals
+    assert "Contrôle des contours d'EPCI" not in text  # no outlines of the Somme's EPCI to check
+    assert "du Nord" not in text and not re.search(r"(?<!\d)59\d{3}(?!\d)", text)  # no Nord commune
 
 
 def test_the_cache_holds_exactly_the_files_of_the_layout(nord):
