@@ -1,6 +1,7 @@
 # Carnet de Territoire — two commands on a fresh machine:
 #   make run    installs, builds the Nord pack and starts the app
 #   make test   installs and runs the whole test suite
+#   make test-fast  the tests that need neither the sources, a browser nor PostGIS (FAST_TIME)
 # Sources folder: CARNET_SOURCES (default: data/sources). See README.md.
 
 PYTHON ?= python3
@@ -8,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test install build assets lint
+.PHONY: run test test-fast install build assets lint
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +30,11 @@ run: assets build
 
 test: assets
 	$(PY) -m pytest
+
+# Tier ``fast`` (marked by tests/conftest.py): the tiny pack of tests/fixtures.py instead of
+# the real sources, no browser, no PostGIS; the sources and database variables are unset.
+test-fast: assets
+	env -u CARNET_SOURCES -u CARNET_TEST_DATABASE_URL -u CARNET_PACK $(PY) -m pytest -q -m fast
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -77,7 +77,8 @@ def export_frame(pack: Pack, level: str, with_geometry: bool = False, rounded: b
     cols = list(vals.columns)
     if level == "commune":
         extra, status = _merged_rows(pack, cols)
-        df.insert(2, "statut", df["code"].map(status).fillna("commune"))
+        # a plain lookup: ``map`` of an empty dict (a pack without mergers) gives floats
+        df.insert(2, "statut", [status.get(c, "commune") for c in df["code"]])
         if len(extra):
             df = pd.concat([df, extra[["code", "nom", "statut", *[c for c in extra.columns
                                                                   if c in cols]]]],

@@ -47,3 +47,54 @@ def nord(built_cache, monkeypatch):
 
     monkeypatch.setenv("CARNET_CACHE", str(built_cache))
     return load_pack("nord")
+
+
+@pytest.fixture
+def tiny_pack(tmp_path, monkeypatch):
+    """The tiny pack of :mod:`tests.fixtures`, written under ``tmp_path`` and made current.
+
+    ``carnet.paths.PACKS_DIR`` points at its config, ``$CARNET_CACHE`` at its cache and
+    ``$CARNET_PACK`` at its id (for the app), ``$CARNET_SOURCES`` at a folder that does not
+    exist (nothing reads the real sources); returns the :class:`tests.fixtures.TinyPack`.
+    """
+    from carnet import paths
+    from tests.fixtures import make_pack
+
+    t = make_pack(tmp_path)
+    monkeypatch.setattr(paths, "PACKS_DIR", t.packs_dir)
+    monkeypatch.setenv("CARNET_CACHE", str(t.cache_dir))
+    monkeypatch.setenv("CARNET_PACK", t.id)
+    monkeypatch.setenv("CARNET_SOURCES", str(tmp_path / "pas-de-sources"))
+    return t
+
+
+@pytest.fixture
+def tiny(tiny_pack):
+    """The tiny pack, loaded (:class:`carnet.pack.Pack`)."""
+    from carnet.pack import load_pack
+
+    return load_pack(tiny_pack.id)
+
+
+# --- tiers ---------------------------------------------------------------------------
+# ``make test-fast`` runs ``-m fast``: every test that needs neither the real sources, nor a
+# browser, nor PostGIS. A test is put in the slow tiers by its markers, or here by the
+# fixtures it uses (the real packs need the sources, the PostGIS half of ``engine`` needs a
+# database); every other test is marked ``fast``.
+_SOURCE_FIXTURES = {"built_cache", "somme_cache"}
+_SLOW_MARKS = {"integration", "browser", "postgis"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & _SOURCE_FIXTURES:
+            item.add_marker(pytest.mark.integration)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgis" in callspec.params.values():
+            item.add_marker(pytest.mark.postgis)
+        if any(m.name == "skipif" and "CARNET_SOURCES" in str(m.kwargs.get("reason", ""))
+               for m in item.iter_markers()):
+            item.add_marker(pytest.mark.integration)
+        if not any(item.get_closest_marker(m) for m in _SLOW_MARKS):
+            item.add_marker(pytest.mark.fast)

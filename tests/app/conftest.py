@@ -46,3 +46,11 @@ def somme_app(somme_cache, monkeypatch):
     monkeypatch.setenv("CARNET_CACHE", str(somme_cache))
     monkeypatch.setenv("CARNET_PACK", "somme")
     return AppTest.from_file(APP, default_timeout=120)
+
+
+@pytest.fixture
+def tiny_app(tiny_pack):
+    """A fresh AppTest of app.py on the tiny pack of :mod:`tests.fixtures` (fast tier)."""
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(APP, default_timeout=60)
