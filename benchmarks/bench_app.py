@@ -24,21 +24,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+from tests.support import launch_chromium, start_streamlit, stop  # noqa: E402 - the one server/browser start
+
 TERRITORY = "cambresis"
 # Commune indicators visited in turn (all present in the Nord pack), with their selectbox labels.
 INDICATORS = {
@@ -90,29 +86,6 @@ def bench_apptest(rounds: int = 2) -> dict[str, list[float]]:
 # --------------------------------------------------------------------------- browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    for _ in range(120):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.5)
-    proc.terminate()
-    raise RuntimeError("Streamlit did not start")
-
-
 # Absolute time (ms since the epoch, browser clock) of the last "carnet-layer-painted" mark of
 # a frame whose layer control names ``label``; null while that layer is not painted.
 _PAINTED = """(label) => {
@@ -146,13 +119,12 @@ def bench_browser(rounds: int = 2) -> dict:
     """Indicator change → new polygons painted, in headless Chromium (browser clock)."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    proc = _start_server(port)
+    proc, base = start_streamlit(dict(os.environ), ROOT)
     blocked: list[str] = []
     out: dict = {"cold": [], "cached": [], "script_start": [], "blocked": blocked}
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch_chromium(pw)
             ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
 
             def route(r):
@@ -166,7 +138,7 @@ def bench_browser(rounds: int = 2) -> dict:
             page = ctx.new_page()
             page.add_init_script("document.addEventListener('click', e => "
                                  "{ window.__clickAt = performance.timeOrigin + e.timeStamp; }, true);")
-            page.goto(f"http://127.0.0.1:{port}/territoire?territoire={TERRITORY}"
+            page.goto(f"{base}/territoire?territoire={TERRITORY}"
                       "&indicateur=taux_chomage_2022")
             _painted_after(page, "Taux de chômage", 0, timeout_s=90)
             page.locator("iframe[title*='streamlit_folium']").first.scroll_into_view_if_needed()
@@ -198,11 +170,7 @@ def bench_browser(rounds: int = 2) -> dict:
             page.screenshot(path=str(out_dir / "app_indicator_change.png"))
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     return out
 
 

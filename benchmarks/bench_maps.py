@@ -24,11 +24,9 @@ import os
 import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,18 +37,10 @@ import geopandas as gpd  # noqa: E402
 import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
 
+from tests.support import launch_chromium, start_streamlit, stop  # noqa: E402 - one server/browser start
+
 OUT = ROOT / "benchmarks" / "out"
 PORT = 8599
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 COMMUNES = "contours-admin-express-2018/departements/59-nord/communes-59-nord.geojson"
 
 
@@ -287,17 +277,6 @@ SCENARIOS = {
 }
 
 
-def _wait_port(port: int, timeout: float = 60) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("Streamlit n'a pas démarré")
-
-
 def _map_frame(page, timeout_s: float = 30):
     """The streamlit-folium component iframe (waits for it)."""
     handle = page.wait_for_selector(
@@ -328,28 +307,12 @@ def bench_browser(src: Path, runs: int = 5) -> dict:
     # static/ must sit next to the main script: link the repo's static folder.
     (tmp / "static").symlink_to(ROOT / "static", target_is_directory=True)
     (tmp / "bench_app.py").write_text(APP.format(root=str(ROOT), src=str(src)), encoding="utf-8")
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(tmp / "bench_app.py"),
-        "--server.headless",
-        "true",
-        "--server.enableStaticServing",
-        "true",
-        "--server.port",
-        str(PORT),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
     log = open(tmp / "streamlit.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=tmp)
+    proc = None
     res: dict = {"external_requests": []}
     try:
-        _wait_port(PORT)
+        proc, _ = start_streamlit(dict(os.environ), tmp, script=str(tmp / "bench_app.py"), port=PORT,
+                                  extra_args=["--server.enableStaticServing", "true"], log=log)
         with sync_playwright() as p:
             for name, query in SCENARIOS.items():
                 url = f"http://127.0.0.1:{PORT}/{query}"
@@ -372,11 +335,8 @@ def bench_browser(src: Path, runs: int = 5) -> dict:
                     _BREAKDOWN.clear()
                 res.setdefault("median_ms", {})[name] = statistics.median(times)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        if proc is not None:
+            stop(proc)
         log.close()
         shutil.rmtree(tmp, ignore_errors=True)
     return res
@@ -384,7 +344,7 @@ def bench_browser(src: Path, runs: int = 5) -> dict:
 
 def _load(p, url: str, external: list[str]):
     """Open ``url`` in a new browser; return (ms until polygons, page, browser)."""
-    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    browser = launch_chromium(p)
     page = browser.new_page(viewport={"width": 1280, "height": 860})
     page.on(
         "request",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -29,37 +30,131 @@ needs_sources = pytest.mark.skipif(
 
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: The flags every headless Chromium of the tests and benchmarks runs with.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
-@contextlib.contextmanager
-def streamlit_app(env: dict, root: Path):
-    """Run ``streamlit run app.py`` on a free loopback port; yield its base URL."""
+def launch_chromium(pw):
+    """Debian's headless Chromium through Playwright (``pw``: a ``sync_playwright()`` handle)."""
+    return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen | None = None, tries: int = 120) -> None:
+    """Wait until the Streamlit server at ``url`` answers its health check.
+
+    Raises
+    ------
+    RuntimeError
+        If it does not within ``tries`` half-seconds, or ``proc`` exits first.
+    """
+    for _ in range(tries):
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"le serveur Streamlit s'est arrêté (code {proc.returncode})")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("le serveur Streamlit n'a pas démarré")
+
+
+def start_streamlit(env: dict, root: Path, script: str = "app.py", port: int | None = None,
+                    extra_args=(), log=subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run script`` headless on the loopback; return (process, base URL).
+
+    The caller stops it with :func:`stop`; :func:`streamlit_app` does both.
+    """
+    port = port or free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+         "--browser.gatherUsageStats", "false", *extra_args],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT if log is not subprocess.DEVNULL
+        else subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("le serveur Streamlit n'a pas démarré")
+        wait_healthy(url, proc)
+    except BaseException:
+        stop(proc)
+        raise
+    return proc, url
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server process started by :func:`start_streamlit` (kill after 10 s)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@contextlib.contextmanager
+def streamlit_app(env: dict, root: Path, **kwargs):
+    """Run ``streamlit run app.py`` on a free loopback port; yield its base URL."""
+    try:
+        proc, url = start_streamlit(env, root, **kwargs)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+# --- accounts ------------------------------------------------------------------------
+
+
+def accounts_home(home: Path, users: dict[str, tuple[str, str]]) -> Path:
+    """A ``HOME`` whose ``.streamlit/secrets.toml`` declares ``users`` (name → (password, role)).
+
+    Real password hashes (:func:`carnet.projets.roles.hash_password`); returns ``home``.
+    """
+    from carnet.projets.roles import hash_password
+
+    (home / ".streamlit").mkdir(parents=True, exist_ok=True)
+    (home / ".streamlit" / "secrets.toml").write_text(
+        "".join(f'[carnet.users.{name}]\npassword_hash = "{hash_password(pwd)}"\nrole = "{role}"\n\n'
+                for name, (pwd, role) in users.items()), encoding="utf-8")
+    return home
+
+
+def app_env(cache: Path, database_url: str, home: Path | None = None, **extra: str) -> dict:
+    """The environment of an app server: this process's, with the test cache and registry."""
+    env = {**os.environ, "CARNET_CACHE": str(cache), "CARNET_DATABASE_URL": database_url, **extra}
+    if home is not None:
+        env["HOME"] = str(home)
+    return env
+
+
+def sidebar_login(page, name: str, password: str, *, unfold: bool | str = False,
+                  timeout: int = 30_000):
+    """Sign in through the sidebar account box as a user would; return the sidebar locator.
+
+    ``unfold``: True clicks the sidebar open first (at 1024 px it starts folded),
+    ``"if-folded"`` only when it is not visible.
+    """
+    sidebar = page.get_by_test_id("stSidebar")
+    if unfold is True or (unfold == "if-folded" and not sidebar.is_visible()):
+        page.locator('[data-testid="stExpandSidebarButton"]').click(timeout=60_000)
+    sidebar.get_by_text("Compte : non connecté (lecteur)").click()
+    sidebar.get_by_label("Identifiant").fill(name)
+    sidebar.get_by_label("Mot de passe").fill(password)
+    sidebar.get_by_role("button", name="Se connecter").click()
+    sidebar.get_by_text(f"Compte : {name}").wait_for(timeout=timeout)
+    return sidebar
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of an escaped Markdown string (backslash escapes resolved)."""
+    return re.sub(r"\\(.)", r"\1", markdown)

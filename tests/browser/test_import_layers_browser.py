@@ -7,12 +7,19 @@ layer only.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, sources_dir, streamlit_app
+from tests.support import (
+    CHROMIUM,
+    accounts_home,
+    app_env,
+    launch_chromium,
+    sidebar_login,
+    sources_dir,
+    streamlit_app,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "data" / "projets"
@@ -28,18 +35,11 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def app(built_cache, tmp_path_factory):
     from carnet.maps.assets import is_installed
-    from carnet.projets.roles import hash_password
-
     if not is_installed():
         pytest.skip("bibliothèques cartographiques absentes : python -m carnet.maps.assets install")
     tmp = tmp_path_factory.mktemp("import-couches")
-    home = tmp / "home"
-    (home / ".streamlit").mkdir(parents=True)
-    (home / ".streamlit" / "secrets.toml").write_text(
-        f'[carnet.users.marie]\npassword_hash = "{hash_password("editeur-demo")}"\n'
-        'role = "editor"\n', encoding="utf-8")
-    env = {**os.environ, "HOME": str(home), "CARNET_CACHE": str(built_cache),
-           "CARNET_DATABASE_URL": f"sqlite:///{tmp / 'projets.sqlite'}"}
+    home = accounts_home(tmp / "home", {"marie": ("editeur-demo", "editor")})
+    env = app_env(built_cache, f"sqlite:///{tmp / 'projets.sqlite'}", home)
     with streamlit_app(env, ROOT) as url:
         yield url, tmp
 
@@ -52,18 +52,13 @@ def test_editor_chooses_the_layer_to_import(app):
 
     url, tmp = app
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1280, "height": 1400})
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{url}/plan_actions")
         page.wait_for_selector("h1:has-text(\"Plan d'actions\")", timeout=60_000)
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_text("Compte : non connecté (lecteur)").click()
-        sidebar.get_by_label("Identifiant").fill("marie")
-        sidebar.get_by_label("Mot de passe").fill("editeur-demo")
-        sidebar.get_by_role("button", name="Se connecter").click()
-        sidebar.get_by_text("Compte : marie").wait_for(timeout=30_000)
+        sidebar_login(page, "marie", "editeur-demo")
 
         page.get_by_role("tab", name="Import / export", exact=True).click()
         page.locator('input[type="file"]').set_input_files(str(CORPUS / "deux_couches.gpkg"))

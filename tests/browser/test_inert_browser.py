@@ -14,7 +14,6 @@ listener records what reaches it. Both must stay empty, the page must hold no ``
 from __future__ import annotations
 
 import http.server
-import os
 import subprocess
 import sys
 import threading
@@ -24,7 +23,15 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, sources_dir, streamlit_app
+from tests.support import (
+    CHROMIUM,
+    accounts_home,
+    app_env,
+    launch_chromium,
+    sidebar_login,
+    sources_dir,
+    streamlit_app,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -79,19 +86,12 @@ def payloads(port: int) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def app(built_cache, tmp_path_factory, listener):
     from carnet.maps.assets import is_installed
-    from carnet.projets.roles import hash_password
-
     if not is_installed():
         pytest.skip("bibliothèques cartographiques absentes : python -m carnet.maps.assets install")
     port, _ = listener
     tmp = tmp_path_factory.mktemp("inerte")
-    home = tmp / "home"
-    (home / ".streamlit").mkdir(parents=True)
-    (home / ".streamlit" / "secrets.toml").write_text(
-        f'[carnet.users.marie]\npassword_hash = "{hash_password("editeur-demo")}"\nrole = "editor"\n',
-        encoding="utf-8")
-    env = {**os.environ, "HOME": str(home), "CARNET_CACHE": str(built_cache),
-           "CARNET_DATABASE_URL": f"sqlite:///{tmp / 'projets.sqlite'}"}
+    home = accounts_home(tmp / "home", {"marie": ("editeur-demo", "editor")})
+    env = app_env(built_cache, f"sqlite:///{tmp / 'projets.sqlite'}", home)
     script = (
         "import json, os, sys\n"
         "from carnet.projets.db import get_engine\n"
@@ -167,7 +167,7 @@ def browser():
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        b = launch_chromium(pw)
         yield b
         b.close()
 
@@ -238,12 +238,7 @@ def test_hostile_file_name_through_the_import_wizard(app, browser, listener):
     page = rec.page
     page.goto(f"{url}/plan_actions")
     page.wait_for_selector("h1:has-text(\"Plan d'actions\")", timeout=60_000)
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Compte : non connecté (lecteur)").click()
-    sidebar.get_by_label("Identifiant").fill("marie")
-    sidebar.get_by_label("Mot de passe").fill("editeur-demo")
-    sidebar.get_by_role("button", name="Se connecter").click()
-    sidebar.get_by_text("Compte : marie").wait_for(timeout=30_000)
+    sidebar_login(page, "marie", "editeur-demo")
     page.get_by_role("tab", name="Import / export", exact=True).click()
     # no "/" in a file name: http:127.0.0.1:port is how a browser still reads it as a URL
     name = f"[lien](https:exemple.invalid) ![p](http:127.0.0.1:{port}) :smile: $x$ **g**"

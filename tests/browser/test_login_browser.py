@@ -7,13 +7,11 @@ frame with the account box at 1024×768: ``test-artifacts/connexion-cadre.png``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from carnet.projets.roles import hash_password
-from tests.support import CHROMIUM, CHROMIUM_ARGS, sources_dir, streamlit_app
+from tests.support import CHROMIUM, accounts_home, app_env, launch_chromium, sources_dir, streamlit_app
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -30,14 +28,9 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server(built_cache, tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    (home / ".streamlit").mkdir()
-    (home / ".streamlit" / "secrets.toml").write_text(
-        f'[carnet.users.marie]\npassword_hash = "{hash_password("Nord-2026!")}"\n'
-        'role = "éditeur"\n', encoding="utf-8")
+    home = accounts_home(tmp_path_factory.mktemp("home"), {"marie": ("Nord-2026!", "éditeur")})
     url = f"sqlite:///{tmp_path_factory.mktemp('registre') / 'projets.sqlite'}"
-    env = {**os.environ, "HOME": str(home), "CARNET_CACHE": str(built_cache),
-           "CARNET_DATABASE_URL": url}
+    env = app_env(built_cache, url, home)
     with streamlit_app(env, ROOT) as base:
         yield base
 
@@ -53,7 +46,7 @@ def test_login_survives_reload_until_logout(server):
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1024, "height": 768})
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))

@@ -18,13 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import sources_dir, streamlit_app
+from tests.support import CHROMIUM, launch_chromium, sources_dir, streamlit_app
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 XSS = "<img src=x onerror=alert(1)>"
 TEMPLATE = "{{ 7*7 }}"
 MAP_FRAME = "iframe[title*='streamlit_folium']"
@@ -76,7 +73,7 @@ def page(server):
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch_chromium(pw)
         pg = browser.new_page(viewport={"width": 1440, "height": 1000})
         pg.dialogs, pg.errors = [], []
         pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))

@@ -16,11 +16,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, streamlit_app
+from tests.support import CHROMIUM, launch_chromium, streamlit_app
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-ARGS = CHROMIUM_ARGS
 
 pytestmark = [
     pytest.mark.browser,
@@ -135,7 +134,7 @@ def browser():
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        b = launch_chromium(pw)
         yield b
         b.close()
 

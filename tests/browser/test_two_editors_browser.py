@@ -17,7 +17,15 @@ from pathlib import Path
 import pytest
 
 from tests.projets.conftest import PG_URL, _reset_pg
-from tests.support import CHROMIUM, CHROMIUM_ARGS, sources_dir, streamlit_app
+from tests.support import (
+    CHROMIUM,
+    accounts_home,
+    app_env,
+    launch_chromium,
+    sidebar_login,
+    sources_dir,
+    streamlit_app,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -49,8 +57,6 @@ CREATE = (
 @pytest.fixture(scope="module", params=["sqlite", "postgis"])
 def app(request, built_cache, tmp_path_factory):
     from carnet.maps.assets import is_installed
-    from carnet.projets.roles import hash_password
-
     if not is_installed():
         pytest.skip("bibliothèques cartographiques absentes : python -m carnet.maps.assets install")
     tmp = tmp_path_factory.mktemp(f"editeurs_{request.param}")
@@ -63,15 +69,9 @@ def app(request, built_cache, tmp_path_factory):
             pytest.skip("CARNET_TEST_DATABASE_URL non défini : tests PostGIS ignorés")
         url = PG_URL
         _reset_pg(url)
-    home = tmp / "home"
-    (home / ".streamlit").mkdir(parents=True)
-    (home / ".streamlit" / "secrets.toml").write_text(
-        "".join(f'[carnet.users.{name}]\npassword_hash = "{hash_password(pwd)}"\n'
-                'role = "editor"\n\n'
-                for name, pwd in (("alice", "alice-demo"), ("bruno", "bruno-demo"))),
-        encoding="utf-8")
-    env = {**os.environ, "HOME": str(home), "CARNET_CACHE": str(built_cache),
-           "CARNET_DATABASE_URL": url}
+    home = accounts_home(tmp / "home", {"alice": ("alice-demo", "editor"),
+                                        "bruno": ("bruno-demo", "editor")})
+    env = app_env(built_cache, url, home)
     out = subprocess.run([sys.executable, "-c", CREATE], cwd=ROOT, env=env, check=True,
                          capture_output=True, text=True)
     pid = int(out.stdout.split()[-1])
@@ -90,13 +90,7 @@ def _login_and_open(browser, base: str, name: str, pwd: str, pid: int):
     page.goto(f"{base}/plan_actions")
     page.wait_for_selector("h1:has-text(\"Plan d'actions\")", timeout=60_000)
     # at 1024 px the sidebar starts folded (projector layout): unfold it as a user would
-    page.locator('[data-testid="stExpandSidebarButton"]').click(timeout=60_000)
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Compte : non connecté (lecteur)").click()
-    sidebar.get_by_label("Identifiant").fill(name)
-    sidebar.get_by_label("Mot de passe").fill(pwd)
-    sidebar.get_by_role("button", name="Se connecter").click()
-    sidebar.get_by_text(f"Compte : {name}").wait_for(timeout=90_000)
+    sidebar_login(page, name, pwd, unfold=True, timeout=90_000)
     page.get_by_role("tab", name="Tableau", exact=True).click()
     box = page.get_by_test_id("stSelectbox").filter(has_text="Fiche du projet")
     box.click()
@@ -125,7 +119,7 @@ def test_two_editors_conflict_view_and_one_click_reapply(app):
     base, url, pid = app
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         ctx_a, page_a, panel_a = _login_and_open(browser, base, "alice", "alice-demo", pid)
         ctx_b, page_b, panel_b = _login_and_open(browser, base, "bruno", "bruno-demo", pid)
 

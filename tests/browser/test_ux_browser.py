@@ -7,14 +7,21 @@ offline map assets and $CARNET_SOURCES. Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, sources_dir, streamlit_app
+from tests.support import (
+    CHROMIUM,
+    accounts_home,
+    app_env,
+    launch_chromium,
+    sidebar_login,
+    sources_dir,
+    streamlit_app,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -32,19 +39,12 @@ pytestmark = [
 def server(built_cache, tmp_path_factory):
     """(base URL, registry path) of an app with an editor account ``marie``."""
     from carnet.maps.assets import is_installed
-    from carnet.projets.roles import hash_password
-
     if not is_installed():
         pytest.skip("bibliothèques cartographiques absentes : python -m carnet.maps.assets install")
     tmp = tmp_path_factory.mktemp("ux")
-    home = tmp / "home"
-    (home / ".streamlit").mkdir(parents=True)
-    (home / ".streamlit" / "secrets.toml").write_text(
-        f'[carnet.users.marie]\npassword_hash = "{hash_password("editeur-demo")}"\nrole = "editor"\n',
-        encoding="utf-8")
+    home = accounts_home(tmp / "home", {"marie": ("editeur-demo", "editor")})
     db = tmp / "projets.sqlite"
-    env = {**os.environ, "HOME": str(home), "CARNET_CACHE": str(built_cache),
-           "CARNET_DATABASE_URL": f"sqlite:///{db}"}
+    env = app_env(built_cache, f"sqlite:///{db}", home)
     with streamlit_app(env, ROOT) as url:
         yield url, db
 
@@ -55,7 +55,7 @@ def browser():
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        b = launch_chromium(pw)
         yield b
         b.close()
 
@@ -70,14 +70,7 @@ def _open(browser, url: str, width: int = 1024, height: int = 768):
 
 
 def _sign_in(page) -> None:
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    if not sidebar.is_visible():
-        page.locator('[data-testid="stExpandSidebarButton"]').click()
-    sidebar.get_by_text("Compte : non connecté (lecteur)").click()
-    sidebar.get_by_label("Identifiant").fill("marie")
-    sidebar.get_by_label("Mot de passe").fill("editeur-demo")
-    sidebar.get_by_role("button", name="Se connecter").click()
-    sidebar.get_by_text("Compte : marie").wait_for(timeout=30_000)
+    sidebar_login(page, "marie", "editeur-demo", unfold="if-folded")
 
 
 def _fr(text: str) -> float:

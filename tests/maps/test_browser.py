@@ -9,7 +9,6 @@ import functools
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import geopandas as gpd
 import pytest
@@ -18,21 +17,11 @@ import shapely
 from carnet.maps import add_layer_control, add_points, choropleth
 from carnet.maps.assets import STATIC_DIR, is_installed
 from tests.maps.conftest import XSS_NAME
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from tests.support import CHROMIUM, launch_chromium
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium absent"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium absent"),
     pytest.mark.skipif(not is_installed(), reason="assets non installés (make assets)"),
 ]
 
@@ -69,7 +58,7 @@ def served(tmp_path, communes):
 def test_map_renders_offline_and_safely(served):
     playwright, url = served
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": 900, "height": 700})
             outside, dialogs, errors = [], [], []

@@ -109,3 +109,14 @@ def sample(**over) -> dict:
             "annee_fin": 2016, "maitre_ouvrage": "Département du Nord"}
     data.update(over)
     return data
+
+
+@pytest.fixture
+def page_repo(tmp_path, ctx, monkeypatch):
+    """A SQLite registry on the tiny territory, served to ``pages/plan_actions.py``."""
+    import carnet.ui.projets as ui
+
+    repo = ProjetRepository(db.get_engine(f"sqlite:///{tmp_path / 'p.sqlite'}"), ctx)
+    monkeypatch.setattr(ui, "repository", lambda: repo)
+    yield repo
+    db.dispose_all()

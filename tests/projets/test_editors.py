@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from carnet.projets.repository import ProjetRepository
 from tests.projets.conftest import sample
+from tests.support import shown
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "plan_actions.py")
 #: Text that must never reach a page (tracebacks, exception class names, server paths).
@@ -51,7 +52,7 @@ def page_text(at: AppTest) -> str:
     for node in at._tree:
         proto = getattr(node, "proto", None)
         if proto is not None and hasattr(proto, "ListFields"):
-            parts.extend(_shown(t) for t in _strings(proto))
+            parts.extend(shown(t) for t in _strings(proto))
         if getattr(node, "type", "") in ("arrow_data_frame", "arrow_table", "table", "dataframe"):
             parts.append(node.value.to_string())
     return html.unescape("\n".join(parts))
@@ -121,13 +122,8 @@ def conflict_table(at: AppTest):
     return tables[0]
 
 
-def _shown(markdown: str) -> str:
-    """What a reader sees of an escaped Markdown message (backslash escapes resolved)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
 def messages(at: AppTest) -> str:
-    return " | ".join(_shown(e.value) for e in [*at.error, *at.warning, *at.info, *at.success])
+    return " | ".join(shown(e.value) for e in [*at.error, *at.warning, *at.info, *at.success])
 
 
 # ------------------------------------------------------------------ nothing changed
@@ -307,7 +303,6 @@ def test_own_delete_from_the_edit_form(shared):
     b = click(b, "↩ Annuler la suppression")
     assert_clean(b)
     assert shared.get(p["id"])["deleted_at"] is None
-
 
 
 def test_long_user_name_saves_from_the_page(shared):

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from carnet.projets import db
-from carnet.projets.repository import ProjetRepository
 from tests.projets.conftest import sample
+from tests.support import shown
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "plan_actions.py")
 XSS = "<img src=x onerror=alert(1)>"
-
-
-def _shown(markdown: str) -> str:
-    """What a reader sees of an escaped Markdown message (backslash escapes resolved)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
-@pytest.fixture
-def page_repo(tmp_path, ctx, monkeypatch):
-    import carnet.ui.projets as ui
-
-    repo = ProjetRepository(db.get_engine(f"sqlite:///{tmp_path / 'p.sqlite'}"), ctx)
-    monkeypatch.setattr(ui, "repository", lambda: repo)
-    yield repo
-    db.dispose_all()
 
 
 def _run(role: str = "viewer") -> AppTest:
@@ -67,7 +49,7 @@ def test_editor_creates_a_project_at_a_commune(page_repo):
     categorie.set_value("innovant")
     at = next(b for b in at.button if b.label == "Enregistrer").click().run()
     assert not at.exception, at.exception
-    assert any("enregistré (version 1)" in _shown(s.value) for s in at.success)
+    assert any("enregistré (version 1)" in shown(s.value) for s in at.success)
     df = page_repo.dataframe("nord")
     row = df.iloc[0]
     assert (row["titre"], row["commune"], row["statut"]) == ("Maison de santé", "59139",
@@ -79,6 +61,6 @@ def test_editor_creates_a_project_at_a_commune(page_repo):
 def test_editor_validation_message_in_french(page_repo):
     at = _run("editor")
     at = next(b for b in at.button if b.label == "Enregistrer").click().run()
-    assert any("titre manquant" in _shown(e.value) and "choisissez sa catégorie" in _shown(e.value)
+    assert any("titre manquant" in shown(e.value) and "choisissez sa catégorie" in shown(e.value)
                for e in at.error)
     assert page_repo.count() == 0

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from carnet.projets import db
 from carnet.projets.importer import build_report, read_table, suggest_mapping
 from carnet.projets.report import accepted_from_frame
-from carnet.projets.repository import ProjetRepository
+from tests.support import shown
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "plan_actions.py")
 CSV = ("Plan d'actions du Cambrésis;;;\n"
@@ -22,21 +19,6 @@ CSV = ("Plan d'actions du Cambrésis;;;\n"
        "Salle;Atlantide;Engagé;10\n"
        "Halle;Cambrai;Terminé **vite**;10\n").encode("cp1252")
 MARKUP = "Terminé **vite**"
-
-
-def _shown(markdown: str) -> str:
-    """What a reader sees of an escaped Markdown string (backslash escapes resolved)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
-@pytest.fixture
-def page_repo(tmp_path, ctx, monkeypatch):
-    import carnet.ui.projets as ui
-
-    repo = ProjetRepository(db.get_engine(f"sqlite:///{tmp_path / 'p.sqlite'}"), ctx)
-    monkeypatch.setattr(ui, "repository", lambda: repo)
-    yield repo
-    db.dispose_all()
 
 
 def test_proposals_table_round_trip(ctx):
@@ -59,11 +41,11 @@ def test_editor_imports_the_valid_rows_of_a_technician_file(page_repo):
     at.file_uploader[0].set_value(("plan.csv", CSV, "text/csv"))
     at.run()
     assert not at.exception, at.exception
-    assert any("2 ligne(s) rejetée(s) sur 5" in _shown(w.value) for w in at.warning)
+    assert any("2 ligne(s) rejetée(s) sur 5" in shown(w.value) for w in at.warning)
     # values of the file reach the page only escaped: shown as typed, never as bold
-    assert any(MARKUP in _shown(c.value) for c in at.caption)
+    assert any(MARKUP in shown(c.value) for c in at.caption)
     assert all(MARKUP not in m.value for m in [*at.markdown, *at.caption, *at.warning])
-    assert any("En-tête trouvé ligne 2" in _shown(c.value) for c in at.caption)
+    assert any("En-tête trouvé ligne 2" in shown(c.value) for c in at.caption)
     rejected = at.dataframe[-1].value
     assert rejected["Ligne"].tolist() == [5, 6]
     button = next(b for b in at.button if b.label == "Importer les 3 lignes valides")
