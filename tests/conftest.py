@@ -91,7 +91,8 @@ def pytest_collection_modifyitems(config, items):
         if names & _SOURCE_FIXTURES:
             item.add_marker(pytest.mark.integration)
         callspec = getattr(item, "callspec", None)
-        if callspec is not None and "postgis" in callspec.params.values():
+        if "postgis" in item.name.lower() or (callspec is not None
+                                              and "postgis" in callspec.params.values()):
             item.add_marker(pytest.mark.postgis)
         if any(m.name == "skipif" and "CARNET_SOURCES" in str(m.kwargs.get("reason", ""))
                for m in item.iter_markers()):

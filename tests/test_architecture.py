@@ -1,6 +1,7 @@
 """Architecture rules, read from the source (AST), with no module imported (issue #7 §5).
 
-1. Only ``carnet/ui/``, ``app.py`` and ``pages/`` import ``streamlit``.
+1. Only ``carnet/ui/``, ``app.py`` and ``pages/`` import ``streamlit`` (and ``carnet.ui``);
+   the atlas core never imports ``carnet.projets``.
 2. No import circle among the ``carnet`` modules, function-level (lazy) imports included.
 3. No module imports another module's ``_private`` name (``from x import _y``, ``x._y``).
 
@@ -251,6 +252,24 @@ def test_streamlit_only_in_ui_app_and_pages():
             if target == "streamlit" or target.startswith("streamlit."):
                 offenders.append(f"{path.relative_to(ROOT)}:{line} importe {target}")
     assert not offenders, "streamlit hors de carnet/ui/, app.py et pages/ :\n" + "\n".join(offenders)
+
+
+def test_layers_import_downwards_only():
+    """carnet.ui only from carnet/ui/, app.py and pages/; the atlas core (top-level carnet
+    modules) never imports the projects registry (docs/ARCHITECTURE.md, « Layers »)."""
+    offenders = []
+    for path in python_files():
+        mod = module_name(path)
+        ui_ok = mod.startswith(STREAMLIT_ALLOWED) or f"{mod}." in STREAMLIT_ALLOWED
+        core = mod.startswith("carnet.") and mod.count(".") == 1 \
+            and mod not in ("carnet.cli", "carnet.__main__")
+        for target, names, line, _ in parse(path).found:
+            full = [target, *(f"{target}.{n}" for n in names)]
+            if not ui_ok and any(t == "carnet.ui" or t.startswith("carnet.ui.") for t in full):
+                offenders.append(f"{path.relative_to(ROOT)}:{line} importe {target} (couche UI)")
+            if core and any(t == "carnet.projets" or t.startswith("carnet.projets.") for t in full):
+                offenders.append(f"{path.relative_to(ROOT)}:{line} importe {target} (registre des projets)")
+    assert not offenders, "import vers une couche supérieure :\n" + "\n".join(offenders)
 
 
 def test_no_import_circle_among_carnet_modules():

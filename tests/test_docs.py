@@ -27,3 +27,24 @@ def test_every_pack_documents_its_perimeter():
         cfg = load_config(pid)
         assert len(cfg.perimetre.get("note", "")) > 30, pid
         assert cfg.territoires, pid
+
+
+def test_architecture_lists_every_carnet_module():
+    """docs/ARCHITECTURE.md names every module under carnet/, and no module that is gone."""
+    import re
+
+    doc = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "carnet").rglob("*.py")}
+    listed = set(re.findall(r"`(carnet/[\w/]+\.py)`", doc))
+    missing, gone = sorted(modules - listed), sorted(listed - modules)
+    assert not missing, ("docs/ARCHITECTURE.md : module(s) absent(s) de la liste des modules : "
+                         + ", ".join(missing))
+    assert not gone, ("docs/ARCHITECTURE.md : module(s) listé(s) mais absent(s) du code : "
+                      + ", ".join(gone))
+
+
+def test_architecture_defines_the_vocabulary():
+    doc = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    for word in ("pack", "territoire", "maille", "indicateur", "couche", "projet", "contrat",
+                 "enjeu", "orientation"):
+        assert f"| **{word}** |" in doc, f"docs/ARCHITECTURE.md : « {word} » non défini"
