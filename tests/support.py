@@ -40,6 +40,36 @@ def launch_chromium(pw):
     return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
+@contextlib.contextmanager
+def chromium():
+    """A headless Chromium (Playwright), closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+#: Marks of a test driving Chromium against the app on the real Nord pack.
+BROWSER_APP = [
+    pytest.mark.browser,
+    pytest.mark.integration,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent"),
+    pytest.mark.skipif(sources_dir() is None, reason="CARNET_SOURCES non défini"),
+]
+
+
+def require_map_assets() -> None:
+    """Skip unless the offline map assets are installed."""
+    from carnet.maps.assets import is_installed
+
+    if not is_installed():
+        pytest.skip("bibliothèques cartographiques absentes : python -m carnet.maps.assets install")
+
+
 def free_port() -> int:
     """A free TCP port on the loopback interface."""
     with socket.socket() as s:
@@ -137,6 +167,19 @@ def app_env(cache: Path, database_url: str, home: Path | None = None, **extra: s
     return env
 
 
+#: The editor account of most browser tests.
+EDITOR = {"marie": ("editeur-demo", "editor")}
+
+
+def server_env(cache: Path, tmp: Path, users: dict | None = None, database_url: str | None = None
+               ) -> dict:
+    """The environment of an app server on ``cache``: accounts ``users`` (default
+    :data:`EDITOR`) in ``tmp/home``, and a registry (a fresh SQLite file in ``tmp`` unless
+    ``database_url``)."""
+    home = accounts_home(tmp / "home", EDITOR if users is None else users)
+    return app_env(cache, database_url or f"sqlite:///{tmp / 'projets.sqlite'}", home)
+
+
 def sidebar_login(page, name: str, password: str, *, unfold: bool | str = False,
                   timeout: int = 30_000):
     """Sign in through the sidebar account box as a user would; return the sidebar locator.
@@ -153,6 +196,14 @@ def sidebar_login(page, name: str, password: str, *, unfold: bool | str = False,
     sidebar.get_by_role("button", name="Se connecter").click()
     sidebar.get_by_text(f"Compte : {name}").wait_for(timeout=timeout)
     return sidebar
+
+
+def open_signed_in(page, base: str, path: str = "plan_actions", heading: str = "Plan d'actions",
+                   user: str = "marie", password: str = "editeur-demo"):
+    """Open ``base/path``, wait for its title, sign in through the sidebar; return the sidebar."""
+    page.goto(f"{base}/{path}")
+    page.wait_for_selector(f'h1:has-text("{heading}")', timeout=60_000)
+    return sidebar_login(page, user, password)
 
 
 def shown(markdown: str) -> str:

@@ -38,6 +38,21 @@ def no_exception(at) -> None:
     assert not at.exception, [e.message for e in at.exception]
 
 
+#: The atlas pages (the Plan d'actions page has its own tests in tests/projets/).
+PAGES = ["pages/accueil.py", "pages/territoire.py", "pages/commune.py", "pages/comparer.py",
+         "pages/sources.py"]
+
+
+def render_page(at, page: str):
+    """Run the app, then switch to ``page``: both runs without exception; returns ``at``."""
+    at.run()
+    no_exception(at)
+    at.switch_page(page).run()
+    no_exception(at)
+    assert at.title, page
+    return at
+
+
 @pytest.fixture
 def somme_app(somme_cache, monkeypatch):
     """A fresh AppTest of app.py on the Somme pack (CARNET_PACK=somme)."""

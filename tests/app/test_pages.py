@@ -6,22 +6,14 @@ import re
 
 import pytest
 
-from tests.app.conftest import NBSP, no_exception, texts
+from tests.app.conftest import NBSP, PAGES, no_exception, render_page, texts
 from tests.app.tables import html_tables
 
 pytestmark = pytest.mark.integration
 
-PAGES = ["pages/accueil.py", "pages/territoire.py", "pages/commune.py", "pages/comparer.py",
-         "pages/sources.py"]
-
-
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders(app, page):
-    app.run()
-    no_exception(app)
-    app.switch_page(page).run()
-    no_exception(app)
-    assert app.title, page
+    render_page(app, page)
 
 
 def test_accueil_shows_departement_figures(app):

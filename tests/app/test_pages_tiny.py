@@ -9,19 +9,12 @@ import re
 
 import pytest
 
-from tests.app.conftest import NBSP, no_exception, texts
-
-PAGES = ["pages/accueil.py", "pages/territoire.py", "pages/commune.py", "pages/comparer.py",
-         "pages/sources.py"]
+from tests.app.conftest import NBSP, PAGES, no_exception, render_page, texts
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders(tiny_app, page):
-    tiny_app.run()
-    no_exception(tiny_app)
-    tiny_app.switch_page(page).run()
-    no_exception(tiny_app)
-    assert tiny_app.title, page
+    render_page(tiny_app, page)
 
 
 def test_accueil_shows_departement_figures(tiny_app):

@@ -18,34 +18,19 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.support import (
-    CHROMIUM,
-    accounts_home,
-    app_env,
-    launch_chromium,
-    sidebar_login,
-    sources_dir,
-    streamlit_app,
-)
+from tests.browser.conftest import ARTIFACTS, ROOT
+from tests.support import BROWSER_APP, require_map_assets, server_env, sidebar_login, streamlit_app
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 FIELDS = ("titre", "description", "enjeu", "maitre_ouvrage", "partenaires", "source")
 LABELS = {"titre": "Titre", "description": "Description", "enjeu": "Enjeu",
           "maitre_ouvrage": "Maître d'ouvrage", "partenaires": "Partenaires", "source": "Source"}
 LEAKS = ("Traceback", 'File "/', ".py", "Error:", "/work/", "site-packages")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.integration,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent"),
-    pytest.mark.skipif(sources_dir() is None, reason="CARNET_SOURCES non défini"),
-]
+pytestmark = BROWSER_APP
 
 
 class _Listener(http.server.BaseHTTPRequestHandler):
@@ -85,13 +70,10 @@ def payloads(port: int) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def app(built_cache, tmp_path_factory, listener):
-    from carnet.maps.assets import is_installed
-    if not is_installed():
-        pytest.skip("bibliothèques cartographiques absentes : python -m carnet.maps.assets install")
+    require_map_assets()
     port, _ = listener
     tmp = tmp_path_factory.mktemp("inerte")
-    home = accounts_home(tmp / "home", {"marie": ("editeur-demo", "editor")})
-    env = app_env(built_cache, f"sqlite:///{tmp / 'projets.sqlite'}", home)
+    env = server_env(built_cache, tmp)
     script = (
         "import json, os, sys\n"
         "from carnet.projets.db import get_engine\n"
@@ -160,16 +142,6 @@ class Recorder:
                 continue
         return found
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
 
 
 def _settle(page, seconds: float = 2.0) -> None:

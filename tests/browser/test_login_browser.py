@@ -7,23 +7,15 @@ frame with the account box at 1024×768: ``test-artifacts/connexion-cadre.png``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.support import CHROMIUM, accounts_home, app_env, launch_chromium, sources_dir, streamlit_app
+from tests.browser.conftest import ARTIFACTS, ROOT
+from tests.support import BROWSER_APP, accounts_home, app_env, chromium, streamlit_app
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 ANON = "Compte : non connecté (lecteur)"
 MARIE = "Compte : marie (éditeur)"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.integration,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent"),
-    pytest.mark.skipif(sources_dir() is None, reason="CARNET_SOURCES non défini"),
-]
+pytestmark = BROWSER_APP
 
 
 @pytest.fixture(scope="module")
@@ -42,11 +34,8 @@ def _account(page, label: str):
 
 
 def test_login_survives_reload_until_logout(server):
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1024, "height": 768})
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -88,4 +77,3 @@ def test_login_survives_reload_until_logout(server):
         page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
         _account(page, ANON)
         assert not errors, errors
-        browser.close()

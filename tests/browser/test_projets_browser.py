@@ -14,33 +14,23 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.support import CHROMIUM, launch_chromium, sources_dir, streamlit_app
+from tests.browser.conftest import ARTIFACTS, ROOT
+from tests.support import BROWSER_APP, chromium, require_map_assets, streamlit_app
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 XSS = "<img src=x onerror=alert(1)>"
 TEMPLATE = "{{ 7*7 }}"
 MAP_FRAME = "iframe[title*='streamlit_folium']"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.integration,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent"),
-    pytest.mark.skipif(sources_dir() is None, reason="CARNET_SOURCES non défini"),
-]
+pytestmark = BROWSER_APP
 
 
 @pytest.fixture(scope="module")
 def registry(built_cache, tmp_path_factory):
     """Database URL of a registry with the two hostile titles, and the server's env."""
-    from carnet.maps.assets import is_installed
-
-    if not is_installed():
-        pytest.skip("bibliothèques cartographiques absentes : python -m carnet.maps.assets install")
+    require_map_assets()
     url = f"sqlite:///{tmp_path_factory.mktemp('registre') / 'projets.sqlite'}"
     env = {**os.environ, "CARNET_CACHE": str(built_cache), "CARNET_DATABASE_URL": url}
     script = (
@@ -69,11 +59,8 @@ def server(registry):
 @pytest.fixture
 def page(server):
     """A chromium page recording dialogs (dismissed) and uncaught JS errors."""
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
+    with chromium() as browser:
         pg = browser.new_page(viewport={"width": 1440, "height": 1000})
         pg.dialogs, pg.errors = [], []
         pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
@@ -81,7 +68,6 @@ def page(server):
         pg.goto(f"{server}/plan_actions")
         pg.wait_for_selector("h1:has-text(\"Plan d'actions\")", timeout=60_000)
         yield pg
-        browser.close()
 
 
 def _map_frame(page):

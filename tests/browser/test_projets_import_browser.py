@@ -11,25 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import (
-    CHROMIUM,
-    accounts_home,
-    app_env,
-    launch_chromium,
-    sidebar_login,
-    sources_dir,
-    streamlit_app,
-)
+from tests.browser.conftest import ARTIFACTS
+from tests.support import BROWSER_APP, chromium, open_signed_in
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.integration,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent"),
-    pytest.mark.skipif(sources_dir() is None, reason="CARNET_SOURCES non défini"),
-]
+pytestmark = BROWSER_APP
 
 HEADER = "Référence;Intitulé;Code INSEE;X (Lambert 93);Y (Lambert 93);Statut;Coût total;Maître d'ouvrage"
 ROWS = [  # Lambert-93 coordinates of the communes' centres
@@ -47,36 +32,20 @@ def write_cp1252(path: Path, rows) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def app(built_cache, tmp_path_factory):
-    from carnet.maps.assets import is_installed
-    if not is_installed():
-        pytest.skip("bibliothèques cartographiques absentes : python -m carnet.maps.assets install")
-    tmp = tmp_path_factory.mktemp("import")
-    home = accounts_home(tmp / "home", {"marie": ("editeur-demo", "editor")})
-    env = app_env(built_cache, f"sqlite:///{tmp / 'projets.sqlite'}", home)
-    with streamlit_app(env, ROOT) as url:
-        yield url, tmp
 
-
-def test_editor_imports_fixes_sees_and_exports(app):
+def test_editor_imports_fixes_sees_and_exports(editor_app):
     import geopandas as gpd
-    from playwright.sync_api import sync_playwright
-
-    url, tmp = app
+    url, tmp = editor_app
     bad = write_cp1252(tmp / "projets_cambresis.csv", ROWS)
     fixed = write_cp1252(tmp / "projets_cambresis_corrige.csv",
                          [r.replace(";59999;", ";59122;").replace("terminé peut-être", "réalisé")
                           for r in ROWS])
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 1400}, accept_downloads=True)
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{url}/plan_actions")
-        page.wait_for_selector("h1:has-text(\"Plan d'actions\")", timeout=60_000)
-        sidebar_login(page, "marie", "editeur-demo")
+        open_signed_in(page, url)
 
         page.get_by_role("tab", name="Import / export", exact=True).click()
         page.locator('input[type="file"]').set_input_files(str(bad))
@@ -101,7 +70,6 @@ def test_editor_imports_fixes_sees_and_exports(app):
             page.get_by_role("button", name="Exporter en GPKG").click()
         out = tmp / "export.gpkg"
         dl.value.save_as(out)
-        browser.close()
     assert errors == []
     g = gpd.read_file(out).set_index("ref")
     assert g.crs.to_epsg() == 4326

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.support import CHROMIUM, launch_chromium, streamlit_app
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
+from tests.browser.conftest import ARTIFACTS, ROOT
+from tests.support import CHROMIUM, require_map_assets, streamlit_app
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,10 +27,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server(built_cache):
-    from carnet.maps.assets import is_installed
-
-    if not is_installed():
-        pytest.skip("bibliothèques cartographiques absentes : python -m carnet.maps.assets install")
+    require_map_assets()
     with streamlit_app({**os.environ, "CARNET_CACHE": str(built_cache)}, ROOT) as url:
         yield url
 
@@ -127,16 +121,6 @@ def _wait_quiet(page, timeout: float = 30) -> None:
     while time.time() < end and page.locator("[data-testid='stStatusWidget']").count():
         time.sleep(0.2)
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
 
 
 def test_offline_territory_map_draws_communes_and_tooltips(server, browser):

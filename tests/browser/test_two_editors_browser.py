@@ -12,33 +12,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import ARTIFACTS, ROOT
 from tests.projets.conftest import PG_URL, _reset_pg
-from tests.support import (
-    CHROMIUM,
-    accounts_home,
-    app_env,
-    launch_chromium,
-    sidebar_login,
-    sources_dir,
-    streamlit_app,
-)
+from tests.support import BROWSER_APP, chromium, require_map_assets, server_env, sidebar_login, streamlit_app
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 TITLE = "Médiathèque de Caudry"
 B_TITLE = "Médiathèque de Caudry (extension de Bruno)"
 A_MOA = "Ville de Caudry (modifié par Alice)"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.integration,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent"),
-    pytest.mark.skipif(sources_dir() is None, reason="CARNET_SOURCES non défini"),
-]
+pytestmark = BROWSER_APP
 
 CREATE = (
     "import os\n"
@@ -56,9 +41,7 @@ CREATE = (
 
 @pytest.fixture(scope="module", params=["sqlite", "postgis"])
 def app(request, built_cache, tmp_path_factory):
-    from carnet.maps.assets import is_installed
-    if not is_installed():
-        pytest.skip("bibliothèques cartographiques absentes : python -m carnet.maps.assets install")
+    require_map_assets()
     tmp = tmp_path_factory.mktemp(f"editeurs_{request.param}")
     if request.param == "sqlite":
         url = f"sqlite:///{tmp / 'projets.sqlite'}"
@@ -69,9 +52,8 @@ def app(request, built_cache, tmp_path_factory):
             pytest.skip("CARNET_TEST_DATABASE_URL non défini : tests PostGIS ignorés")
         url = PG_URL
         _reset_pg(url)
-    home = accounts_home(tmp / "home", {"alice": ("alice-demo", "editor"),
-                                        "bruno": ("bruno-demo", "editor")})
-    env = app_env(built_cache, url, home)
+    env = server_env(built_cache, tmp, {"alice": ("alice-demo", "editor"),
+                                        "bruno": ("bruno-demo", "editor")}, url)
     out = subprocess.run([sys.executable, "-c", CREATE], cwd=ROOT, env=env, check=True,
                          capture_output=True, text=True)
     pid = int(out.stdout.split()[-1])
@@ -111,15 +93,13 @@ def _text(panel, label: str):
 
 
 def test_two_editors_conflict_view_and_one_click_reapply(app):
-    from playwright.sync_api import sync_playwright
     from sqlalchemy import create_engine
 
     from carnet.projets.repository import ProjetRepository
 
     base, url, pid = app
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
+    with chromium() as browser:
         ctx_a, page_a, panel_a = _login_and_open(browser, base, "alice", "alice-demo", pid)
         ctx_b, page_b, panel_b = _login_and_open(browser, base, "bruno", "bruno-demo", pid)
 
@@ -157,7 +137,6 @@ def test_two_editors_conflict_view_and_one_click_reapply(app):
         errors = page_a.errors + page_b.errors
         ctx_a.close()
         ctx_b.close()
-        browser.close()
     assert errors == []
 
     engine = create_engine(url)

@@ -9,55 +9,27 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from pathlib import Path
 
 import pytest
 
-from tests.support import (
-    CHROMIUM,
-    accounts_home,
-    app_env,
-    launch_chromium,
-    sidebar_login,
-    sources_dir,
-    streamlit_app,
-)
+from tests.browser.conftest import ARTIFACTS, ROOT
+from tests.support import BROWSER_APP, require_map_assets, server_env, sidebar_login, streamlit_app
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 MAP_FRAME = "iframe[title*='streamlit_folium']"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.integration,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent"),
-    pytest.mark.skipif(sources_dir() is None, reason="CARNET_SOURCES non défini"),
-]
+pytestmark = BROWSER_APP
 
 
 @pytest.fixture(scope="module")
 def server(built_cache, tmp_path_factory):
     """(base URL, registry path) of an app with an editor account ``marie``."""
-    from carnet.maps.assets import is_installed
-    if not is_installed():
-        pytest.skip("bibliothèques cartographiques absentes : python -m carnet.maps.assets install")
+    require_map_assets()
     tmp = tmp_path_factory.mktemp("ux")
-    home = accounts_home(tmp / "home", {"marie": ("editeur-demo", "editor")})
     db = tmp / "projets.sqlite"
-    env = app_env(built_cache, f"sqlite:///{db}", home)
+    env = server_env(built_cache, tmp)
     with streamlit_app(env, ROOT) as url:
         yield url, db
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
 
 
 def _open(browser, url: str, width: int = 1024, height: int = 768):
