@@ -34,7 +34,7 @@ test: assets
 # Tier ``fast`` (marked by tests/conftest.py): the tiny pack of tests/fixtures.py instead of
 # the real sources, no browser, no PostGIS; the sources and database variables are unset.
 test-fast: assets
-	env -u CARNET_SOURCES -u CARNET_TEST_DATABASE_URL -u CARNET_PACK $(PY) -m pytest -q -m fast
+	env -u CARNET_SOURCES -u CARNET_TEST_DATABASE_URL -u CARNET_PACK $(PY) -m pytest -q -m fast -n 2
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -78,11 +78,12 @@ def tiny(tiny_pack):
 
 # --- tiers ---------------------------------------------------------------------------
 # ``make test-fast`` runs ``-m fast``: every test that needs neither the real sources, nor a
-# browser, nor PostGIS. A test is put in the slow tiers by its markers, or here by the
-# fixtures it uses (the real packs need the sources, the PostGIS half of ``engine`` needs a
-# database); every other test is marked ``fast``.
+# browser, nor PostGIS, and is not marked ``slow`` (a multi-process race). A test leaves the
+# fast tier by its markers, or here by the fixtures it uses (the real packs need the sources,
+# the PostGIS half of ``engine`` needs a database) or its name (``…postgis…``); every other
+# test is marked ``fast``.
 _SOURCE_FIXTURES = {"built_cache", "somme_cache"}
-_SLOW_MARKS = {"integration", "browser", "postgis"}
+_SLOW_MARKS = {"integration", "browser", "postgis", "slow"}
 
 
 def pytest_collection_modifyitems(config, items):

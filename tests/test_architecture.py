@@ -13,6 +13,7 @@ the lists only shrink. Also: ``GDAL_SKIP=OGR_VRT`` is in force whatever the impo
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import subprocess
 import sys
@@ -134,6 +135,7 @@ def _dotted(node) -> str | None:
     return None
 
 
+@functools.cache
 def parse(path: Path) -> Imports:
     name = module_name(path)
     v = Imports(name, path.name == "__init__.py")

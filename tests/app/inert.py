@@ -12,6 +12,7 @@ import re
 from google.protobuf.message import Message
 
 from carnet.ui.plain import WORD_JOINER
+from tests.support import shown
 
 # Traceback text and server paths (issue #8 §3): what must never reach a page.
 _PATHS = r'Traceback|File "/|/work/|/home/|/tmp/|/usr/|site-packages'
@@ -88,4 +89,4 @@ def assert_inert(at, marker: str = "exemple.invalid") -> None:
 
 def displayed(src: str) -> str:
     """Markdown source escaped by carnet.ui.plain.md as the reader sees it."""
-    return re.sub(r"\\(.)", r"\1", src).replace(WORD_JOINER, "").replace("  \n", "\n")
+    return shown(src).replace(WORD_JOINER, "").replace("  \n", "\n")

@@ -68,6 +68,7 @@ def _race(url: str, tmp: Path, rounds: int, reset) -> None:
         engine.dispose()
 
 
+@pytest.mark.slow  # eight interpreters racing: the tier « fast » leaves it to make test
 def test_two_processes_create_the_sqlite_schema_at_once(tmp_path):
     _race(lambda i: f"sqlite:///{tmp_path / f'fresh{i}.sqlite'}", tmp_path, 4, lambda i: None)
 
