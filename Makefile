@@ -1,7 +1,7 @@
 # Carnet de Territoire — two commands on a fresh machine:
 #   make run    installs, builds the Nord pack and starts the app
 #   make test   installs and runs the whole test suite
-#   make test-fast  the tests that need neither the sources, a browser nor PostGIS (FAST_TIME)
+#   make test-fast  the tests that need neither the sources, a browser nor PostGIS
 # Sources folder: CARNET_SOURCES (default: data/sources). See README.md.
 
 PYTHON ?= python3
@@ -33,6 +33,8 @@ test: assets
 
 # Tier ``fast`` (marked by tests/conftest.py): the tiny pack of tests/fixtures.py instead of
 # the real sources, no browser, no PostGIS; the sources and database variables are unset.
+# Measured 2026-12-02 on this 2-core machine shared by five engineers (load 6 to 8): 606 tests
+# in 4 min 57 s wall, 2 min 06 s of CPU (about 1 min 05 s of wall on two idle cores).
 test-fast: assets
 	env -u CARNET_SOURCES -u CARNET_TEST_DATABASE_URL -u CARNET_PACK $(PY) -m pytest -q -m fast -n 2
 
