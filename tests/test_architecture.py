@@ -40,8 +40,6 @@ KNOWN_CYCLES: set[tuple[str, ...]] = {
 
 #: (importing module, imported module, private name) of today's tree.
 KNOWN_PRIVATE: set[tuple[str, str, str]] = {
-    # to be removed by #7 §4 (one text fold)
-    ("carnet.projets.importer", "carnet.projets.constants", "_normalize"),
     # to be removed by #7 §5 (importer and report by concern)
     ("carnet.projets.report", "carnet.projets.importer", "_quote_list"),
     # to be removed by #7 §3 (maps built in carnet/maps/, thin cached wrappers in carnet/ui/)

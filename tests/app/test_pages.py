@@ -11,6 +11,7 @@ from tests.app.tables import html_tables
 
 pytestmark = pytest.mark.integration
 
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders(app, page):
     render_page(app, page)

@@ -10,6 +10,8 @@ import re
 import pytest
 
 from tests.app.conftest import NBSP, PAGES, no_exception, render_page, texts
+from tests.app.tables import html_tables
+from tests.support import shown
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -62,18 +64,21 @@ def test_comparer_territories_then_epci(tiny_app):
     tiny_app.query_params.update({"territoire": "plateau"})
     tiny_app.switch_page("pages/comparer.py").run()
     no_exception(tiny_app)
-    table = tiny_app.dataframe[0].value
+    (table,) = html_tables(tiny_app, "carnet-compare")
     assert list(table["Nom"])[-1] == "Aisne (département)"
-    assert f"6{NBSP}000{NBSP}hab." in set(table["Population 2022"])
+    assert f"6{NBSP}000 hab." in set(table["Population 2022"])
     tiny_app.radio(key="w_niveau").set_value("epci").run()
     no_exception(tiny_app)
-    assert set(tiny_app.dataframe[0].value["SIREN"]) >= {"200000001", "200000002"}
+    (table,) = html_tables(tiny_app, "carnet-compare")
+    assert set(table["SIREN"]) >= {"200000001", "200000002"}
 
 
 def test_sources_page_lists_the_pack_sources(tiny_app):
     tiny_app.switch_page("pages/sources.py").run()
     no_exception(tiny_app)
     table = next(m.value for m in tiny_app.markdown if m.value.startswith("| Source | Producteur |"))
-    assert "`insee-comparateur-2025-nord`" in table and "`insee-comparateur-2021`" in table
+    seen = shown(table)  # the table is escaped Markdown (carnet.text.md)
+    assert "<code>insee-comparateur-2025-nord</code>" in seen
+    assert "<code>insee-comparateur-2021</code>" in seen
     indicators = tiny_app.dataframe[0].value
     assert "Non agrégeable : commune seulement" in set(indicators["Agrégation"])

@@ -31,7 +31,6 @@ def server(built_cache, tmp_path_factory):
         yield url, db
 
 
-
 def _open(browser, url: str, width: int = 1024, height: int = 768):
     page = browser.new_page(viewport={"width": width, "height": height})
     errors: list[str] = []
