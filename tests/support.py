@@ -104,12 +104,12 @@ def start_streamlit(env: dict, root: Path, script: str = "app.py", port: int | N
     The caller stops it with :func:`stop`; :func:`streamlit_app` does both.
     """
     port = port or free_port()
+    stderr = subprocess.DEVNULL if log is subprocess.DEVNULL else subprocess.STDOUT  # into the log
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", *extra_args],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT if log is not subprocess.DEVNULL
-        else subprocess.DEVNULL,
+        cwd=root, env=env, stdout=log, stderr=stderr,
     )
     url = f"http://127.0.0.1:{port}"
     try:
