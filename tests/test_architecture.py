@@ -31,8 +31,6 @@ STREAMLIT_ALLOWED = ("carnet.ui.", "app", "pages.")
 #: connected component (the lead empties this after merging the #7 work).
 KNOWN_CYCLES: set[tuple[str, ...]] = {
     ("carnet.export", "carnet.fiches"),  # to be removed by #7 §5 (fiches split by concern)
-    # to be removed by #7 §5 (leaf ``values`` module, CRS helpers in carnet/geometry.py)
-    ("carnet.projets.territory", "carnet.projets.validation", "carnet.projets.views"),
     ("carnet.projets.mapping", "carnet.projets.matching"),  # to be removed by #7 §5 (no circles)
     ("carnet.projets.importer", "carnet.projets.report"),  # to be removed by #7 §5 (no circles)
     ("carnet.ui.edition", "carnet.ui.projets"),  # to be removed by #7 §5 (carnet/ui/projets package)
