@@ -33,8 +33,8 @@ test: assets
 
 # Tier ``fast`` (marked by tests/conftest.py): the tiny pack of tests/fixtures.py instead of
 # the real sources, no browser, no PostGIS; the sources and database variables are unset.
-# Measured 2026-12-02 on this 2-core machine shared by five engineers (load 6 to 8): 606 tests
-# in 4 min 57 s wall, 2 min 06 s of CPU (about 1 min 05 s of wall on two idle cores).
+# Measured 2026-12-02 on this 2-core machine shared by five engineers: 667 tests in 1 min 48 s
+# at load 4 (4 min 57 s at load 7); about 2 min of CPU, so about 1 min on two idle cores.
 test-fast: assets
 	env -u CARNET_SOURCES -u CARNET_TEST_DATABASE_URL -u CARNET_PACK $(PY) -m pytest -q -m fast -n 2
 
