@@ -30,7 +30,6 @@ STREAMLIT_ALLOWED = ("carnet.ui.", "app", "pages.")
 #: Import circles of today's tree: each a sorted tuple of the modules of one strongly
 #: connected component (the lead empties this after merging the #7 work).
 KNOWN_CYCLES: set[tuple[str, ...]] = {
-    ("carnet.export", "carnet.fiches"),  # to be removed by #7 §5 (fiches split by concern)
     ("carnet.projets.mapping", "carnet.projets.matching"),  # to be removed by #7 §5 (no circles)
     ("carnet.projets.importer", "carnet.projets.report"),  # to be removed by #7 §5 (no circles)
     ("carnet.ui.edition", "carnet.ui.projets"),  # to be removed by #7 §5 (carnet/ui/projets package)
