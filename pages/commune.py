@@ -42,6 +42,12 @@ if not data.territory_is_arrondissement(p):
 st.markdown(where)
 if info.note:
     st.warning(f"Fusion de communes : {info.note}", icon=":material/merge:")
+for key, nom in info.anciennes:  # a merged commune: the fiches of its former communes
+    st.page_link(nav.COMMUNE, label=f"Fiche de l'ancienne commune {nom} ({key})", icon=":material/history:",
+                 query_params=state.link_params(commune=key))
+if info.nouvelle:  # a former commune: the fiche of the merged commune
+    st.page_link(nav.COMMUNE, label=f"Fiche de la commune nouvelle {info.nouvelle[1]}",
+                 icon=":material/merge:", query_params=state.link_params(commune=info.nouvelle[0]))
 st.page_link(nav.TERRITOIRE, label=f"Voir le carnet du territoire {info.territoire_nom}",
              icon=":material/arrow_forward:", query_params=state.link_params(territoire=info.territoire))
 
@@ -61,8 +67,9 @@ with left:
     st.caption(f"Communes du territoire colorées selon « {p.indicator(pop).label} » "
                f"({fiches.source_short(p.indicator(pop))}) ; la commune choisie est entourée. "
                "Cliquez une autre commune pour ouvrir sa fiche.")
-    if state.new_click("carte_commune", clicked) and clicked != code and fiches.commune_info(p, clicked):
-        state.put("commune", clicked)
+    picked = fiches.picked_commune(p, clicked, pop) if clicked else None  # L'Orée de Mormal, not Amfroipret
+    if state.new_click("carte_commune", clicked) and picked != code and fiches.commune_info(p, picked):
+        state.put("commune", picked)
         st.rerun()
 with right:
     st.subheader("Équipements et patrimoine")

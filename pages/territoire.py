@@ -50,12 +50,12 @@ clicked = show_map(m, key=f"carte_territoire_{tid}", height=600)
 components.sources_caption([fiches.source_label(ind)] + [fiches.layer_source(lid) for lid in overlays
                                                          if lid in p.layer_ids])
 if state.new_click(f"carte_territoire_{tid}", clicked) and clicked in set(p.table("commune")["code"]):
-    state.put("commune", clicked)
+    state.put("commune", fiches.picked_commune(p, clicked, iid))  # a merged commune's polygon: its fiche
     st.rerun()  # redraw the map with the clicked commune outlined
 info = fiches.commune_info(p, code) if code else None
 if info is not None and info.territoire == tid:
     nom, val = fiches.selection_text(p, code, iid)
-    st.info(f"Commune sélectionnée : **{nom}** ({code}) — {ind.label} : {val}", icon=":material/place:")
+    st.info(f"Commune sélectionnée : **{nom}** ({info.code}) — {ind.label} : {val}", icon=":material/place:")
     st.page_link(nav.COMMUNE, label=f"Ouvrir la fiche de {info.nom}", icon=":material/arrow_forward:",
                  query_params=state.link_params(commune=code))
 else:

@@ -184,6 +184,39 @@ def test_former_communes_never_read_non_publie(nord):
             assert r["Commune"] != "non publié" or not nord.indicator(iid).aggregable, (code, iid)
 
 
+def test_merged_commune_has_its_own_fiche(nord):
+    """Clicking L'Orée de Mormal's polygon opened Amfroipret's fiche (both are 59006): the
+    merged commune has a fiche of its own (key 59006@2025), figures from the raw files."""
+    from carnet import fiches
+
+    assert fiches.picked_commune(nord, "59006", "pop_2022") == "59006@2025"  # its polygon
+    assert fiches.picked_commune(nord, "59006", "pop_2018") == "59006"  # Amfroipret's polygon
+    info = fiches.commune_info(nord, "59006@2025")
+    assert (info.nom, info.code, info.territoire) == ("L'Orée de Mormal", "59006", "sambre-avesnois")
+    assert info.anciennes == (("59006", "Amfroipret"), ("59070", "Bermeries"))
+    assert fiches.commune_info(nord, "59006").nouvelle == ("59006@2025", "L'Orée de Mormal")
+    assert fiches.commune_info(nord, "59006@2024") is None  # no such merged commune
+    prof = fiches.commune_profile(nord, "59006@2025").set_index("Indicateur")
+    raw25 = next(r for r in raw_rows(C25) if r["CODGEO"] == "59006")
+    assert prof.loc["Population 2022", "Commune"] == f"{int(num(raw25['P22_POP']))}{NBSP}hab."
+    # a source of the former geography (2018 census): the two former communes summed
+    c21 = {r["CODGEO"]: r for r in raw_rows("insee-comparateur-2021/base_cc_comparateur_csv.zip",
+                                             member="base_cc_comparateur.CSV")}
+    pop18 = sum(num(c21[c]["P18_POP"]) for c in ("59006", "59070"))
+    prof18 = fiches.commune_profile(nord, "59006@2025", ids=["pop_2018", "revenu_median_2021"])
+    assert prof18["Commune"].tolist() == [f"{pop18:,.0f}".replace(",", NBSP) + f"{NBSP}hab.",
+                                          "non agrégeable"]  # a median of two communes: none
+    assert "Commune nouvelle" not in prof.columns
+    assert "Commune nouvelle" in fiches.commune_profile(nord, "59006").columns
+    hits = fiches.search_communes(nord, "oree de mormal")
+    assert hits["code"].tolist() == ["59006@2025"]
+    options, chosen = fiches.commune_choices(nord, "", "sambre-avesnois", "59006@2025")
+    assert chosen == "59006@2025"
+    assert options["59006@2025"] == "L'Orée de Mormal (59006, commune nouvelle 2025)"
+    assert options["59006"] == "Amfroipret (59006)"
+    assert fiches.selection_text(nord, "59006@2025", "pop_2022") == ("L'Orée de Mormal", f"609{NBSP}hab.")
+
+
 # --- distances, collèges ----------------------------------------------------------
 
 

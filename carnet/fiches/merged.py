@@ -83,3 +83,43 @@ def commune_map_frame(pack: Pack, tid: str | None, iid: str, detail: str | None 
     fused = pack.merged_geometry(detail).set_index("code").geometry
     geoms = [fused.get(c) if f else geo.get(c) for c, f in zip(rows["code"], rows["fusion"], strict=True)]
     return gpd.GeoDataFrame(rows, geometry=geoms, crs=4326)
+
+
+# A merged commune took the code of one of its former communes (L'Orée de Mormal took
+# Amfroipret's 59006): in the reference COG the code names the former commune, so the merged
+# commune's fiche is addressed as ``<code>@<year of the COG that created it>`` (``59006@2025``).
+KEY_SEP = "@"
+
+
+def merged_key(pack: Pack, new: str) -> str:
+    """The fiche key of merged commune ``new``: ``59006@2025``."""
+    return f"{new}{KEY_SEP}{merged_year(pack, new) or 'fusion'}"
+
+
+def merged_of_key(pack: Pack, key: str | None) -> str | None:
+    """The merged commune a fiche key names (``59006@2025`` → ``59006``), else None."""
+    if not key or KEY_SEP not in key:
+        return None
+    new = key.split(KEY_SEP, 1)[0]
+    fusions = pack.diagnostics.get("fusions") or {}
+    return new if new in fusions and merged_key(pack, new) == key else None
+
+
+def merged_members(pack: Pack, new: str) -> list[str]:
+    """Codes of the former communes of merged commune ``new``, in the pack's order."""
+    return list((pack.diagnostics.get("fusions") or {}).get(new, ()))
+
+
+def merged_keys(pack: Pack) -> list[str]:
+    """Fiche keys of every merged commune of the pack."""
+    return [merged_key(pack, new) for new in pack.diagnostics.get("fusions") or {}]
+
+
+def picked_commune(pack: Pack, code: str, iid: str) -> str:
+    """The fiche key of the commune clicked on a map of ``iid``.
+
+    On a map of an indicator published on a merged commune, the polygon of code ``59006`` is
+    L'Orée de Mormal (``59006@2025``), not Amfroipret; elsewhere a code is its commune.
+    """
+    return merged_key(pack, code) if merged_into(pack, code, iid) == code else code
+

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from carnet.fiches.merged import merged_into, merged_note
+from carnet.fiches.merged import merged_indicators, merged_into, merged_note
 from carnet.formatting import fmt_value
 from carnet.pack import Pack
 
@@ -52,3 +52,15 @@ def round_values(df: pd.DataFrame, decimals: dict[str, int]) -> pd.DataFrame:
         if col in out.columns:
             out[col] = pd.to_numeric(out[col], errors="coerce").round(int(d))
     return out
+
+
+def merged_value_text(pack: Pack, new: str, iid: str) -> str:
+    """A merged commune's value of ``iid``, formatted: published by a source of the new
+    geography, or aggregated from its former communes (sums and ratios of sums only:
+    a median of two communes reads « non agrégeable »)."""
+    ind = pack.indicator(iid)
+    merged = pack.merged_values()
+    v = merged.at[new, iid] if new in merged.index and iid in merged.columns else math.nan
+    if pd.isna(v) and not ind.aggregable and iid not in merged_indicators(pack, new):
+        return NON_AGREGEABLE
+    return fmt_value(v, ind.unit, ind.decimals)

@@ -15,7 +15,15 @@ from collections.abc import Callable, Sequence
 import folium
 import geopandas as gpd
 
-from carnet.fiches import commune_map_frame, layer_attribution, merged_into, short_producer
+from carnet.fiches import (
+    commune_map_frame,
+    layer_attribution,
+    merged_into,
+    merged_members,
+    merged_name,
+    merged_of_key,
+    short_producer,
+)
 from carnet.layers import layer_registry
 from carnet.maps.layers import add_layer_control, add_outlines, add_points, add_polygons
 from carnet.maps.thematic import choropleth
@@ -147,10 +155,14 @@ def commune_map(pack, tid: str | None, iid: str, scheme: str = "quantiles",
                          attribution=geo_attribution(pack), weight=2.2)
         else:
             add_layer(m, pack, lid, communes=codes)
-    if selected and selected not in codes:  # a former commune: outline the merged one that carries iid
-        selected = merged_into(pack, selected, iid) or selected
-    if selected in codes:
-        outline_selected(m, pack, gdf[gdf["code"] == selected])
+    outline = [selected]
+    new = merged_of_key(pack, selected)
+    if new is not None:  # a merged commune (59006@2025): its polygon, or its former communes'
+        outline = [new] if new in codes else merged_members(pack, new)
+    elif selected and selected not in codes:  # a former commune: the merged one that carries iid
+        outline = [merged_into(pack, selected, iid) or selected]
+    if codes.intersection(outline):
+        outline_selected(m, pack, gdf[gdf["code"].isin(outline)])
     return add_layer_control(m, collapsed=False)
 
 
@@ -172,8 +184,13 @@ def territories_map(pack, iid: str, *, m: folium.Map | None = None) -> folium.Ma
 def locator_map(pack, code: str, iid: str = "pop_2022", *,
                 m: folium.Map | None = None) -> folium.Map:
     """A commune within its territory: communes coloured by ``iid``, the commune outlined,
-    its points drawn (every one: no clustering within one commune)."""
-    tid = pack.territoire_of(code)
+    its points drawn (every one: no clustering within one commune).
+
+    ``code`` may be a merged commune's fiche key (``59006@2025``): its former communes'
+    polygons are outlined as one, and their points drawn."""
+    new = merged_of_key(pack, code)
+    members = merged_members(pack, new) if new else [code]
+    tid = pack.territoire_of(members[0])
     ind = pack.indicator(iid)
     gdf = commune_map_frame(pack, tid, iid)
     m = _indicator_choropleth(pack, gdf, iid, "quantiles", 5, m=m,
@@ -183,13 +200,15 @@ def locator_map(pack, code: str, iid: str = "pop_2022", *,
                  color="#777777", weight=1.2)
     own = pack.geometry("commune", "territoire").merge(pack.table("commune")[["code", "nom"]],
                                                        on="code")
-    own = own[own["code"] == code]  # its own polygon, even where a merged commune carries the data
+    own = own[own["code"].isin(members)]  # its own polygon, even where a merged commune carries the data
+    if new is not None:
+        own = own.dissolve().assign(code=new, nom=merged_name(pack, new))
     outline_selected(m, pack, own)
     x0, y0, x1, y1 = own.total_bounds
     pad = 0.06
     m.fit_bounds([[y0 - pad, x0 - pad], [y1 + pad, x1 + pad]])
     for lid, spec in map_layers().items():
         if (spec["kind"] == "points" and lid in pack.layer_ids
-                and (pack.layer(lid)["commune"] == code).any()):
-            add_layer(m, pack, lid, communes=[code], cluster=False)
+                and pack.layer(lid)["commune"].isin(members).any()):
+            add_layer(m, pack, lid, communes=members, cluster=False)
     return add_layer_control(m, collapsed=True)

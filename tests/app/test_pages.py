@@ -108,6 +108,26 @@ def test_commune_permalink_and_search(app):
     assert app.query_params["territoire"] == "sambre-avesnois"
 
 
+def test_merged_commune_fiche_and_its_former_communes(app):
+    """L'Orée de Mormal (59006@2025) has its own fiche, linked both ways with Amfroipret's."""
+    app.query_params["commune"] = "59006@2025"
+    app.switch_page("pages/commune.py").run()
+    no_exception(app)
+    assert app.header[0].value == "L'Orée de Mormal (59006)"
+    assert app.query_params["territoire"] == "sambre-avesnois"
+    assert any("issue de la fusion de Amfroipret (59006) et Bermeries (59070)" in w.value
+               for w in app.warning)
+    links = {e.proto.label: e.proto.page for e in app.get("page_link")}
+    assert "Fiche de l'ancienne commune Bermeries (59070)" in links
+    table = next(m.value for m in app.markdown if "carnet-profile" in m.value)
+    assert "<th>Commune nouvelle</th>" not in table
+    assert '<td class="num"><span class="nw">609</span>' in table  # its 2022 population
+    app.query_params["commune"] = "59006"
+    app.switch_page("pages/commune.py").run()
+    assert app.header[0].value == "Amfroipret (59006)"
+    assert "Fiche de la commune nouvelle L'Orée de Mormal" in {e.proto.label for e in app.get("page_link")}
+
+
 def test_commune_search_without_result(app):
     app.switch_page("pages/commune.py").run()
     app.text_input(key="recherche_commune").input("zzzz").run()

@@ -189,3 +189,42 @@ def test_comparer_table_fits_the_projector(server, browser, width):
     page.screenshot(path=str(ARTIFACTS / f"ux-comparer-{width}.png"))
     page.close()
     assert errors == []
+
+
+_CENTRE_OF = """code => {
+  const k = Object.keys(window).find(k => k.startsWith('map_') && window[k] && window[k].eachLayer);
+  const m = window[k]; let out = null;
+  m.eachLayer(l => { if (!out && l.feature && l.feature.properties && l.feature.properties.code === code) {
+    m.fitBounds(l.getBounds(), {animate: false});
+    const p = m.latLngToContainerPoint(l.getBounds().getCenter()); out = [p.x, p.y]; } });
+  return out;
+}"""
+
+
+def test_click_on_the_merged_commune_opens_its_own_fiche(server, browser):
+    """Sambre-Avesnois, a 2025-geography indicator: the polygon of L'Orée de Mormal (code 59006,
+    Amfroipret's before the merger) selects the merged commune and opens its fiche, not
+    Amfroipret's."""
+    url, _ = server
+    page, errors = _open(browser, f"{url}/territoire?territoire=sambre-avesnois&indicateur=pop_2022",
+                         1280, 1000)
+    iframe = page.locator(MAP_FRAME).first
+    iframe.element_handle().content_frame().wait_for_selector(".leaflet-container", timeout=60_000)
+    iframe.scroll_into_view_if_needed()
+    page.wait_for_timeout(3000)
+    frame = iframe.element_handle().content_frame()
+    frame.evaluate(_CENTRE_OF, "59006")
+    page.wait_for_timeout(1000)
+    x, y = frame.evaluate(_CENTRE_OF, "59006")
+    box = iframe.bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    selected = page.get_by_text("Commune sélectionnée")
+    selected.wait_for(timeout=30_000)
+    assert "L'Orée de Mormal (59006)" in selected.inner_text()
+    page.get_by_role("link", name="Ouvrir la fiche de L'Orée de Mormal").click()
+    page.get_by_role("heading", name="L'Orée de Mormal (59006)").wait_for(timeout=30_000)
+    assert "commune=59006%402025" in page.url
+    assert page.get_by_role("link", name="Fiche de l'ancienne commune Amfroipret (59006)").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "ux-commune-nouvelle-1280.png"))
+    page.close()
+    assert errors == []
