@@ -39,8 +39,6 @@ KNOWN_CYCLES: set[tuple[str, ...]] = {
 KNOWN_PRIVATE: set[tuple[str, str, str]] = {
     # to be removed by #7 §5 (importer and report by concern)
     ("carnet.projets.report", "carnet.projets.importer", "_quote_list"),
-    # to be removed by #7 §3 (maps built in carnet/maps/, thin cached wrappers in carnet/ui/)
-    ("carnet.ui.cartes", "carnet.ui.data", "_load"),
     # to be removed by #7 §5 (carnet/ui/projets.py becomes a small package)
     ("carnet.ui.edition", "carnet.ui.projets", "_new_map_click"),
 }

@@ -12,7 +12,7 @@ import streamlit as st
 
 from carnet.maps import atlas
 from carnet.maps.atlas import SELECTED_COLOR, SELECTED_LABEL  # noqa: F401  (used by the tests)
-from carnet.ui.data import _load
+from carnet.ui.data import load
 
 # Optional layers offered on the territory map (id → French label).
 OVERLAYS = atlas.overlays()
@@ -22,16 +22,16 @@ OVERLAYS = atlas.overlays()
 def commune_map(pack_id: str, cache_dir: str, tid: str | None, iid: str, scheme: str,
                 overlays: tuple[str, ...] = ("epci",), selected: str | None = None) -> folium.Map:
     """:func:`carnet.maps.atlas.commune_map` of the pack ``pack_id``."""
-    return atlas.commune_map(_load(pack_id, cache_dir), tid, iid, scheme, overlays, selected)
+    return atlas.commune_map(load(pack_id, cache_dir), tid, iid, scheme, overlays, selected)
 
 
 @st.cache_data(show_spinner="Préparation de la carte…", max_entries=16)
 def territories_map(pack_id: str, cache_dir: str, iid: str) -> folium.Map:
     """:func:`carnet.maps.atlas.territories_map` of the pack ``pack_id``."""
-    return atlas.territories_map(_load(pack_id, cache_dir), iid)
+    return atlas.territories_map(load(pack_id, cache_dir), iid)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def locator_map(pack_id: str, cache_dir: str, code: str, iid: str = "pop_2022") -> folium.Map:
     """:func:`carnet.maps.atlas.locator_map` of the pack ``pack_id``."""
-    return atlas.locator_map(_load(pack_id, cache_dir), code, iid)
+    return atlas.locator_map(load(pack_id, cache_dir), code, iid)

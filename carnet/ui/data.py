@@ -24,7 +24,9 @@ def pack_id() -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def _load(pid: str, cache_dir: str) -> Pack:
+def load(pid: str, cache_dir: str) -> Pack:
+    """Pack ``pid`` built in ``cache_dir``, loaded once per server (``cache_dir`` is part of
+    the cache key: tests build their own)."""
     return load_pack(pid)
 
 
@@ -38,7 +40,7 @@ def pack() -> Pack:
     from carnet.ui import leave_legacy_pages_mode
 
     leave_legacy_pages_mode()
-    return _load(pack_id(), str(paths.cache_dir()))
+    return load(pack_id(), str(paths.cache_dir()))
 
 
 def build_command(pid: str) -> str:
