@@ -23,7 +23,7 @@ assets: install
 	$(PY) -m carnet.maps.assets install
 
 build: install
-	$(PY) -m carnet build --territoire nord
+	$(PY) -m carnet build --pack nord
 
 run: assets build
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)

@@ -59,7 +59,7 @@ def main() -> None:
         cases = {
             "aucun filtre (10 000)": Filters(),
             "statut engagé/en cours": Filters(statuts=["engage", "en_cours"]),
-            "Cambrésis + recherche « maison »": Filters(contrats=["cambresis"], texte="maison"),
+            "Cambrésis + recherche « maison »": Filters(territoires=["cambresis"], texte="maison"),
         }
         t0 = time.perf_counter()
         context = ctx.map_context  # built once per server (cached on the territory context)
@@ -68,9 +68,9 @@ def main() -> None:
         for label, f in cases.items():
             sub, filt_ms, _ = timed(lambda f=f: apply_filters(edf, f))
             html, map_ms, map_max = timed(lambda s=sub, f=f: projects_map(
-                s, context, contrats=f.contrats).get_root().render())
+                s, context, contrats=f.territoires).get_root().render())
             _, st_ms, _ = timed(lambda s=sub, f=f: st_folium_payload(projects_map(
-                s, context, contrats=f.contrats)))
+                s, context, contrats=f.territoires)))
             rows.append((label, len(sub), filt_ms, map_ms, filt_ms + map_ms, map_max,
                          len(html.encode()) / 1000, st_ms))
     lines = [

@@ -1,4 +1,11 @@
-"""Command line: ``python -m carnet {sources,build,check,export,...}``."""
+"""Command line: ``python -m carnet {sources,build,check,export,...}``.
+
+Vocabulary: ``--pack`` names a territory pack (``nord``, a folder of ``data/territoires/``;
+default ``$CARNET_PACK``, else ``nord``); ``--territoire`` names a contract territory of
+the pack (``cambresis``). Scripts written before the split keep working for a release:
+``--territoire nord`` without ``--pack`` is read as ``--pack nord``, and ``--contrat`` as
+``--territoire``, each with a warning on standard error.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,71 @@ import argparse
 import sys
 
 from carnet import paths
+from carnet.config import DEFAULT_PACK, ENV_PACK, default_pack
 from carnet.errors import CarnetError
+
+
+def _deprecated(old: str, new: str) -> None:
+    print(f"Avertissement : {old} est obsolète : utilisez {new}.", file=sys.stderr)
+
+
+def add_pack_arguments(p: argparse.ArgumentParser, territory: bool) -> None:
+    """Add ``--pack`` and ``--territoire`` (plus the deprecated ``--contrat``) to a command.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+    territory : bool
+        Whether the command takes a contract territory. Without one, ``--territoire`` is
+        only the deprecated spelling of ``--pack``.
+    """
+    p.add_argument("--pack", default=None,
+                   help=f"pack de territoire (dossier de data/territoires/) ; par défaut "
+                        f"${ENV_PACK}, sinon {DEFAULT_PACK}")
+    p.add_argument("--territoire", default=None,
+                   help="territoire de contrat du pack (ex. cambresis)" if territory
+                   else argparse.SUPPRESS)
+    if territory:
+        p.add_argument("--contrat", default=None, help=argparse.SUPPRESS)
+    p.set_defaults(_takes_territory=territory)
+
+
+def resolve_pack_arguments(args: argparse.Namespace) -> None:
+    """Settle ``args.pack`` and ``args.territoire`` (deprecated spellings, with warnings).
+
+    Raises
+    ------
+    CarnetError
+        ``--territoire`` on a command without territories while ``--pack`` is given, or
+        ``--territoire`` and ``--contrat`` naming two different territories.
+    """
+    from carnet.config import available_packs
+
+    territory = getattr(args, "_takes_territory", False)
+    contrat = getattr(args, "contrat", None)
+    if contrat is not None:
+        _deprecated(f"--contrat {contrat}", f"--territoire {contrat}")
+    if args.pack is None and args.territoire is not None and (
+            args.territoire in available_packs() or not territory):
+        _deprecated(f"--territoire {args.territoire}", f"--pack {args.territoire}")
+        args.pack, args.territoire = args.territoire, None
+    if not territory and args.territoire is not None:
+        raise CarnetError(f"--territoire {args.territoire} : cette commande ne prend pas de "
+                          "territoire de contrat (le pack se choisit avec --pack).")
+    if contrat is not None:
+        if args.territoire is not None and args.territoire != contrat:
+            raise CarnetError(f"--territoire {args.territoire} et --contrat {contrat} "
+                              "désignent deux territoires : gardez --territoire seul.")
+        args.territoire = contrat
+    if args.pack is None:
+        args.pack = default_pack()
 
 
 def _cmd_sources(args) -> int:
     from carnet.config import load_config
     from carnet.sources import status
 
-    cfg = load_config(args.territoire)
+    cfg = load_config(args.pack)
     base = paths.sources_dir()
     print(f"Dossier des sources : {base}")
     n_missing = 0
@@ -31,9 +95,9 @@ def _cmd_sources(args) -> int:
 def _cmd_build(args) -> int:
     from carnet.build import build
 
-    r = build(args.territoire, force=args.force, progress=not args.quiet)
+    r = build(args.pack, force=args.force, progress=not args.quiet)
     state = "construit" if r.rebuilt else "à jour (rien à reconstruire)"
-    print(f"Carnet {args.territoire} {state} en {r.seconds:.1f} s : {r.path}")
+    print(f"Carnet {args.pack} {state} en {r.seconds:.1f} s : {r.path}")
     return 0
 
 
@@ -41,7 +105,7 @@ def _cmd_check(args) -> int:
     from carnet.check import report
     from carnet.pack import load_pack
 
-    print(report(load_pack(args.territoire)))
+    print(report(load_pack(args.pack)))
     return 0
 
 
@@ -49,7 +113,7 @@ def _cmd_export(args) -> int:
     from carnet.export import describe, export
     from carnet.pack import load_pack
 
-    export(load_pack(args.territoire), args.maille, args.format, args.output, rounded=not args.brut)
+    export(load_pack(args.pack), args.maille, args.format, args.output, rounded=not args.brut)
     where = args.output or "sortie standard"
     print(f"Export {args.maille} écrit ({where}) : {describe(args.format, not args.brut)}.",
           file=sys.stderr)
@@ -61,21 +125,21 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("sources", help="liste les sources, présentes ou manquantes")
-    s.add_argument("--territoire", default="nord")
+    add_pack_arguments(s, territory=False)
     s.set_defaults(func=_cmd_sources)
 
     b = sub.add_parser("build", help="construit le carnet d'un territoire")
-    b.add_argument("--territoire", default="nord")
+    add_pack_arguments(b, territory=False)
     b.add_argument("--force", action="store_true", help="reconstruit même si rien n'a changé")
     b.add_argument("--quiet", action="store_true", help="sans barre de progression")
     b.set_defaults(func=_cmd_build)
 
     c = sub.add_parser("check", help="diagnostics des jointures et des totaux")
-    c.add_argument("--territoire", default="nord")
+    add_pack_arguments(c, territory=False)
     c.set_defaults(func=_cmd_check)
 
     e = sub.add_parser("export", help="exporte les indicateurs d'une maille")
-    e.add_argument("--territoire", default="nord")
+    add_pack_arguments(e, territory=False)
     e.add_argument("--maille", required=True,
                    choices=["commune", "epci", "territoire", "departement"])
     e.add_argument("--format", default="csv", choices=["csv", "csv-tableur", "geojson", "gpkg"],
@@ -98,6 +162,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     try:
+        if hasattr(args, "_takes_territory"):
+            resolve_pack_arguments(args)
         return int(args.func(args) or 0)
     except CarnetError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)

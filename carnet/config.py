@@ -7,6 +7,7 @@ of ``carnet/data/atlas.toml`` (:class:`Atlas`).
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -102,6 +103,16 @@ class PackConfig:
         if tid not in by_id:
             raise UnknownKeyError("Territoire", tid, by_id)
         return by_id[tid]
+
+
+#: Environment variable naming the pack the app and the command line use by default.
+ENV_PACK = "CARNET_PACK"
+DEFAULT_PACK = "nord"
+
+
+def default_pack() -> str:
+    """The pack used when none is named: ``$CARNET_PACK``, else ``nord``."""
+    return os.environ.get(ENV_PACK, "").strip() or DEFAULT_PACK
 
 
 def available_packs() -> list[str]:

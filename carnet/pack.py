@@ -210,7 +210,7 @@ def load_pack(pack_id: str = "nord") -> Pack:
     if not meta_file.exists():
         raise CarnetError(
             f"Le carnet « {cfg.id} » n'est pas construit. Lancez : "
-            f"python -m carnet build --territoire {cfg.id}"
+            f"python -m carnet build --pack {cfg.id}"
         )
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
     return Pack(id=cfg.id, path=path, config=cfg, meta=meta)

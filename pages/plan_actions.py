@@ -17,8 +17,8 @@ if shared is None:
 user, role = ui.current_user()
 repo = UserRepository(shared, user, role)  # every write checks the role
 ctx = repo.ctx
-all_df = enrich(repo.dataframe(ctx.territoire), ctx)
-f = ui.filters_sidebar(all_df, ctx.contrats)
+all_df = enrich(repo.dataframe(ctx.pack_id), ctx)
+f = ui.filters_sidebar(all_df, ctx.territoires)
 df = apply_filters(all_df, f)
 
 if df["illustratif"].any():
@@ -32,7 +32,7 @@ tab_map, tab_table, tab_dash, tab_edit, tab_io, *tab_admin = st.tabs(
     + (["Administration"] if admin else []))
 with tab_map:
     editing = ui.roles.can(role, "edit")
-    clicked = ui.show_projects_map(df, ctx, f.contrats, clickable=editing)
+    clicked = ui.show_projects_map(df, ctx, f.territoires, clickable=editing)
     a_localiser = int(df["lon"].isna().sum())
     st.caption(f"{len(df) - a_localiser} projet(s) sur la carte ; {a_localiser} à localiser. "
                "Couleur : orientation ; trait plein : engagé, en cours ou réalisé.")
@@ -45,9 +45,9 @@ with tab_table:
     titles = dict(zip(df["id"], df["titre"].fillna("").astype(str), strict=True))
     ui.fiche_picker(repo, titles, user, role)
 with tab_dash:
-    contrats = f.contrats or list(published_totals(ctx.territoire))
-    totals = {c: t for c, t in published_totals(ctx.territoire).items() if c in contrats}
-    ui.dashboard_section(dashboard(df), totals, ctx.contrats)
+    shown_territoires = f.territoires or list(published_totals(ctx.pack_id))
+    totals = {t: v for t, v in published_totals(ctx.pack_id).items() if t in shown_territoires}
+    ui.dashboard_section(dashboard(df), totals, ctx.territoires)
 with tab_edit:
     if not ui.roles.can(role, "edit"):
         st.info("Lecture seule : connectez-vous avec un compte éditeur (barre latérale) "
@@ -56,7 +56,7 @@ with tab_edit:
         ui.edit_tab(repo, user, clicked)
 with tab_io:
     st.subheader("Exporter les projets filtrés")
-    ui.export_section(df, ctx.territoire, f.contrats[0] if len(f.contrats) == 1 else None)
+    ui.export_section(df, ctx.pack_id, f.territoires[0] if len(f.territoires) == 1 else None)
     if ui.roles.can(role, "import"):
         st.subheader("Importer des projets")
         ui.import_section(repo, user)

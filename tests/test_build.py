@@ -189,7 +189,7 @@ def test_missing_sources_folder_exit_code_and_nothing_written(tmp_path, monkeypa
 
     monkeypatch.setenv("CARNET_SOURCES", str(tmp_path / "nulle-part"))
     monkeypatch.setenv("CARNET_CACHE", str(tmp_path / "cache"))
-    assert main(["build", "--territoire", "nord", "--quiet"]) != 0
+    assert main(["build", "--pack", "nord", "--quiet"]) != 0
     err = capsys.readouterr().err
     assert "Dossier des sources introuvable" in err and "nulle-part" in err
     assert not (tmp_path / "cache").exists()

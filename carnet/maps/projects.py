@@ -25,11 +25,10 @@ from carnet.maps.encoding import script_json
 from carnet.maps.layers import add_outlines, add_polygons
 from carnet.projets.constants import (
     NON_RENSEIGNE,
-    ORIENTATION_COLORS,
-    ORIENTATION_SHORT,
     STATUT_STYLES,
     STATUTS,
 )
+from carnet.projets.orientations import orientations, pack_of
 
 GREY = "#6f6f6f"
 
@@ -320,7 +319,7 @@ def map_points(df: pd.DataFrame) -> list[list]:
     located = df[df["lon"].notna() & df["lat"].notna()]
     if located.empty:
         return []
-    colors = located["orientation"].map(ORIENTATION_COLORS).fillna(GREY).tolist()
+    colors = located["orientation"].map(orientations(pack_of(df)).colors).fillna(GREY).tolist()
     default = (6, "3,2", 0.35)  # status not given: visible, but not "engaged"-solid
     styles = [STATUT_STYLES.get(s, default) for s in located["statut"]]
     statuts = located["statut"].map(STATUTS).fillna(NON_RENSEIGNE).tolist()
@@ -349,13 +348,19 @@ def points_bounds(rows: list[list]) -> list[list[float]]:
     return [[s, w], [n, e]]
 
 
-def legend_html() -> str:
-    """Legend of the projects map (static French text, ``carnet-legend`` classes)."""
+def legend_html(pack_id: str | None = None) -> str:
+    """Legend of the projects map (static French text, ``carnet-legend`` classes).
+
+    The orientations are the pack's (:func:`carnet.projets.orientations.orientations`);
+    a pack without any shows one grey « Projet » row.
+    """
     dot = ("<i style='width:12px;height:12px;border-radius:6px;border:2px solid {c};"
            "background:{c}'></i>")
-    rows = "".join(f"<div class='lg-r'>{dot.format(c=esc(ORIENTATION_COLORS[k]))}{esc(v)}"
-                   "</div>" for k, v in ORIENTATION_SHORT.items())
-    rows += f"<div class='lg-r'>{dot.format(c=GREY)}Orientation non renseignée</div>"
+    ori = orientations(pack_id)
+    rows = "".join(f"<div class='lg-r'>{dot.format(c=esc(o.couleur))}{esc(o.libelle_court)}"
+                   "</div>" for o in ori)
+    rows += (f"<div class='lg-r'>{dot.format(c=GREY)}Orientation non renseignée</div>" if ori
+             else f"<div class='lg-r'>{dot.format(c=GREY)}Projet</div>")
     full = ("<i style='width:12px;height:12px;border-radius:6px;border:2px solid #555;"
             "background:#555'></i>")
     dashed = ("<i style='width:12px;height:12px;border-radius:6px;border:2px dashed #555;"
@@ -434,7 +439,7 @@ def add_projects(m: folium.Map, projects: pd.DataFrame, *, name: str = "Projets"
         m.fit_bounds(bounds, padding_top_left=FIT_PADDING_TOP_LEFT,
                      padding_bottom_right=FIT_PADDING_BOTTOM_RIGHT, max_zoom=FIT_MAX_ZOOM)
     if legend:
-        Legend(legend_html(), position="bottomright").add_to(m)
+        Legend(legend_html(pack_of(projects)), position="bottomright").add_to(m)
     return m
 
 

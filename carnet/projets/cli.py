@@ -1,9 +1,13 @@
 """Command-line functions of the projects registry (wired by ``carnet/cli.py``).
 
-``python -m carnet projets import FILE --territoire T [--contrat C] [--dry-run]
+``python -m carnet projets import FILE [--pack P] [--territoire T] [--dry-run]
 [--feuille F | --couche L] [--utilisateur U]``
-``python -m carnet projets export --territoire T [--contrat C] --format F [--output FILE]``
-``python -m carnet demo-projets --territoire T --contrat C --n N [--utilisateur U]``
+``python -m carnet projets export [--pack P] [--territoire T] --format F [--output FILE]``
+``python -m carnet demo-projets [--pack P] [--territoire T] --n N [--utilisateur U]``
+
+``--pack`` is the territory pack (``$CARNET_PACK``, else ``nord``), ``--territoire`` a
+contract territory of it; the former spellings (``--territoire nord``, ``--contrat C``)
+are read with a warning (:func:`carnet.cli.resolve_pack_arguments`).
 
 Writes are journalled as ``cli:<user>``: ``--utilisateur``, else the login name
 (``$LOGNAME``…), validated (:data:`carnet.projets.roles.USERNAME_RE`). With
@@ -64,12 +68,12 @@ def cli_user(explicit: str | None, action: str, secrets: dict | None = None) -> 
     return f"cli:{name}"
 
 
-def _repo(territoire: str):
+def _repo(pack: str):
     from carnet.projets.db import get_engine
     from carnet.projets.repository import ProjetRepository
     from carnet.projets.territory import TerritoryContext
 
-    ctx = TerritoryContext.load(territoire)
+    ctx = TerritoryContext.load(pack)
     return ProjetRepository(get_engine(), ctx), ctx
 
 
@@ -78,7 +82,7 @@ def _err(message: str) -> int:
     return 2
 
 
-def projets_import(path: str, territoire: str, contrat: str | None = None,
+def projets_import(path: str, pack: str, territoire: str | None = None,
                    dry_run: bool = False, repo=None, layer: str | None = None,
                    user: str | None = None, colonnes: str | None = None,
                    mapping_file: str | None = None, accept_suggestions: bool = False,
@@ -89,9 +93,9 @@ def projets_import(path: str, territoire: str, contrat: str | None = None,
     ----------
     path : str
         CSV, XLSX, GeoJSON, GeoPackage or zipped Shapefile.
-    territoire : str
+    pack : str
         Pack id (``nord``).
-    contrat : str, optional
+    territoire : str, optional
         Default contract territory of the rows (points must fall inside it).
     dry_run : bool
         Validate and report only.
@@ -142,10 +146,10 @@ def projets_import(path: str, territoire: str, contrat: str | None = None,
             except ValueError as exc:
                 return _err(f"--colonnes : {exc}")
         author = cli_user(user, "import")
-        repo = repo or _repo(territoire)[0]
+        repo = repo or _repo(pack)[0]
         try:
             report, created = import_file(
-                file.read_bytes(), file.name, repo.ctx, repo, author, contrat=contrat,
+                file.read_bytes(), file.name, repo.ctx, repo, author, territoire=territoire,
                 dry_run=dry_run, layer=layer, columns=overrides, accepted=values,
                 accept_suggestions=accept_suggestions, partial=partial, doublons=doublons)
         except ValueError as exc:
@@ -195,17 +199,17 @@ def _print_report(report) -> None:
               f"({', '.join(sorted(up['changes']))})")
 
 
-def projets_export(territoire: str, contrat: str | None, fmt: str,
+def projets_export(pack: str, territoire: str | None, fmt: str,
                    output: str | None = None, repo=None) -> int:
-    """Export the projects of a territory (and contract) to a file.
+    """Export the projects of a pack (and contract territory) to a file.
 
     Parameters
     ----------
-    territoire, contrat : str
+    pack, territoire : str
     fmt : str
         ``csv``, ``xlsx``, ``geojson`` or ``gpkg``.
     output : str, optional
-        Target file; ``projets_<territoire>[_<contrat>].<ext>`` in the current folder
+        Target file; ``projets_<pack>[_<territoire>].<ext>`` in the current folder
         when None, ``-`` for standard output.
     repo : ProjetRepository, optional
 
@@ -216,21 +220,21 @@ def projets_export(territoire: str, contrat: str | None, fmt: str,
     from carnet.projets.exporter import export_filename, export_projects
 
     try:
-        repo = repo or _repo(territoire)[0]
-        df = repo.dataframe(territoire, contrat)
+        repo = repo or _repo(pack)[0]
+        df = repo.dataframe(pack, territoire)
         data = export_projects(df, fmt)
     except ProjetError as exc:
         return _err(str(exc))
     if output == "-":
         sys.stdout.buffer.write(data)
         return 0
-    target = Path(output or export_filename(territoire, contrat, fmt.lower()))
+    target = Path(output or export_filename(pack, territoire, fmt.lower()))
     target.write_bytes(data)
     print(f"{len(df)} projet(s) exporté(s) dans {target}", file=sys.stderr)
     return 0
 
 
-def demo_projets(territoire: str, contrat: str | None, n: int, repo=None,
+def demo_projets(pack: str, territoire: str | None, n: int, repo=None,
                  seed: int = 2012, user: str | None = None) -> int:
     """Add ``n`` illustrative projects (flagged ``illustratif``) to a contract territory.
 
@@ -244,15 +248,15 @@ def demo_projets(territoire: str, contrat: str | None, n: int, repo=None,
         return _err("--n doit être compris entre 1 et 50 000.")
     try:
         author = cli_user(user, "edit")
-        repo = repo or _repo(territoire)[0]
-        if contrat and contrat not in repo.ctx.contrats:
-            return _err(f"contrat inconnu « {contrat} » (valeurs : "
-                        f"{', '.join(sorted(repo.ctx.contrats))}).")
-        rows = generate_demo(repo.ctx, contrat, n, seed=seed)
+        repo = repo or _repo(pack)[0]
+        if territoire and territoire not in repo.ctx.territoires:
+            return _err(f"territoire inconnu « {territoire} » (valeurs : "
+                        f"{', '.join(sorted(repo.ctx.territoires))}).")
+        rows = generate_demo(repo.ctx, territoire, n, seed=seed)
         repo.create_many(rows, user=author, action="demo")
     except ProjetError as exc:
         return _err(str(exc))
-    print(f"{len(rows)} projet(s) illustratif(s) ajouté(s) ({contrat or territoire}).")
+    print(f"{len(rows)} projet(s) illustratif(s) ajouté(s) ({territoire or pack}).")
     return 0
 
 
@@ -268,12 +272,13 @@ def add_subparsers(subparsers) -> None:
     subparsers : argparse._SubParsersAction
         The main parser's subparsers; each command sets ``func(args) -> int``.
     """
+    from carnet.cli import add_pack_arguments
+
     p = subparsers.add_parser("projets", help="registre des projets : import, export")
     sub = p.add_subparsers(dest="projets_command", required=True)
     imp = sub.add_parser("import", help="importe un fichier de projets (tout ou rien)")
     imp.add_argument("file", metavar="FICHIER")
-    imp.add_argument("--territoire", required=True)
-    imp.add_argument("--contrat", default=None)
+    add_pack_arguments(imp, territory=True)
     imp.add_argument("--dry-run", action="store_true", help="valide sans rien enregistrer")
     which = imp.add_mutually_exclusive_group()
     which.add_argument("--feuille", dest="layer", default=None, metavar="FEUILLE",
@@ -294,19 +299,17 @@ def add_subparsers(subparsers) -> None:
     imp.add_argument("--doublons", choices=["ignorer", "importer"], default=None,
                      help="doublons probables (même titre, commune et année)")
     imp.set_defaults(func=lambda a: projets_import(
-        a.file, a.territoire, a.contrat, a.dry_run, layer=a.layer, colonnes=a.colonnes,
+        a.file, a.pack, a.territoire, a.dry_run, layer=a.layer, colonnes=a.colonnes,
         mapping_file=a.mapping, accept_suggestions=a.accepter_suggestions,
         partial=a.importer_valides, doublons=a.doublons, user=a.utilisateur))
     exp = sub.add_parser("export", help="exporte les projets")
-    exp.add_argument("--territoire", required=True)
-    exp.add_argument("--contrat", default=None)
+    add_pack_arguments(exp, territory=True)
     exp.add_argument("--format", required=True, choices=["csv", "xlsx", "geojson", "gpkg"])
     exp.add_argument("--output", default=None, help="fichier de sortie (« - » : sortie standard)")
-    exp.set_defaults(func=lambda a: projets_export(a.territoire, a.contrat, a.format, a.output))
+    exp.set_defaults(func=lambda a: projets_export(a.pack, a.territoire, a.format, a.output))
     demo = subparsers.add_parser("demo-projets", help="ajoute des projets illustratifs")
-    demo.add_argument("--territoire", required=True)
-    demo.add_argument("--contrat", default=None)
+    add_pack_arguments(demo, territory=True)
     demo.add_argument("--n", type=int, default=280)
     demo.add_argument("--utilisateur", default=None, help=USER_HELP)
-    demo.set_defaults(func=lambda a: demo_projets(a.territoire, a.contrat, a.n,
+    demo.set_defaults(func=lambda a: demo_projets(a.pack, a.territoire, a.n,
                                                   user=a.utilisateur))

@@ -1,25 +1,11 @@
-"""Vocabularies of the project model (codes stored in the database, French labels shown)."""
+"""Vocabularies of the project model (codes stored in the database, French labels shown).
+
+The orientations are the pack's (:mod:`carnet.projets.orientations`); the contract
+territories too (``TerritoryContext.territoires``). The other vocabularies are national.
+"""
 
 from __future__ import annotations
 
-ORIENTATIONS: dict[str, str] = {
-    "cohesion": (
-        "Assurer la cohésion sociale, la solidarité entre les territoires et les "
-        "générations et favoriser l'épanouissement de tous"
-    ),
-    "environnement": "Proposer aux nordistes un environnement préservé et de qualité",
-    "developpement": "Créer les conditions d'un développement responsable",
-}
-ORIENTATION_SHORT: dict[str, str] = {
-    "cohesion": "Cohésion sociale et solidarités",
-    "environnement": "Environnement préservé",
-    "developpement": "Développement responsable",
-}
-ORIENTATION_COLORS: dict[str, str] = {
-    "cohesion": "#d95f02",
-    "environnement": "#1b9e77",
-    "developpement": "#7570b3",
-}
 CATEGORIES: dict[str, str] = {
     "mod": "Maîtrise d'ouvrage départementale",
     "grand_projet": "Grand projet du territoire",
@@ -54,16 +40,6 @@ STATUT_STYLES: dict[str, tuple[int, str | None, float]] = {
 #: Label of a field left empty (filters, fiche, map tooltips).
 NON_RENSEIGNE = "Non renseigné"
 
-CONTRATS: dict[str, str] = {
-    "flandre-maritime": "Flandre maritime",
-    "flandre-interieure": "Flandre intérieure",
-    "metropole-lilloise": "Métropole lilloise",
-    "douaisis": "Douaisis",
-    "cambresis": "Cambrésis",
-    "sambre-avesnois": "Sambre-Avesnois",
-    "valenciennois": "Valenciennois",
-}
-
 TITRE_MAX = 300
 TEXT_MAX = 5000
 ANNEE_MIN = 1990
@@ -87,15 +63,6 @@ def _lookup(vocab: dict[str, str], extra: dict[str, str] | None = None) -> dict[
 
 
 _LOOKUPS = {
-    "orientation": _lookup(
-        ORIENTATIONS,
-        {
-            **{v: k for k, v in ORIENTATION_SHORT.items()},
-            "1": "cohesion",
-            "2": "environnement",
-            "3": "developpement",
-        },
-    ),
     "categorie": _lookup(
         CATEGORIES,
         {"maitrise d ouvrage departementale": "mod", "grand projet": "grand_projet",
@@ -111,7 +78,14 @@ _LOOKUPS = {
 }
 
 
-def to_code(field: str, value: object) -> str | None:
+def _orientation_lookup(pack_id: str | None) -> dict[str, str]:
+    from carnet.projets.orientations import orientations
+
+    o = orientations(pack_id)
+    return _lookup(o.labels, {**{v: k for k, v in o.short.items()}, **o.numbers})
+
+
+def to_code(field: str, value: object, pack_id: str | None = None) -> str | None:
     """Map a code or a French label (any case/accents) to the stored code.
 
     Parameters
@@ -119,7 +93,9 @@ def to_code(field: str, value: object) -> str | None:
     field : str
         One of ``orientation``, ``categorie``, ``nature``, ``mode``, ``statut``.
     value : object
-        Code, label or alias.
+        Code, label or alias (for an orientation, also its short label or number).
+    pack_id : str, optional
+        The pack whose orientations apply (``$CARNET_PACK``, else ``nord``, when None).
 
     Returns
     -------
@@ -128,13 +104,21 @@ def to_code(field: str, value: object) -> str | None:
     """
     if value is None:
         return None
-    return _LOOKUPS[field].get(_normalize(str(value)))
+    table = _orientation_lookup(pack_id) if field == "orientation" else _LOOKUPS[field]
+    return table.get(_normalize(str(value)))
 
 
+#: The national vocabularies (the orientations are the pack's: see :func:`vocabs`).
 VOCABS: dict[str, dict[str, str]] = {
-    "orientation": ORIENTATIONS,
     "categorie": CATEGORIES,
     "nature": NATURES,
     "mode": MODES,
     "statut": STATUTS,
 }
+
+
+def vocabs(pack_id: str | None = None) -> dict[str, dict[str, str]]:
+    """Every vocabulary of a project of a pack: its orientations first, then :data:`VOCABS`."""
+    from carnet.projets.orientations import orientations
+
+    return {"orientation": orientations(pack_id).labels, **VOCABS}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from carnet.projets.constants import CATEGORIES, NATURES, ORIENTATIONS, STATUTS
+from carnet.projets.constants import CATEGORIES, NATURES, STATUTS
+from carnet.projets.orientations import orientations
 from carnet.projets.territory import TerritoryContext
 
 _OBJETS = [
@@ -32,14 +33,14 @@ def _point_in(geom, rng: np.random.Generator, tries: int = 30) -> tuple[float, f
     return round(p.x, 6), round(p.y, 6)
 
 
-def generate_demo(ctx: TerritoryContext, contrat: str | None, n: int,
+def generate_demo(ctx: TerritoryContext, territoire: str | None, n: int,
                   seed: int = 2012) -> list[dict]:
     """Generate ``n`` illustrative projects located in the contract territory.
 
     Parameters
     ----------
     ctx : TerritoryContext
-    contrat : str, optional
+    territoire : str, optional
         Contract territory; all communes of the pack when None.
     n : int
     seed : int
@@ -52,14 +53,15 @@ def generate_demo(ctx: TerritoryContext, contrat: str | None, n: int,
     """
     rng = np.random.default_rng(seed)
     communes = ctx.communes
-    if contrat:
-        communes = communes[communes["territoire"] == contrat]
+    if territoire:
+        communes = communes[communes["territoire"] == territoire]
     if communes.empty:
         return []
     idx = rng.integers(0, len(communes), size=n)
     statuts = list(_STATUT_WEIGHTS)
     st = rng.choice(statuts, size=n, p=list(_STATUT_WEIGHTS.values()))
-    ori = rng.choice(list(ORIENTATIONS), size=n)
+    codes = orientations(ctx.pack_id).codes  # none in a pack without orientations
+    ori = rng.choice(codes, size=n) if codes else [None] * n
     cat = rng.choice(list(CATEGORIES), size=n, p=[0.05, 0.15, 0.2, 0.6])
     nat = rng.choice(list(NATURES), size=n, p=[0.75, 0.25])
     cost = np.round(np.exp(rng.normal(13, 1.3, size=n)), -2)
@@ -73,11 +75,12 @@ def generate_demo(ctx: TerritoryContext, contrat: str | None, n: int,
         out.append({
             "titre": f"[Illustratif] {_OBJETS[i % len(_OBJETS)]} — {row['nom']}",
             "description": "Projet fictif généré pour une démonstration ou un test de charge.",
-            "territoire": ctx.territoire,
-            "contrat": str(row["territoire"]),
+            "pack": ctx.pack_id,
+            "territoire": str(row["territoire"]),
             "commune": str(row["code"]),
             "lon": lon, "lat": lat,
-            "orientation": str(ori[i]), "categorie": str(cat[i]), "nature": str(nat[i]),
+            "orientation": None if ori[i] is None else str(ori[i]),
+            "categorie": str(cat[i]), "nature": str(nat[i]),
             "mode": "financement", "statut": str(st[i]),
             "maitre_ouvrage": _MOA[i % len(_MOA)],
             "cout_total": float(cost[i]),

@@ -13,11 +13,12 @@ import geopandas as gpd
 import pandas as pd
 from shapely import points
 
-from carnet.projets.constants import VOCABS
+from carnet.projets.constants import vocabs
 from carnet.projets.errors import ProjetError
+from carnet.projets.orientations import pack_of
 
 EXPORT_COLUMNS = [
-    "id", "ref", "titre", "description", "territoire", "contrat", "commune", "lon", "lat",
+    "id", "ref", "titre", "description", "pack", "territoire", "commune", "lon", "lat",
     "orientation", "enjeu", "categorie", "nature", "mode", "statut", "maitre_ouvrage",
     "partenaires", "cout_total", "participation_cd", "annee_debut", "annee_fin", "source",
     "illustratif", "version", "created_at", "updated_at", "updated_by",
@@ -27,7 +28,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def _labelled(df: pd.DataFrame) -> pd.DataFrame:
     out = df.reindex(columns=EXPORT_COLUMNS).copy()
-    for name, vocab in VOCABS.items():
+    for name, vocab in vocabs(pack_of(df)).items():
         out[name] = out[name].map(lambda c, v=vocab: v.get(c, c) if isinstance(c, str) else c)
     for name in ("created_at", "updated_at"):
         out[name] = out[name].astype("string")
@@ -131,31 +132,32 @@ def export_projects(df: pd.DataFrame, fmt: str) -> bytes:
 
 #: Columns of the import template: the export's editable columns (the round-trip format).
 TEMPLATE_COLUMNS = [c for c in EXPORT_COLUMNS
-                    if c not in ("id", "territoire", "illustratif", "version", "created_at",
+                    if c not in ("id", "pack", "illustratif", "version", "created_at",
                                  "updated_at", "updated_by")]
 
 
-def accepted_values_frame(contrats: dict[str, str] | None = None) -> pd.DataFrame:
-    """Accepted values of the vocabulary fields (and contracts), for the page and template.
+def accepted_values_frame(territoires: dict[str, str] | None = None,
+                          ctx=None) -> pd.DataFrame:
+    """Accepted values of the vocabulary fields (and territories), for the page and template.
 
     Columns: Champ, Code, Libellé, Aussi reconnu (keywords, numbers, short labels).
     """
     from carnet.projets.matching import accepted_values
 
     names = {"orientation": "Orientation", "statut": "Statut", "categorie": "Catégorie",
-             "nature": "Nature", "mode": "Mode", "contrat": "Contrat de territoire"}
+             "nature": "Nature", "mode": "Mode", "territoire": "Contrat de territoire"}
     rows = []
     for fname in ("orientation", "statut", "categorie", "nature", "mode"):
-        for code, label, extra in accepted_values(fname):
+        for code, label, extra in accepted_values(fname, ctx):
             rows.append({"Champ": names[fname], "Code": code, "Libellé": label,
                          "Aussi reconnu": extra})
-    for code, label in (contrats or {}).items():
-        rows.append({"Champ": names["contrat"], "Code": code, "Libellé": label,
+    for code, label in (territoires or {}).items():
+        rows.append({"Champ": names["territoire"], "Code": code, "Libellé": label,
                      "Aussi reconnu": ""})
     return pd.DataFrame(rows, columns=["Champ", "Code", "Libellé", "Aussi reconnu"])
 
 
-def template_bytes(fmt: str, contrats: dict[str, str] | None = None) -> bytes:
+def template_bytes(fmt: str, territoires: dict[str, str] | None = None, ctx=None) -> bytes:
     """An empty import template (the export's columns), CSV or XLSX.
 
     The XLSX adds a sheet « Valeurs acceptées »; the file re-imports as is.
@@ -168,11 +170,11 @@ def template_bytes(fmt: str, contrats: dict[str, str] | None = None) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="xlsxwriter") as writer:
         empty.to_excel(writer, sheet_name="Projets", index=False)
-        _defuse(accepted_values_frame(contrats)).to_excel(
+        _defuse(accepted_values_frame(territoires, ctx)).to_excel(
             writer, sheet_name="Valeurs acceptées", index=False)
     return buf.getvalue()
 
 
-def export_filename(territoire: str, contrat: str | None, fmt: str) -> str:
+def export_filename(pack: str, territoire: str | None, fmt: str) -> str:
     """File name for an export, e.g. ``projets_nord_cambresis.gpkg``."""
-    return f"projets_{territoire}{'_' + contrat if contrat else ''}{FORMATS[fmt][0]}"
+    return f"projets_{pack}{'_' + territoire if territoire else ''}{FORMATS[fmt][0]}"

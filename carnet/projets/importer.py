@@ -1041,13 +1041,13 @@ def build_report(
     mapping: dict[str, str],
     ctx: TerritoryContext,
     repo: ProjetRepository | None = None,
-    contrat: str | None = None,
+    territoire: str | None = None,
     crs: str | None = None,
     accepted: dict[str, dict[str, str]] | None = None,
     accept_suggestions: bool = False,
 ) -> ImportReport:
     """Validate every row of a table; write nothing (see :func:`carnet.projets.report.build`)."""
-    return _build(table, mapping, ctx, repo, contrat=contrat, crs=crs, accepted=accepted,
+    return _build(table, mapping, ctx, repo, territoire=territoire, crs=crs, accepted=accepted,
                   accept_suggestions=accept_suggestions)
 
 
@@ -1057,7 +1057,7 @@ def import_file(
     ctx: TerritoryContext,
     repo: ProjetRepository,
     user: str,
-    contrat: str | None = None,
+    territoire: str | None = None,
     mapping: dict[str, str] | None = None,
     crs: str | None = None,
     dry_run: bool = False,
@@ -1100,7 +1100,7 @@ def import_file(
     if mapping is None:
         mapping = merge_mapping(suggest_mapping(list(table.df.columns), table, ctx),
                                 columns or {})
-    report = build_report(table, mapping, ctx, repo, contrat, crs, accepted=accepted,
+    report = build_report(table, mapping, ctx, repo, territoire, crs, accepted=accepted,
                           accept_suggestions=accept_suggestions)
     if dry_run:
         return report, []

@@ -218,6 +218,20 @@ def _sample(df: pd.DataFrame, col: str, n: int = 300) -> list:
     return vals[:n]
 
 
+#: Headers of the exports made before ``contrat`` became ``territoire`` (and the pack's
+#: ``territoire`` became ``pack``): with both and no ``pack`` column, ``territoire`` is the pack.
+LEGACY_PACK_HEADER, LEGACY_TERRITORY_HEADER = "territoire", "contrat"
+
+
+def _legacy_pack_column(columns: list[str]) -> str | None:
+    """The pack column of an export in the old layout (``territoire`` beside ``contrat``)."""
+    by_norm = {norm(c): c for c in columns}
+    if LEGACY_TERRITORY_HEADER in by_norm and LEGACY_PACK_HEADER in by_norm \
+            and "pack" not in by_norm:
+        return by_norm[LEGACY_PACK_HEADER]
+    return None
+
+
 def guess_mapping(columns: list[str], df: pd.DataFrame | None = None,
                   ctx=None) -> MappingGuess:
     """Guess which column feeds which field, from headers and (when given) content.
@@ -237,7 +251,10 @@ def guess_mapping(columns: list[str], df: pd.DataFrame | None = None,
     """
     candidates: list[tuple[int, str, str, str]] = []  # (score, field, column, reason)
     content: dict[str, tuple[float, float]] = {}
+    legacy_pack = _legacy_pack_column(columns)
     for col in columns:
+        if col == legacy_pack:  # an export made before the rename: the pack, not a territory
+            continue
         fname, score = header_field(col)
         if df is not None and ctx is not None and col in df.columns:
             values = _sample(df, col)

@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from carnet.projets.constants import ORIENTATION_SHORT, VOCABS, to_code
+from carnet.projets.constants import VOCABS, to_code, vocabs
 from carnet.projets.mapping import load_config, norm
+from carnet.projets.orientations import orientations
 from carnet.projets.validation import is_blank, normalize_commune_code
 from carnet.text import INSEE_PATTERN
 
@@ -83,7 +84,7 @@ class Proposal:
 
 FIELD_NAMES = {"commune": "commune", "orientation": "orientation", "statut": "statut",
                "categorie": "catégorie", "nature": "nature", "mode": "mode",
-               "contrat": "territoire de contrat"}
+               "territoire": "territoire de contrat"}
 
 
 def _fuzzy(key: str, choices: dict[str, str], labels: dict[str, str]) -> Resolution:
@@ -215,9 +216,11 @@ class VocabIndex:
     """One vocabulary (orientation, statut…, or the contracts of the territory)."""
 
     def __init__(self, fname: str, vocab: dict[str, str], short: dict[str, str] | None = None,
-                 keywords: dict[str, list[str]] | None = None, numbered: bool = False):
+                 keywords: dict[str, list[str]] | None = None, numbered: bool = False,
+                 pack_id: str | None = None):
         self.field = fname
         self.vocab = vocab
+        self.pack_id = pack_id
         self.labels = {c: (short or {}).get(c, lab) for c, lab in vocab.items()}
         self.numbered = numbered
         self.texts: dict[str, str] = {}
@@ -231,8 +234,8 @@ class VocabIndex:
     def resolve(self, value: Any) -> Resolution:
         if is_blank(value):
             return Resolution(None, "inconnu")
-        if self.field in VOCABS:
-            code = to_code(self.field, value)
+        if self.field in VOCABS or self.field == "orientation":
+            code = to_code(self.field, value, self.pack_id)
             if code is not None:
                 return Resolution(code)
         key = norm(value).replace("(", " ").replace(")", " ")
@@ -241,9 +244,9 @@ class VocabIndex:
             return Resolution(self.texts[key])
         if self.numbered:
             m = _NUMBERED.match(key)
-            codes = list(self.vocab)
-            if m and 1 <= int(m.group(1)) <= len(codes):
-                return Resolution(codes[int(m.group(1)) - 1], "numero")
+            numbers = orientations(self.pack_id).numbers
+            if m and m.group(1) in numbers:
+                return Resolution(numbers[m.group(1)], "numero")
         if len(key) >= 3:
             pref = {c for t, c in self.texts.items() if t.startswith(key)}
             if len(pref) == 1:
@@ -271,42 +274,49 @@ class VocabIndex:
 
 
 def vocab_index(fname: str, ctx=None) -> VocabIndex:
-    """Matcher of a vocabulary field (``contrat``: the contracts of ``ctx``)."""
-    if fname == "contrat":
+    """Matcher of a vocabulary field (``territoire``: the territories of ``ctx``'s pack)."""
+    if fname == "territoire":
         cache = ctx.__dict__.setdefault("_carnet_indexes", {}) if ctx is not None else {}
-        if "contrat" not in cache:
-            from carnet.projets.constants import CONTRATS
-
-            cache["contrat"] = VocabIndex("contrat", dict(ctx.contrats if ctx else CONTRATS))
-        return cache["contrat"]
+        if "territoire" not in cache:
+            cache["territoire"] = VocabIndex("territoire", dict(ctx.territoires if ctx else {}))
+        return cache["territoire"]
     cfg = load_config().get("valeurs", {})
+    pack_id = ctx.pack_id if ctx is not None else None
     return _vocab_cached(fname, tuple(sorted((c, tuple(k)) for c, k in
-                                             cfg.get(fname, {}).items())))
+                                             cfg.get(fname, {}).items())), pack_id)
 
 
 _VOCAB_CACHE: dict = {}
 
 
-def _vocab_cached(fname: str, keywords: tuple) -> VocabIndex:
-    key = (fname, keywords)
+def _vocab_cached(fname: str, keywords: tuple, pack_id: str | None = None) -> VocabIndex:
+    from carnet.config import default_pack
+
+    pack_id = pack_id or default_pack()
+    key = (fname, keywords, pack_id)
     if key not in _VOCAB_CACHE:
+        vocab = vocabs(pack_id)[fname]
+        # keywords of values the pack does not have (another pack's orientations) are moot
+        kws = {c: list(k) for c, k in keywords if c in vocab}
         _VOCAB_CACHE[key] = VocabIndex(
-            fname, VOCABS[fname], ORIENTATION_SHORT if fname == "orientation" else None,
-            {c: list(k) for c, k in keywords}, numbered=fname == "orientation")
+            fname, vocab, orientations(pack_id).short if fname == "orientation" else None,
+            kws, numbered=fname == "orientation", pack_id=pack_id)
     return _VOCAB_CACHE[key]
 
 
 def accepted_values(vocab_field: str, ctx=None) -> list[tuple[str, str, str]]:
     """Accepted values of a field, for the page: ``(code, label, keywords)``."""
-    if vocab_field == "contrat":
-        return [(c, n, "") for c, n in (ctx.contrats if ctx else {}).items()]
+    if vocab_field == "territoire":
+        return [(c, n, "") for c, n in (ctx.territoires if ctx else {}).items()]
     kws = load_config().get("valeurs", {}).get(vocab_field, {})
+    pack_id = ctx.pack_id if ctx is not None else None
     out = []
-    for i, (code, label) in enumerate(VOCABS[vocab_field].items(), start=1):
+    by_code = {o.code: o for o in orientations(pack_id)}
+    for code, label in vocabs(pack_id)[vocab_field].items():
         extra = []
         if vocab_field == "orientation":
-            extra.append(str(i))
-            extra.append(ORIENTATION_SHORT[code])
+            extra.append(str(by_code[code].numero))
+            extra.append(by_code[code].libelle_court)
         extra += [k for k in kws.get(code, []) if norm(k) != norm(label)]
         out.append((code, label, ", ".join(extra)))
     return out

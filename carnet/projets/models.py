@@ -35,14 +35,16 @@ class Projet(Base):
     """A project of a territory's action plan."""
 
     __tablename__ = "projet"
-    __table_args__ = (UniqueConstraint("territoire", "ref", name="uq_projet_territoire_ref"),)
+    __table_args__ = (UniqueConstraint("pack", "ref", name="uq_projet_pack_ref"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     ref: Mapped[str | None] = mapped_column(String(64))
     titre: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
-    territoire: Mapped[str] = mapped_column(String(40), index=True)
-    contrat: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: Territory pack of the project (``nord``): the registry of one pack.
+    pack: Mapped[str] = mapped_column(String(40), index=True)
+    #: Contract territory (``cambresis``), one of the pack's territories.
+    territoire: Mapped[str | None] = mapped_column(String(64), index=True)
     commune: Mapped[str | None] = mapped_column(String(5), index=True)
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)
@@ -86,7 +88,7 @@ class ProjetAudit(Base):
 
 #: Editable fields of a project (everything but bookkeeping columns).
 EDITABLE_FIELDS: tuple[str, ...] = (
-    "ref", "titre", "description", "territoire", "contrat", "commune", "lon", "lat",
+    "ref", "titre", "description", "pack", "territoire", "commune", "lon", "lat",
     "orientation", "enjeu", "categorie", "nature", "mode", "statut", "maitre_ouvrage",
     "partenaires", "cout_total", "participation_cd", "annee_debut", "annee_fin", "source",
     "illustratif",

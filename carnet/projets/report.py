@@ -33,7 +33,7 @@ from carnet.projets.models import EDITABLE_FIELDS
 from carnet.projets.territory import guess_crs
 from carnet.projets.validation import clean_projet, clean_text, is_blank, parse_number, ref_key
 
-VOCAB_FIELDS = ("orientation", "categorie", "nature", "mode", "statut", "contrat")
+VOCAB_FIELDS = ("orientation", "categorie", "nature", "mode", "statut", "territoire")
 TEXT_FIELDS = ("ref", "titre", "description", "enjeu", "maitre_ouvrage", "partenaires",
                "source")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -269,7 +269,7 @@ def _dup_key(clean: dict) -> tuple | None:
 
 
 # -- report ---------------------------------------------------------------------------------
-def build(table, mapping: dict[str, str], ctx, repo=None, contrat: str | None = None,
+def build(table, mapping: dict[str, str], ctx, repo=None, territoire: str | None = None,
           crs: str | None = None, accepted: dict[str, dict[str, str]] | None = None,
           accept_suggestions: bool = False) -> ImportReport:
     """Validate every row of a table; write nothing.
@@ -284,8 +284,8 @@ def build(table, mapping: dict[str, str], ctx, repo=None, contrat: str | None = 
         When given, rows are matched to the registry (``ref``, or ``id`` + ``version`` of
         an export): unchanged rows are skipped, changed ones become updates; new rows are
         checked for likely duplicates.
-    contrat : str, optional
-        Default contract for rows without one; points must fall inside it.
+    territoire : str, optional
+        Default contract territory for rows without one; points must fall inside it.
     crs : str, optional
         CRS of x/y columns (``EPSG:2154`` or ``EPSG:4326``); guessed per row when None.
     accepted : dict, optional
@@ -332,13 +332,13 @@ def build(table, mapping: dict[str, str], ctx, repo=None, contrat: str | None = 
         key = _dup_key(r)
         if key and r.get("deleted_at") is None:
             dup_index.setdefault(key, r)
-    touched = {f for f in mapping if f in EDITABLE_FIELDS and f != "territoire"}
+    touched = {f for f in mapping if f in EDITABLE_FIELDS and f != "pack"}
     if "commune_nom" in mapping:
         touched.add("commune")
     if {"x", "y", "lon", "lat"} & set(mapping) or table.lon is not None:
         touched |= {"lon", "lat"}
-    if contrat:
-        touched.add("contrat")
+    if territoire:
+        touched.add("territoire")
 
     units = {f: header_multiplier(mapping[f]) for f in ("cout_total", "participation_cd")
              if f in mapping}
@@ -437,10 +437,10 @@ def build(table, mapping: dict[str, str], ctx, repo=None, contrat: str | None = 
                 found = None
             l93_rows += found == METRIC_CRS
             wgs_rows += found == "EPSG:4326"
-        raw.setdefault("contrat", None)
-        if _blank(raw["contrat"]):
-            raw["contrat"] = contrat
-        raw["territoire"] = ctx.territoire
+        raw.setdefault("territoire", None)
+        if _blank(raw["territoire"]):
+            raw["territoire"] = territoire
+        raw["pack"] = ctx.pack_id
         clean, errors = clean_projet(raw, ctx)
         errors = pre + errors
         if any(e.startswith(_POINT_ERRORS) for e in errors):
@@ -548,7 +548,7 @@ def _commune(code_v, name_v, understand, line: int, pre: list[str], ctx) -> str 
             if re.fullmatch(r"\d[\dAB]\d{3}(\.0+)?", text) or text.isdigit():
                 return text  # an unknown code: validation says so
             pre.append(f"commune « {clean_text(value, 80)} » introuvable dans le territoire "
-                       f"« {ctx.territoire} »")
+                       f"« {ctx.pack_id} »")
             return None
         if code is None:
             if found:  # the code column already decided: drop the name's question
@@ -566,7 +566,7 @@ def _commune(code_v, name_v, understand, line: int, pre: list[str], ctx) -> str 
 def _registry(repo, ctx) -> list[dict]:
     if repo is None:
         return []
-    df = repo.dataframe(ctx.territoire, include_deleted=True)
+    df = repo.dataframe(ctx.pack_id, include_deleted=True)
     out = []
     for rec in df.to_dict("records"):
         out.append({k: (None if _blank(v) else v) for k, v in rec.items()})
@@ -579,7 +579,7 @@ def _target(file_id, ref, by_id: dict, by_ref: dict, ctx) -> dict | None:
             row = by_id.get(int(float(str(file_id).replace(",", "."))))
         except ValueError:
             row = None
-        if row is not None and row.get("territoire") == ctx.territoire and (
+        if row is not None and row.get("pack") == ctx.pack_id and (
                 not ref or not row.get("ref") or row.get("ref") == ref):
             return row
     return by_ref.get(ref) if ref else None

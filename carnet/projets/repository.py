@@ -111,25 +111,25 @@ class ProjetRepository:
 
     def dataframe(
         self,
+        pack: str | None = None,
         territoire: str | None = None,
-        contrat: str | None = None,
         include_deleted: bool = False,
     ) -> pd.DataFrame:
         """Return projects as a DataFrame (one row per project, all columns).
 
         Parameters
         ----------
-        territoire, contrat : str, optional
+        pack, territoire : str, optional
             Restrict to a pack and/or a contract territory.
         include_deleted : bool
             Include soft-deleted projects.
         """
         cols = [getattr(Projet, name) for name in ALL_FIELDS]
         stmt = select(*cols).order_by(Projet.id)
+        if pack:
+            stmt = stmt.where(Projet.pack == pack)
         if territoire:
             stmt = stmt.where(Projet.territoire == territoire)
-        if contrat:
-            stmt = stmt.where(Projet.contrat == contrat)
         if not include_deleted:
             stmt = stmt.where(Projet.deleted_at.is_(None))
         with self.engine.connect() as conn:
@@ -142,11 +142,11 @@ class ProjetRepository:
         df["illustratif"] = df["illustratif"].fillna(False).astype(bool)
         return df
 
-    def count(self, territoire: str | None = None, include_deleted: bool = False) -> int:
-        """Number of projects."""
+    def count(self, pack: str | None = None, include_deleted: bool = False) -> int:
+        """Number of projects (of one pack when given)."""
         stmt = select(func.count(Projet.id))
-        if territoire:
-            stmt = stmt.where(Projet.territoire == territoire)
+        if pack:
+            stmt = stmt.where(Projet.pack == pack)
         if not include_deleted:
             stmt = stmt.where(Projet.deleted_at.is_(None))
         with self.engine.connect() as conn:
@@ -165,21 +165,21 @@ class ProjetRepository:
 
     def _check_refs(self, rows: list[dict], exclude_id: int | None = None) -> None:
         """Refuse identifiers equal, up to case and invisible characters, to another one
-        of the same territory (the database's unique constraint sees only exact equality).
+        of the same pack (the database's unique constraint sees only exact equality).
         """
-        wanted = [(r.get("territoire"), r["ref"]) for r in rows if r.get("ref")]
+        wanted = [(r.get("pack"), r["ref"]) for r in rows if r.get("ref")]
         if not wanted:
             return
         seen: dict[tuple, str] = {}
-        for territoire in {t for t, _ in wanted}:
-            stmt = select(Projet.id, Projet.ref).where(Projet.territoire == territoire,
+        for pack in {t for t, _ in wanted}:
+            stmt = select(Projet.id, Projet.ref).where(Projet.pack == pack,
                                                        Projet.ref.is_not(None))
             with self.engine.connect() as conn:
                 for pid, ref in conn.execute(stmt):
                     if pid != exclude_id:
-                        seen[(territoire, ref_key(ref))] = ref
-        for territoire, ref in wanted:
-            key = (territoire, ref_key(ref))
+                        seen[(pack, ref_key(ref))] = ref
+        for pack, ref in wanted:
+            key = (pack, ref_key(ref))
             if key in seen:
                 raise ProjetError(
                     f"Enregistrement refusé : l'identifiant « {ref} » est déjà utilisé dans ce "
@@ -187,9 +187,9 @@ class ProjetRepository:
                     "invisibles ne distinguent pas deux identifiants). Rien n'a été écrit.")
             seen[key] = ref
 
-    def existing_refs(self, territoire: str) -> set[str]:
-        """External references already used in a territory (deleted ones included)."""
-        stmt = select(Projet.ref).where(Projet.territoire == territoire,
+    def existing_refs(self, pack: str) -> set[str]:
+        """External references already used in a pack (deleted ones included)."""
+        stmt = select(Projet.ref).where(Projet.pack == pack,
                                         Projet.ref.is_not(None))
         with self.engine.connect() as conn:
             return {r for (r,) in conn.execute(stmt)}
@@ -304,8 +304,8 @@ class ProjetRepository:
         for up in updates:
             ref = up["changes"].get("ref")
             if ref:
-                self._check_refs([{"territoire": up.get("territoire") or (
-                    self.ctx.territoire if self.ctx else None), "ref": ref}],
+                self._check_refs([{"pack": up.get("pack") or (
+                    self.ctx.pack_id if self.ctx else None), "ref": ref}],
                     exclude_id=up["id"])
         batch = uuid.uuid4().hex[:12]
         now = _now()
@@ -443,13 +443,13 @@ class ProjetRepository:
         """Undo a soft delete."""
         return self._set_deleted(projet_id, False, user, None)
 
-    def purge_illustrative(self, territoire: str, user: str) -> int:
-        """Soft-delete every illustrative project of a territory; return how many."""
+    def purge_illustrative(self, pack: str, user: str) -> int:
+        """Soft-delete every illustrative project of a pack; return how many."""
         user = audit_user(user)
         now = _now()
         with Session(self.engine) as session, session.begin():
             ids = list(session.scalars(select(Projet.id).where(
-                Projet.territoire == territoire, Projet.illustratif.is_(True),
+                Projet.pack == pack, Projet.illustratif.is_(True),
                 Projet.deleted_at.is_(None))))
             if ids:
                 session.execute(update(Projet).where(Projet.id.in_(ids)).values(

@@ -15,7 +15,6 @@ import shapely
 from pyproj import Transformer
 
 from carnet.geometry import METRIC_CRS
-from carnet.projets.constants import CONTRATS
 from carnet.projets.errors import ProjetError
 
 #: Tolerance around the territory outline (degrees, ≈ 300 m): outlines are simplified.
@@ -93,12 +92,13 @@ class TerritoryContext:
 
     Parameters
     ----------
-    territoire : str
+    pack_id : str
         Pack id (e.g. ``"nord"``).
     communes : geopandas.GeoDataFrame
         One row per commune, EPSG:4326, pack columns.
-    contrats : dict
-        Contract-territory id → name.
+    territoires : dict, optional
+        Contract-territory id → name: the pack's territories; read from the communes'
+        ``territoire`` / ``territoire_nom`` columns when not given.
     pack : carnet.pack.Pack, optional
         The loaded pack, for the simplified geometries of the map background.
     former_communes : dict, optional
@@ -106,27 +106,34 @@ class TerritoryContext:
         so that an import naming it lands on the right commune.
     """
 
-    territoire: str
+    pack_id: str
     communes: gpd.GeoDataFrame
-    contrats: dict[str, str] = field(default_factory=lambda: dict(CONTRATS))
+    territoires: dict[str, str] = field(default_factory=dict)
     pack: object | None = field(default=None, repr=False, compare=False)
     former_communes: dict[str, dict] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_pack(cls, pack) -> TerritoryContext:
         """Build the context from a loaded territory pack."""
-        contrats = {t.id: t.nom for t in getattr(pack, "territoires", [])} or dict(CONTRATS)
+        territoires = {t.id: t.nom for t in getattr(pack, "territoires", [])}
         former = dict(getattr(pack, "meta", {}).get("diagnostics", {}).get("anciennes_communes")
                       or {})
-        return cls(territoire=pack.id, communes=pack.communes, contrats=contrats, pack=pack,
-                   former_communes=former)
+        return cls(pack_id=pack.id, communes=pack.communes, territoires=territoires,
+                   pack=pack, former_communes=former)
+
+    def __post_init__(self) -> None:
+        if not self.territoires and "territoire" in self.communes.columns:
+            names = (self.communes["territoire_nom"] if "territoire_nom" in self.communes
+                     else self.communes["territoire"])
+            pairs = zip(self.communes["territoire"], names, strict=True)
+            self.territoires = {str(t): str(n) for t, n in pairs if t is not None and t == t}
 
     @classmethod
-    def load(cls, territoire: str) -> TerritoryContext:
-        """Load the pack ``territoire`` (raises the pack's French error if not built)."""
+    def load(cls, pack_id: str) -> TerritoryContext:
+        """Load the pack ``pack_id`` (raises the pack's French error if not built)."""
         from carnet.pack import load_pack
 
-        return cls.from_pack(load_pack(territoire))
+        return cls.from_pack(load_pack(pack_id))
 
     @cached_property
     def by_code(self) -> dict[str, dict]:
@@ -162,24 +169,24 @@ class TerritoryContext:
             shapely.prepare(geom)
         return areas
 
-    def area(self, contrat: str | None = None):
+    def area(self, territoire: str | None = None):
         """Outline (buffered, prepared) of the contract territory or the whole pack."""
-        return self._areas.get(contrat, self._areas[None])
+        return self._areas.get(territoire, self._areas[None])
 
-    def contains(self, lon, lat, contrat: str | None = None):
+    def contains(self, lon, lat, territoire: str | None = None):
         """Vectorised point-in-territory test.
 
         Parameters
         ----------
         lon, lat : float or array-like
-        contrat : str, optional
+        territoire : str, optional
             Contract territory; the whole pack when None.
 
         Returns
         -------
         bool or numpy.ndarray
         """
-        return shapely.contains_xy(self.area(contrat), lon, lat)
+        return shapely.contains_xy(self.area(territoire), lon, lat)
 
     def commune_centre(self, code: str) -> tuple[float, float] | None:
         """Return ``(lon, lat)`` of the commune's centre, or None if unknown."""

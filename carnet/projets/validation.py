@@ -11,11 +11,10 @@ from carnet.formatting import fmt_int
 from carnet.projets.constants import (
     ANNEE_MAX,
     ANNEE_MIN,
-    CONTRATS,
     TEXT_MAX,
     TITRE_MAX,
-    VOCABS,
     to_code,
+    vocabs,
 )
 from carnet.projets.models import EDITABLE_FIELDS
 from carnet.projets.territory import TerritoryContext
@@ -36,13 +35,13 @@ _FIELD_LABELS = {
 #: for unbounded columns). Longer values are rejected, never cut.
 TEXT_LIMITS: dict[str, int] = {
     "ref": 64, "titre": TITRE_MAX, "description": TEXT_MAX, "enjeu": 300,
-    "maitre_ouvrage": 300, "partenaires": TEXT_MAX, "source": 500, "contrat": 64,
-    "territoire": 40,
+    "maitre_ouvrage": 300, "partenaires": TEXT_MAX, "source": 500, "territoire": 64,
+    "pack": 40,
 }
 _TEXT_LABELS = {
     "ref": "identifiant", "titre": "titre", "description": "description", "enjeu": "enjeu",
     "maitre_ouvrage": "maître d'ouvrage", "partenaires": "partenaires", "source": "source",
-    "contrat": "contrat", "territoire": "territoire",
+    "territoire": "territoire", "pack": "pack",
 }
 
 
@@ -182,7 +181,8 @@ def clean_projet(
         numbers, labels or codes). ``x``/``y``/``crs`` may replace ``lon``/``lat``.
     ctx : TerritoryContext, optional
         When given: commune codes must exist, points must fall inside the territory
-        (the contract's if ``contrat`` is set), and ``territoire`` defaults to it.
+        (the contract territory's if ``territoire`` is set), ``territoire`` must be one
+        of the pack's, and ``pack`` defaults to the context's.
     locate_at_commune : bool
         Place a project with a commune but no coordinates at the commune's centre.
 
@@ -206,33 +206,37 @@ def clean_projet(
         if problem:
             errors.append(problem)
 
-    for name, vocab in VOCABS.items():
+    pack_id = ctx.pack_id if ctx is not None else None
+    for name, vocab in vocabs(pack_id).items():
         value = raw.get(name)
         if is_blank(value):  # "non renseigné(e)"; catégorie defaults to "autre"
             out[name] = "autre" if name == "categorie" else None
             continue
-        code = to_code(name, value)
+        code = to_code(name, value, pack_id)
         if code is None:
-            choices = ", ".join(vocab.values()) if name != "orientation" else "1, 2 ou 3"
+            from carnet.projets.orientations import orientations
+
+            choices = (", ".join(vocab.values()) if name != "orientation"
+                       else orientations(pack_id).expected())
             label = _FIELD_LABELS.get(name, name)
             errors.append(f"{label} inconnu(e) « {clean_text(value, 80)} » (attendu : {choices})")
         out[name] = code
 
-    territoire = clean_text(raw.get("territoire")) or (ctx.territoire if ctx else None)
-    if not territoire:
-        errors.append("territoire manquant")
-    elif _too_long("territoire", territoire):
-        errors.append(_too_long("territoire", territoire))
-    elif ctx is not None and territoire != ctx.territoire:
-        errors.append(f"territoire « {clean_text(territoire, 80)} » différent de "
-                      f"« {ctx.territoire} »")
-    out["territoire"] = territoire
+    pack = clean_text(raw.get("pack")) or (ctx.pack_id if ctx else None)
+    if not pack:
+        errors.append("pack manquant")
+    elif _too_long("pack", pack):
+        errors.append(_too_long("pack", pack))
+    elif ctx is not None and pack != ctx.pack_id:
+        errors.append(f"pack « {clean_text(pack, 80)} » différent de « {ctx.pack_id} »")
+    out["pack"] = pack
 
-    contrat = clean_text(raw.get("contrat"))
-    known = ctx.contrats if ctx is not None else CONTRATS
-    if contrat and contrat not in known:
-        errors.append(f"contrat de territoire inconnu « {clean_text(contrat, 80)} »")
-    out["contrat"] = contrat
+    territoire = clean_text(raw.get("territoire"))
+    if territoire and _too_long("territoire", territoire):
+        errors.append(_too_long("territoire", territoire))
+    elif territoire and ctx is not None and territoire not in ctx.territoires:
+        errors.append(f"contrat de territoire inconnu « {clean_text(territoire, 80)} »")
+    out["territoire"] = territoire
 
     commune = normalize_commune_code(raw.get("commune"))
     commune_row = None
@@ -241,10 +245,10 @@ def clean_projet(
             commune_row = ctx.by_code.get(commune)
             if commune_row is None:
                 errors.append(f"code commune inconnu « {commune} » dans le territoire")
-            elif contrat and commune_row.get("territoire") not in (None, contrat):
+            elif territoire and commune_row.get("territoire") not in (None, territoire):
                 errors.append(
                     f"la commune {commune} ({commune_row.get('nom')}) n'appartient pas "
-                    f"au contrat « {contrat} »"
+                    f"au contrat « {territoire} »"
                 )
         elif not re.fullmatch(r"\d[\dAB]\d{3}", commune):
             errors.append(f"code commune invalide « {commune} » (5 caractères INSEE)")
@@ -256,8 +260,9 @@ def clean_projet(
         centre = ctx.commune_centre(commune) if ctx else None
         if centre:
             lon, lat = centre
-    if lon is not None and ctx is not None and not ctx.contains(lon, lat, contrat):
-        where = f"du contrat « {contrat} »" if contrat else f"du territoire « {ctx.territoire} »"
+    if lon is not None and ctx is not None and not ctx.contains(lon, lat, territoire):
+        where = (f"du contrat « {territoire} »" if territoire
+                 else f"du territoire « {ctx.pack_id} »")
         errors.append(f"point ({lon:.5f}, {lat:.5f}) hors {where}")
     out["lon"], out["lat"] = lon, lat
 

@@ -17,11 +17,10 @@ from carnet.projets.constants import (
     MODES,
     NATURES,
     NON_RENSEIGNE,
-    ORIENTATION_SHORT,
-    ORIENTATIONS,
     STATUTS,
     STATUTS_ENGAGES,
 )
+from carnet.projets.orientations import orientations, pack_of
 from carnet.projets.territory import TerritoryContext
 from carnet.text import fold
 
@@ -30,14 +29,14 @@ def enrich(df: pd.DataFrame, ctx: TerritoryContext | None) -> pd.DataFrame:
     """Add commune name, EPCI and contract name columns from the territory pack."""
     out = df.copy()
     if ctx is None or out.empty:
-        for col in ("commune_nom", "epci", "epci_nom", "contrat_nom"):
+        for col in ("commune_nom", "epci", "epci_nom", "territoire_nom"):
             out[col] = pd.Series(dtype="object", index=out.index)
         return out
     com = pd.DataFrame.from_dict(ctx.by_code, orient="index")
     out["commune_nom"] = out["commune"].map(com.get("nom", pd.Series(dtype=object)))
     out["epci"] = out["commune"].map(com.get("epci", pd.Series(dtype=object)))
     out["epci_nom"] = out["commune"].map(com.get("epci_nom", pd.Series(dtype=object)))
-    out["contrat_nom"] = out["contrat"].map(ctx.contrats)
+    out["territoire_nom"] = out["territoire"].map(ctx.territoires)
     return out
 
 
@@ -45,7 +44,7 @@ def enrich(df: pd.DataFrame, ctx: TerritoryContext | None) -> pd.DataFrame:
 class Filters:
     """Filter of the projects table and map (empty lists mean "all")."""
 
-    contrats: list[str] = field(default_factory=list)
+    territoires: list[str] = field(default_factory=list)
     epcis: list[str] = field(default_factory=list)
     communes: list[str] = field(default_factory=list)
     orientations: list[str] = field(default_factory=list)
@@ -79,7 +78,7 @@ def apply_filters(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
     pandas.DataFrame
     """
     mask = pd.Series(True, index=df.index)
-    for col, values in (("contrat", f.contrats), ("epci", f.epcis), ("commune", f.communes),
+    for col, values in (("territoire", f.territoires), ("epci", f.epcis), ("commune", f.communes),
                         ("orientation", f.orientations), ("categorie", f.categories),
                         ("statut", f.statuts)):
         if values and col in df:
@@ -159,7 +158,7 @@ def dashboard(df: pd.DataFrame) -> dict:
         "illustratifs": int(df["illustratif"].sum()),
         "a_localiser": int(df["lon"].isna().sum()),
         "par_statut": _group(df, "statut", STATUTS),
-        "par_orientation": _group(df, "orientation", ORIENTATION_SHORT),
+        "par_orientation": _group(df, "orientation", orientations(pack_of(df)).short),
         "par_categorie": _group(df, "categorie", CATEGORIES),
     }
 
@@ -202,10 +201,11 @@ def fiche(p: dict, ctx: TerritoryContext | None = None) -> list[tuple[str, str]]
 
     rows = [
         ("Titre", p.get("titre")), ("Description", p.get("description")),
-        ("Contrat de territoire", ctx.contrats.get(p.get("contrat"), p.get("contrat"))
-         if ctx else p.get("contrat")),
+        ("Contrat de territoire", ctx.territoires.get(p.get("territoire"), p.get("territoire"))
+         if ctx else p.get("territoire")),
         ("Commune", commune), ("Localisation", loc),
-        ("Orientation", lab(ORIENTATIONS, "orientation")), ("Enjeu", p.get("enjeu")),
+        ("Orientation", lab(orientations(ctx.pack_id if ctx else p.get("pack")).labels,
+                            "orientation")), ("Enjeu", p.get("enjeu")),
         ("Catégorie", lab(CATEGORIES, "categorie")), ("Nature", lab(NATURES, "nature")),
         ("Mode", lab(MODES, "mode")), ("Statut", lab(STATUTS, "statut")),
         ("Maître d'ouvrage", p.get("maitre_ouvrage")), ("Partenaires", p.get("partenaires")),

@@ -14,13 +14,12 @@ from carnet import paths
 from carnet.errors import CarnetError
 from carnet.pack import Pack, load_pack
 
-ENV_PACK = "CARNET_PACK"
-DEFAULT_PACK = "nord"
-
 
 def pack_id() -> str:
-    """The pack the app shows: ``$CARNET_PACK``, else ``nord``."""
-    return os.environ.get(ENV_PACK, DEFAULT_PACK)
+    """The pack the app shows: ``$CARNET_PACK``, else ``nord`` (:func:`carnet.config.default_pack`)."""
+    from carnet.config import default_pack
+
+    return default_pack()
 
 
 @st.cache_resource(show_spinner=False)
@@ -44,7 +43,7 @@ def pack() -> Pack:
 
 
 def build_command(pid: str) -> str:
-    return f"CARNET_SOURCES=/chemin/vers/sources python -m carnet build --territoire {pid}"
+    return f"CARNET_SOURCES=/chemin/vers/sources python -m carnet build --pack {pid}"
 
 
 def ensure_pack() -> Pack | None:

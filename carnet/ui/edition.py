@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from carnet.projets import conflicts, roles
-from carnet.projets.constants import CATEGORIES, MODES, NATURES, ORIENTATIONS, STATUTS
+from carnet.projets.constants import CATEGORIES, MODES, NATURES, STATUTS
 from carnet.projets.errors import (
     ConflictError,
     DeletedError,
@@ -25,6 +25,7 @@ from carnet.projets.errors import (
     PermissionDenied,
     ProjetError,
 )
+from carnet.projets.orientations import orientations
 from carnet.projets.views import NON_RENSEIGNE, fiche
 from carnet.ui import plain
 from carnet.ui.plain import md
@@ -332,7 +333,7 @@ def project_form(repo, user: str, projet: dict | None,
     with st.form(key):
         raw = {"titre": text("Titre *", "titre", max_chars=300),
                "description": text("Description", "description", area=True)}
-        raw["contrat"] = sel("Contrat de territoire", ctx.contrats, "contrat")
+        raw["territoire"] = sel("Contrat de territoire", ctx.territoires, "territoire")
         com = p.get("commune") if p.get("commune") in ctx.by_code else None
         raw["commune"] = st.selectbox(
             "Commune", [None, *codes], index=([None, *codes]).index(com), placeholder=CHOISIR,
@@ -353,11 +354,12 @@ def project_form(repo, user: str, projet: dict | None,
         elif how == _HOW_CLICK:
             st.caption("Cliquez l'emplacement du projet sur la carte (onglet « Carte »), puis "
                        "revenez ici pour enregistrer.")
-        for name, label, vocab in (("orientation", "Orientation", ORIENTATIONS),
+        for name, label, vocab in (("orientation", "Orientation", orientations(ctx.pack_id).labels),
                                    ("categorie", "Catégorie", CATEGORIES),
                                    ("nature", "Nature", NATURES), ("mode", "Mode", MODES),
                                    ("statut", "Statut", STATUTS)):
-            raw[name] = sel(label, vocab, name, required=name == "categorie")
+            if vocab:  # a pack without orientations has no orientation to choose
+                raw[name] = sel(label, vocab, name, required=name == "categorie")
         raw["enjeu"] = text("Enjeu du territoire", "enjeu")
         raw["maitre_ouvrage"] = text("Maître d'ouvrage", "maitre_ouvrage")
         raw["partenaires"] = text("Partenaires", "partenaires")

@@ -15,12 +15,11 @@ from carnet.formatting import fmt_int, fmt_number, fmt_percent
 from carnet.projets import roles
 from carnet.projets.constants import (
     CATEGORIES,
-    ORIENTATION_SHORT,
-    ORIENTATIONS,
     STATUTS,
 )
 from carnet.projets.errors import ImportRejected, ProjetError
 from carnet.projets.exporter import FORMATS, export_filename, export_projects
+from carnet.projets.orientations import orientations, pack_of
 from carnet.projets.repository import ProjetRepository
 from carnet.projets.views import NON_RENSEIGNE, Filters
 from carnet.ui import auth, guard
@@ -81,7 +80,7 @@ def _options(vocab: dict[str, str]) -> dict[str, str]:
 
 
 #: URL parameters of the Plan d'actions filters (kept in the address, see carnet.ui.state).
-FILTER_PARAMS = ("recherche", "contrats", "epcis", "communes", "orientations", "categories",
+FILTER_PARAMS = ("recherche", "territoires", "epcis", "communes", "orientations", "categories",
                  "statuts", "moa", "annees", "cout_min", "cout_max", "illustratifs")
 YEARS = (2000, 2040)
 
@@ -97,7 +96,11 @@ def _years(text: str) -> tuple[int, int]:
     return lo, hi
 
 
-def filters_sidebar(df: pd.DataFrame, contrats: dict[str, str]) -> Filters:
+#: Former name of the ``territoires`` filter parameter, still read from old links.
+LEGACY_FILTER_PARAMS = {"contrats": "territoires"}
+
+
+def filters_sidebar(df: pd.DataFrame, territoires: dict[str, str]) -> Filters:
     """Filter widgets (sidebar) → :class:`Filters`; every filter is kept in the URL.
 
     The contract filter follows the territory chosen in the sidebar: when the user picks
@@ -106,13 +109,19 @@ def filters_sidebar(df: pd.DataFrame, contrats: dict[str, str]) -> Filters:
     """
     from carnet.ui import state
 
+    qp = st.query_params
+    for old, new in LEGACY_FILTER_PARAMS.items():  # a link made before the rename
+        if old in qp:
+            if new not in qp:
+                qp[new] = qp[old]
+            del qp[old]
     state.sync_page(FILTER_PARAMS)
     tid = state.get("territoire") if state.explicit("territoire") else None
     seen = st.session_state.get("_pa_territoire")
-    if tid in contrats and tid != seen:  # a new territory chosen: its contract is the filter
+    if tid in territoires and tid != seen:  # a new territory chosen: it is the filter
         st.session_state["_pa_territoire"] = tid
-        if seen is not None or not state.explicit("contrats"):
-            state.put_list("contrats", [tid])
+        if seen is not None or not state.explicit("territoires"):
+            state.put_list("territoires", [tid])
 
     sb = st.sidebar
     sb.header("Filtres")
@@ -124,12 +133,14 @@ def filters_sidebar(df: pd.DataFrame, contrats: dict[str, str]) -> Filters:
         f = Filters(texte=state.bound(st.text_input, "Recherche (titre, description, commune…)",
                                       "recherche", "", parse=str, dump=str, key="pf_q",
                                       placeholder="Mot du titre, commune, maître d'ouvrage…"))
-        f.contrats = multi("Contrat de territoire", "contrats", contrats)
+        f.territoires = multi("Contrat de territoire", "territoires", territoires)
         epcis = dict(zip(df["epci"].dropna(), df["epci_nom"].dropna(), strict=False))
         f.epcis = multi("EPCI", "epcis", epcis)
         communes = dict(zip(df["commune"].dropna(), df["commune_nom"].fillna(""), strict=False))
         f.communes = multi("Commune", "communes", communes)
-        f.orientations = multi("Orientation", "orientations", _options(ORIENTATIONS))
+        labels = orientations(pack_of(df)).labels
+        if labels:  # a pack without orientations has no such filter
+            f.orientations = multi("Orientation", "orientations", _options(labels))
         f.categories = multi("Catégorie", "categories", CATEGORIES)
         f.statuts = multi("Statut", "statuts", _options(STATUTS))
         f.maitre_ouvrage = state.bound(st.text_input, "Maître d'ouvrage contient", "moa", "",
@@ -176,8 +187,9 @@ def table_view(df: pd.DataFrame) -> pd.DataFrame:
         return "–".join(known) or missing
 
     out = pd.DataFrame({
-        "N°": df["id"], "Titre": df["titre"], "Contrat": df.get("contrat_nom"),
-        "Commune": df.get("commune_nom"), "Orientation": df["orientation"].map(ORIENTATION_SHORT),
+        "N°": df["id"], "Titre": df["titre"], "Contrat": df.get("territoire_nom"),
+        "Commune": df.get("commune_nom"),
+        "Orientation": df["orientation"].map(orientations(pack_of(df)).short),
         "Catégorie": df["categorie"].map(CATEGORIES), "Statut": df["statut"].map(STATUTS),
         "Maître d'ouvrage": df["maitre_ouvrage"],
         "Coût total": df["cout_total"].map(fmt_euros).astype(object),
@@ -236,8 +248,9 @@ def import_section(repo: ProjetRepository, user: str) -> None:
     if up.size > MAX_UPLOAD_BYTES:
         st.error("Fichier refusé : au-delà de la limite de 20 Mo.")
         return
-    contrat = st.selectbox("Contrat par défaut", [None, *repo.ctx.contrats], placeholder=CHOISIR,
-                           format_func=lambda c: repo.ctx.contrats.get(c, "—") if c else "—")
+    territoire = st.selectbox("Contrat par défaut", [None, *repo.ctx.territoires],
+                              placeholder=CHOISIR,
+                              format_func=lambda c: repo.ctx.territoires.get(c, "—") if c else "—")
     try:
         table = read_table(up.getvalue(), up.name)
         if len(table.layers) > 1:  # several sheets or layers hold data: ask which
@@ -264,9 +277,9 @@ def import_section(repo: ProjetRepository, user: str) -> None:
         if choice:
             mapping[fname] = choice
     try:
-        base = build_report(table, mapping, repo.ctx, repo, contrat)
+        base = build_report(table, mapping, repo.ctx, repo, territoire)
         accepted = _proposals_editor(base, f"projets_prop_{n}_{up.name}")
-        report = build_report(table, mapping, repo.ctx, repo, contrat,
+        report = build_report(table, mapping, repo.ctx, repo, territoire,
                               accepted=accepted) if accepted else base
     except ImportRejected as exc:
         st.error(md(exc))
@@ -322,13 +335,14 @@ def _import_help(repo) -> None:
                    "les noms de communes et les libellés ci-dessous.")
         left, right = st.columns(2)
         left.download_button("Modèle XLSX", data=lambda: template_bytes("xlsx",
-                                                                       repo.ctx.contrats),
+                                                                       repo.ctx.territoires,
+                                                                       repo.ctx),
                              file_name="modele_projets.xlsx", mime=FORMATS["xlsx"][1],
                              key="projets_tpl_xlsx")
         right.download_button("Modèle CSV", data=lambda: template_bytes("csv"),
                               file_name="modele_projets.csv", mime=FORMATS["csv"][1],
                               key="projets_tpl_csv")
-        st.dataframe(accepted_values_frame(repo.ctx.contrats), hide_index=True)
+        st.dataframe(accepted_values_frame(repo.ctx.territoires, repo.ctx), hide_index=True)
 
 
 def _proposals_editor(report, key: str) -> dict:
@@ -346,16 +360,16 @@ def _proposals_editor(report, key: str) -> dict:
     return accepted_from_frame(edited)
 
 
-def export_section(df: pd.DataFrame, territoire: str, contrat: str | None) -> None:
+def export_section(df: pd.DataFrame, pack: str, territoire: str | None) -> None:
     """Download buttons for the filtered projects."""
     cols = st.columns(len(FORMATS))
     for col, fmt in zip(cols, FORMATS, strict=True):
         col.download_button(f"Exporter en {fmt.upper()}", data=lambda f=fmt: export_projects(
-            df, f), file_name=export_filename(territoire, contrat, fmt),
+            df, f), file_name=export_filename(pack, territoire, fmt),
             mime=FORMATS[fmt][1], key=f"exp_{fmt}")
 
 
-def show_projects_map(df: pd.DataFrame, ctx, contrats: list[str],
+def show_projects_map(df: pd.DataFrame, ctx, territoires: list[str],
                       clickable: bool) -> tuple[float, float] | None:
     """Draw the projects map over the offline background; return the last click (lon, lat).
 
@@ -375,7 +389,7 @@ def show_projects_map(df: pd.DataFrame, ctx, contrats: list[str],
                       key="projets_tiles",
                       help="Sans fond de plan, la carte n'a besoin d'aucune connexion : les "
                            "communes et les territoires de contrat viennent du carnet.")
-    m = projects_map(df, ctx.map_context, contrats=contrats, tiles=tiles,
+    m = projects_map(df, ctx.map_context, contrats=territoires, tiles=tiles,
                      base_url=static_base_url())
     use_local_assets(m, base_url=static_base_url())
     remaining = external_links(m)
@@ -447,15 +461,15 @@ def admin_section(repo, user: str) -> None:
         st.dataframe(oidc, hide_index=True)
     auth.logins_admin_section(user)
     st.subheader("Projets illustratifs")
-    territoire = repo.ctx.territoire
-    n = int(repo.dataframe(territoire)["illustratif"].sum())
-    st.caption(f"{n} projet(s) illustratif(s) dans le registre « {territoire} ».")
+    pack = repo.ctx.pack_id
+    n = int(repo.dataframe(pack)["illustratif"].sum())
+    st.caption(f"{n} projet(s) illustratif(s) dans le registre « {pack} ».")
     if n:
         sure = st.checkbox("Je confirme la suppression de tous les projets illustratifs "
                            "(réversible projet par projet depuis l'historique)")
         if st.button("Supprimer les projets illustratifs", disabled=not sure):
             try:
-                done = repo.purge_illustrative(territoire, user)
+                done = repo.purge_illustrative(pack, user)
                 st.success(f"{done} projet(s) illustratif(s) supprimé(s).")
             except ProjetError as exc:
                 st.error(md(exc))

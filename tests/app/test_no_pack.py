@@ -15,4 +15,4 @@ def test_missing_pack_shows_build_command(tmp_path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert "n'est pas construit" in at.error[0].value
-    assert "python -m carnet build --territoire nord" in at.code[0].value
+    assert "python -m carnet build --pack nord" in at.code[0].value

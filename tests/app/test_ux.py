@@ -41,21 +41,24 @@ def test_sidebar_territory_filters_the_plan_and_filters_are_in_the_url(plan):
     plan.switch_page("pages/plan_actions.py").run()
     no_exception(plan)
     assert _metrics(plan)["Projets (filtre)"] == "0"
-    assert plan.query_params["contrats"] == "douaisis"
+    assert plan.query_params["territoires"] == "douaisis"
     plan.sidebar.selectbox(key="w_territoire").set_value("cambresis").run()
     assert _metrics(plan)["Projets (filtre)"] == "10"
-    assert plan.query_params["contrats"] == "cambresis"
+    assert plan.query_params["territoires"] == "cambresis"
     plan.sidebar.multiselect(key="pf_categories").set_value(["innovant"]).run()
     plan.sidebar.text_input(key="pf_q").set_value("Cambrai").run()
     assert plan.query_params["categories"] == "innovant" and plan.query_params["recherche"] == "Cambrai"
     assert _metrics(plan)["Projets (filtre)"] == "1"  # École supérieure d'Arts de Cambrai
 
 
-def test_filters_restored_from_a_link(plan):
-    plan.query_params.update({"contrats": "cambresis", "categories": "grand_projet", "annees": "2000-2040",
+@pytest.mark.parametrize("name", ["territoires", "contrats"])  # contrats: links made before the rename
+def test_filters_restored_from_a_link(plan, name):
+    plan.query_params.update({name: "cambresis", "categories": "grand_projet", "annees": "2000-2040",
                               "illustratifs": "non"})
     plan.switch_page("pages/plan_actions.py").run()
     no_exception(plan)
+    assert plan.sidebar.multiselect(key="pf_territoires").value == ["cambresis"]
+    assert plan.query_params["territoires"] == "cambresis" and "contrats" not in plan.query_params
     assert plan.sidebar.multiselect(key="pf_categories").value == ["grand_projet"]
     assert plan.sidebar.toggle(key="pf_ill").value is False
     assert _metrics(plan)["Projets (filtre)"] == "3"

@@ -81,7 +81,7 @@ def app(built_cache, tmp_path_factory, listener):
         "from carnet.projets.territory import TerritoryContext\n"
         "repo = ProjetRepository(get_engine(os.environ['CARNET_DATABASE_URL']),"
         " TerritoryContext.load('nord'))\n"
-        "repo.create({**json.loads(sys.argv[1]), 'commune': '59122', 'contrat': 'cambresis',"
+        "repo.create({**json.loads(sys.argv[1]), 'commune': '59122', 'territoire': 'cambresis',"
         " 'categorie': 'mod', 'statut': 'engage'}, user='test')\n"
     )
     import json

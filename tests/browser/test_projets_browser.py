@@ -42,7 +42,7 @@ def registry(built_cache, tmp_path_factory):
         " TerritoryContext.load('nord'))\n"
         "for titre, statut, orientation in ((sys.argv[1], 'engage', 'cohesion'),"
         " (sys.argv[2], 'idee', 'environnement')):\n"
-        "    repo.create({'titre': titre, 'commune': '59122', 'contrat': 'cambresis',"
+        "    repo.create({'titre': titre, 'commune': '59122', 'territoire': 'cambresis',"
         " 'categorie': 'mod', 'statut': statut, 'orientation': orientation}, user='test')\n"
     )
     subprocess.run([sys.executable, "-c", script, XSS, TEMPLATE], cwd=ROOT, env=env, check=True)
@@ -170,8 +170,8 @@ def test_illustrative_banner_follows_what_is_shown(registry, server, page):
     _map_frame(page)
     assert banner.count() == 0  # no illustrative record yet
     _, env = registry
-    subprocess.run([sys.executable, "-m", "carnet", "demo-projets", "--territoire", "nord",
-                    "--contrat", "cambresis", "--n", "280"], cwd=ROOT, env=env, check=True,
+    subprocess.run([sys.executable, "-m", "carnet", "demo-projets", "--pack", "nord",
+                    "--territoire", "cambresis", "--n", "280"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
     page.reload()
     page.get_by_text("280 projet(s) illustratif(s) affiché(s)").wait_for(timeout=60_000)

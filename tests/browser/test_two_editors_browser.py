@@ -32,7 +32,7 @@ CREATE = (
     "from carnet.projets.territory import TerritoryContext\n"
     "repo = ProjetRepository(get_engine(os.environ['CARNET_DATABASE_URL']),"
     " TerritoryContext.load('nord'))\n"
-    f"p = repo.create({{'titre': {TITLE!r}, 'commune': '59139', 'contrat': 'cambresis',"
+    f"p = repo.create({{'titre': {TITLE!r}, 'commune': '59139', 'territoire': 'cambresis',"
     " 'categorie': 'mod', 'statut': 'etude', 'maitre_ouvrage': 'Ville de Caudry'},"
     " user='test')\n"
     "print(p['id'])\n"

@@ -155,9 +155,10 @@ def _projects_cluster(communes, name):
 
 def _projects_legend(communes, name, monkeypatch):
     from carnet.maps import projects
+    from carnet.projets.orientations import Orientation, Orientations
 
-    monkeypatch.setattr(projects, "ORIENTATION_SHORT", {"1": name})
-    monkeypatch.setattr(projects, "ORIENTATION_COLORS", {"1": "#123456"})
+    hostile = Orientations((Orientation("1", 1, name, name, "#123456"),))
+    monkeypatch.setattr(projects, "orientations", lambda pack_id=None: hostile)
     return projects.projects_map(_projects_frame("p"))
 
 

@@ -53,15 +53,24 @@ def make_communes(extra: bool = False) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, crs="EPSG:4326")
 
 
+def nord_territoires() -> dict[str, str]:
+    """The Nord pack's contract territories, as its territoire.toml lists them."""
+    from carnet.config import load_config
+
+    return {t.id: t.nom for t in load_config("nord").territoires}
+
+
 @pytest.fixture
 def ctx() -> TerritoryContext:
-    return TerritoryContext(territoire="nord", communes=make_communes())
+    return TerritoryContext(pack_id="nord", communes=make_communes(),
+                            territoires=nord_territoires())
 
 
 @pytest.fixture
 def tech_ctx() -> TerritoryContext:
     """The tiny territory with the import tests' communes and former communes."""
-    return TerritoryContext(territoire="nord", communes=make_communes(extra=True),
+    return TerritoryContext(pack_id="nord", communes=make_communes(extra=True),
+                            territoires=nord_territoires(),
                             former_communes=dict(FORMER_COMMUNES))
 
 
@@ -104,7 +113,7 @@ def repo(engine, ctx) -> ProjetRepository:
 def sample(**over) -> dict:
     """A valid raw project in Cambrai."""
     data = {"titre": "Collège à Cambrai", "orientation": "1", "statut": "engagé",
-            "categorie": "mod", "commune": "59122", "contrat": "cambresis",
+            "categorie": "mod", "commune": "59122", "territoire": "cambresis",
             "cout_total": "1 200 000,50", "participation_cd": 800000, "annee_debut": 2012,
             "annee_fin": 2016, "maitre_ouvrage": "Département du Nord"}
     data.update(over)

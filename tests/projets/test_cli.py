@@ -46,20 +46,93 @@ def test_demo_projets(repo, capsys):
     df = repo.dataframe("nord", "cambresis")
     assert len(df) == 12 and df["illustratif"].all()
     assert demo_projets("nord", "atlantide", 3, repo=repo) == 2
-    assert "contrat inconnu « atlantide »" in capsys.readouterr().err
+    assert "territoire inconnu « atlantide »" in capsys.readouterr().err
 
 
-def test_add_subparsers_registers_commands():
-    p = argparse.ArgumentParser()
-    add_subparsers(p.add_subparsers(dest="command"))
-    a = p.parse_args(["projets", "import", "f.csv", "--territoire", "nord", "--contrat",
-                      "cambresis", "--dry-run"])
-    assert (a.file, a.territoire, a.contrat, a.dry_run) == ("f.csv", "nord", "cambresis", True)
-    a = p.parse_args(["projets", "export", "--territoire", "nord", "--format", "gpkg"])
-    assert (a.format, a.output, a.contrat) == ("gpkg", None, None)
-    a = p.parse_args(["demo-projets", "--territoire", "nord", "--contrat", "cambresis",
-                      "--n", "280"])
-    assert a.n == 280 and callable(a.func)
+def _parse(argv):
+    """Parse like ``python -m carnet`` and settle --pack/--territoire (warnings on stderr)."""
+    from carnet.cli import parser, resolve_pack_arguments
+
+    args = parser().parse_args(argv)
+    resolve_pack_arguments(args)
+    return args
+
+
+def test_pack_and_territoire_flags(capsys, monkeypatch):
+    monkeypatch.delenv("CARNET_PACK", raising=False)
+    a = _parse(["projets", "import", "f.csv", "--pack", "nord", "--territoire", "cambresis",
+                "--dry-run"])
+    assert (a.file, a.pack, a.territoire, a.dry_run) == ("f.csv", "nord", "cambresis", True)
+    a = _parse(["projets", "export", "--format", "gpkg"])  # the default pack
+    assert (a.pack, a.territoire, a.format, a.output) == ("nord", None, "gpkg", None)
+    a = _parse(["demo-projets", "--pack", "somme", "--n", "280"])
+    assert (a.pack, a.territoire, a.n) == ("somme", None, 280) and callable(a.func)
+    a = _parse(["build", "--pack", "somme"])
+    assert a.pack == "somme"
+    assert capsys.readouterr().err == ""  # the new spellings warn about nothing
+    monkeypatch.setenv("CARNET_PACK", "somme")
+    assert _parse(["check"]).pack == "somme"
+    assert _parse(["projets", "export", "--format", "csv"]).pack == "somme"
+
+
+def test_territoire_naming_a_pack_is_the_deprecated_pack(capsys, monkeypatch):
+    monkeypatch.delenv("CARNET_PACK", raising=False)
+    a = _parse(["projets", "import", "f.csv", "--territoire", "nord", "--contrat", "cambresis"])
+    assert (a.pack, a.territoire) == ("nord", "cambresis")
+    err = capsys.readouterr().err
+    assert "--territoire nord est obsolète : utilisez --pack nord" in err
+    assert "--contrat cambresis est obsolète : utilisez --territoire cambresis" in err
+    a = _parse(["projets", "export", "--territoire", "somme", "--format", "csv"])
+    assert (a.pack, a.territoire) == ("somme", None)
+    assert "--territoire somme est obsolète : utilisez --pack somme" in capsys.readouterr().err
+    for command in (["build"], ["check"], ["sources"], ["export", "--maille", "commune"]):
+        a = _parse([*command, "--territoire", "nord"])
+        assert a.pack == "nord" and a.territoire is None
+        assert "--territoire nord est obsolète : utilisez --pack nord" in capsys.readouterr().err
+
+
+def test_territoire_with_pack_is_always_a_contract_territory(capsys):
+    # a region pack may have a territory named like a pack: with --pack, no guessing
+    a = _parse(["projets", "export", "--pack", "nord", "--territoire", "somme",
+                "--format", "csv"])
+    assert (a.pack, a.territoire) == ("nord", "somme")
+    a = _parse(["demo-projets", "--territoire", "cambresis"])  # not a pack id
+    assert (a.pack, a.territoire) == ("nord", "cambresis")
+    assert capsys.readouterr().err == ""
+
+
+def test_contrat_alone_is_the_deprecated_territoire(capsys):
+    a = _parse(["demo-projets", "--pack", "nord", "--contrat", "cambresis"])
+    assert (a.pack, a.territoire) == ("nord", "cambresis")
+    assert "--contrat cambresis est obsolète : utilisez --territoire cambresis" in (
+        capsys.readouterr().err)
+
+
+def test_conflicting_or_misplaced_territoire_is_refused(capsys):
+    from carnet.cli import main
+
+    assert main(["demo-projets", "--pack", "nord", "--territoire", "cambresis",
+                 "--contrat", "douaisis"]) == 2
+    assert "désignent deux territoires" in capsys.readouterr().err
+    assert main(["check", "--pack", "nord", "--territoire", "cambresis"]) == 2
+    assert "ne prend pas de territoire de contrat" in capsys.readouterr().err
+
+
+def test_deprecated_flags_through_a_real_process(tmp_path):
+    """The whole command line, as a script written for the old flags runs it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "CARNET_DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite'}",
+           "CARNET_PACK": ""}
+    out = subprocess.run([sys.executable, "-m", "carnet", "sources", "--territoire", "nord"],
+                         cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "Avertissement : --territoire nord est obsolète : utilisez --pack nord." in out.stderr
+    assert "Dossier des sources" in out.stdout
 
 
 def test_import_options_mapping_proposals_partial(tech_repo, tmp_path, capsys):

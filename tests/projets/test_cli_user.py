@@ -101,9 +101,9 @@ def test_cli_user_function():
 def test_utilisateur_option():
     p = argparse.ArgumentParser()
     add_subparsers(p.add_subparsers(dest="command"))
-    a = p.parse_args(["projets", "import", "f.csv", "--territoire", "nord",
+    a = p.parse_args(["projets", "import", "f.csv", "--pack", "nord",
                       "--utilisateur", "marie"])
     assert a.utilisateur == "marie"
-    a = p.parse_args(["demo-projets", "--territoire", "nord", "--utilisateur", "marie"])
+    a = p.parse_args(["demo-projets", "--pack", "nord", "--utilisateur", "marie"])
     assert a.utilisateur == "marie"
-    assert p.parse_args(["demo-projets", "--territoire", "nord"]).utilisateur is None
+    assert p.parse_args(["demo-projets", "--pack", "nord"]).utilisateur is None

@@ -34,7 +34,7 @@ def test_corpus_has_at_least_20_files():
 def test_malformed_file_refused_in_french_and_nothing_written(name, repo, ctx):
     data = (CORPUS / name).read_bytes()
     with pytest.raises(ImportRejected) as err:
-        import_file(data, name, ctx, repo, user="u", contrat=None)
+        import_file(data, name, ctx, repo, user="u", territoire=None)
     exc = err.value
     text = str(exc)
     if exc.report is not None:
@@ -70,7 +70,7 @@ def test_real_world_csv_report_fix_import_export(repo, ctx, tmp_path):
     mapping = suggest_mapping(list(table.df.columns))
     assert mapping["titre"] == "Intitulé" and mapping["commune"] == "Code INSEE"
     assert mapping["x"] == "X" and mapping["cout_total"] == "Coût total"
-    report = build_report(table, mapping, ctx, repo, contrat="cambresis")
+    report = build_report(table, mapping, ctx, repo, territoire="cambresis")
     assert [r["ligne"] for r in report.rejected] == [4, 5]
     assert "code commune inconnu « 59999 »" in report.rejected[0]["motifs"]
     assert "hors du contrat « cambresis »" in report.rejected[1]["motifs"]
@@ -82,23 +82,23 @@ def test_real_world_csv_report_fix_import_export(repo, ctx, tmp_path):
     rows[2] = ("C3", "Espace multi-services", "59136", "En cours", 3.54, 50.10)
     rows[3] = ("C4", "Voie verte", "59136", "réalisée", 3.55, 50.11)
     report, created = import_file(_real_world_csv(rows), "plan.csv", ctx, repo, "tech",
-                                  contrat="cambresis")
+                                  territoire="cambresis")
     assert report.ok and len(created) == 4
     df = repo.dataframe("nord")
     c1 = df.set_index("ref").loc["C1"]
     assert c1["lon"] == pytest.approx(3.23, abs=1e-5) and c1["lat"] == pytest.approx(
         50.17, abs=1e-5)
     assert c1["cout_total"] == 1250000.5 and c1["statut"] == "engage"
-    assert c1["orientation"] == "environnement" and c1["contrat"] == "cambresis"
+    assert c1["orientation"] == "environnement" and c1["territoire"] == "cambresis"
     assert repo.history(int(c1["id"]))[0]["action"] == "import"
     # re-import of the same file: the refs match, nothing changes
     report, created = import_file(_real_world_csv(rows), "plan.csv", ctx, repo, "tech",
-                                  contrat="cambresis")
+                                  territoire="cambresis")
     assert created == [] and report.unchanged == [2, 3, 4, 5] and repo.count() == 4
     # re-import with one status changed: that project is updated, in the audit log
     rows[1] = ("C2", "Maison médicale", "59139", "Réalisé", 3.41, 50.12)
     report, created = import_file(_real_world_csv(rows), "plan.csv", ctx, repo, "tech",
-                                  contrat="cambresis")
+                                  territoire="cambresis")
     assert created == [] and [u["changes"] for u in report.updates] == [{"statut": "realise"}]
     c2 = repo.dataframe("nord").set_index("ref").loc["C2"]
     assert c2["statut"] == "realise" and c2["version"] == 2
@@ -129,12 +129,52 @@ def test_export_roundtrip(fmt, repo, ctx, tmp_path):
     # the exported file imports back (into another territory check: refs already exist)
     table = read_table(data, f"export.{fmt}")
     mapping = suggest_mapping(list(table.df.columns))
-    report = build_report(table, mapping, ctx, None, contrat=None)
+    report = build_report(table, mapping, ctx, None, territoire=None)
     assert report.ok, report.rejected
     by_ref = {r["ref"]: r for r in report.valid}
     assert by_ref["R1"]["statut"] == "engage" and by_ref["R1"]["cout_total"] == 1200000.5
     assert (by_ref["R1"]["lon"], by_ref["R1"]["lat"]) == (3.235, 50.175)
     assert by_ref["R2"]["lon"] is None
+    assert by_ref["R1"]["territoire"] == "cambresis" and by_ref["R1"]["pack"] == "nord"
+
+
+def _old_layout(export: bytes, fmt: str) -> bytes:
+    """An export as written before the rename: ``territoire`` = pack, ``contrat`` = territory."""
+    old = {"pack": "territoire", "territoire": "contrat"}
+    if fmt == "csv":
+        df = pd.read_csv(io.BytesIO(export), sep=";", dtype=str, keep_default_na=False,
+                         encoding="utf-8-sig")
+        assert list(df.columns[4:6]) == ["pack", "territoire"]
+        return df.rename(columns=old).to_csv(sep=";", index=False).encode("utf-8-sig")
+    df = pd.read_excel(io.BytesIO(export), dtype=object)
+    buf = io.BytesIO()
+    df.rename(columns=old).to_excel(buf, sheet_name="Projets", index=False)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_in_the_old_layout_reimports_unchanged(fmt, repo, ctx):
+    repo.create(sample(ref="R1"), user="u")
+    repo.create(sample(titre="Lille", ref=None, commune="59350",
+                       territoire="metropole-lilloise"), user="u")
+    repo.create(sample(titre="Sans territoire", ref=None, territoire=None, commune=None), user="u")
+    before = repo.dataframe("nord")
+    old = _old_layout(export_projects(before, fmt), fmt)
+    table = read_table(old, f"ancien.{fmt}")
+    assert {"territoire", "contrat"} <= set(table.df.columns) and "pack" not in table.df
+    mapping = suggest_mapping(list(table.df.columns))
+    assert mapping["territoire"] == "contrat"  # the pack column is not a territory
+    report, created = import_file(old, f"ancien.{fmt}", ctx, repo, "u")
+    assert report.ok and created == [] and report.updates == [], report.rejected
+    assert len(report.unchanged) == 3
+    pd.testing.assert_frame_equal(repo.dataframe("nord"), before)
+    # into an empty registry, the old file creates the same projects and territories
+    repo.delete(int(before["id"].iloc[0]), user="u", expected_version=1)
+    fresh = old.replace(b"R1", b"R9") if fmt == "csv" else old
+    if fmt == "csv":
+        report, created = import_file(fresh, "ancien.csv", ctx, repo, "u", doublons="importer")
+        assert [p["territoire"] for p in created] == ["cambresis"]
+        assert created[0]["pack"] == "nord"
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson", "gpkg"])
@@ -172,7 +212,7 @@ def test_template_reimports_and_lists_accepted_values(ctx):
     assert set(mapping) == set(TEMPLATE_COLUMNS)
     report = build_report(table, mapping, ctx)
     assert report.ok and report.valid[0]["orientation"] == "cohesion"
-    values = pd.read_excel(io.BytesIO(template_bytes("xlsx", ctx.contrats)),
+    values = pd.read_excel(io.BytesIO(template_bytes("xlsx", ctx.territoires)),
                            sheet_name="Valeurs acceptées")
     assert "Cohésion sociale et solidarités" in values["Aussi reconnu"].str.cat(sep=" ")
     assert "Cambrésis" in values["Libellé"].tolist()

@@ -346,9 +346,9 @@ def test_cli_parses_feuille_and_couche():
 
     p = argparse.ArgumentParser()
     add_subparsers(p.add_subparsers(dest="command"))
-    a = p.parse_args(["projets", "import", "f.xlsx", "--territoire", "nord", "--feuille", "2026"])
+    a = p.parse_args(["projets", "import", "f.xlsx", "--pack", "nord", "--feuille", "2026"])
     assert a.layer == "2026"
-    a = p.parse_args(["projets", "import", "f.gpkg", "--territoire", "nord", "--couche", "b"])
+    a = p.parse_args(["projets", "import", "f.gpkg", "--pack", "nord", "--couche", "b"])
     assert a.layer == "b"
 
 

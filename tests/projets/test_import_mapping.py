@@ -100,7 +100,7 @@ def test_xlsx_title_rows_above_the_header(tech_ctx):
     report = report_of(data, "plan.xlsx", tech_ctx)
     assert report.ok, report.rejected
     a, b = report.valid
-    assert (a["commune"], a["contrat"], a["orientation"], a["statut"]) == (
+    assert (a["commune"], a["territoire"], a["orientation"], a["statut"]) == (
         "59122", "cambresis", "cohesion", "en_cours")
     assert (a["cout_total"], a["participation_cd"], a["annee_debut"], a["annee_fin"]) == (
         1250000.0, 450000.0, 2021, 2023)
@@ -173,7 +173,7 @@ def test_vocabulary_by_label_short_label_number_prefix_keyword(tech_ctx, field, 
     data = f"Intitulé;Code INSEE;{field}\nMaison;59122;{value}\n".encode()
     report = report_of(data, "p.csv", tech_ctx)
     assert report.ok, report.rejected
-    target = {"Axe": "orientation", "Avancement": "statut", "Territoire": "contrat",
+    target = {"Axe": "orientation", "Avancement": "statut", "Territoire": "territoire",
               "Catégorie": "categorie"}[field]
     assert report.valid[0][target] == code
 

@@ -80,7 +80,7 @@ def test_script_is_valid_javascript(repo, ctx, tmp_path):
 
 
 def test_context_background_layers_and_fit(ctx):
-    empty = enrich(pd.DataFrame(columns=["id", "titre", "commune", "contrat", "lon", "lat",
+    empty = enrich(pd.DataFrame(columns=["id", "titre", "commune", "territoire", "lon", "lat",
                                          "orientation", "statut", "illustratif"]), ctx)
     mc = MapContext.from_communes(make_communes())
     script = _st_folium_script(projects_map(empty, mc, contrats=["cambresis"]))
@@ -109,7 +109,7 @@ def test_osm_basemap_is_opt_in(repo, ctx):
 
 
 def test_territory_context_builds_the_background_once(ctx):
-    tc = TerritoryContext(territoire="nord", communes=make_communes())
+    tc = TerritoryContext(pack_id="nord", communes=make_communes())
     assert tc.map_context is tc.map_context
     assert set(tc.map_context.territoires["code"]) == {"cambresis", "metropole-lilloise"}
     assert tc.map_context.bounds(["cambresis"])[0] == pytest.approx([50.075, 3.205])

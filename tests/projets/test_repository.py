@@ -122,12 +122,12 @@ def test_create_many_is_all_or_nothing(repo):
 
 def test_dataframe_filters_and_types(repo):
     repo.create(sample(), user="a")
-    repo.create(sample(titre="Lille", commune="59350", contrat="metropole-lilloise"), user="a")
-    df = repo.dataframe(territoire="nord", contrat="cambresis")
+    repo.create(sample(titre="Lille", commune="59350", territoire="metropole-lilloise"), user="a")
+    df = repo.dataframe(pack="nord", territoire="cambresis")
     assert list(df["titre"]) == ["Collège à Cambrai"]
     assert df["cout_total"].dtype == "float64"
-    assert repo.dataframe(territoire="nord").shape[0] == 2
-    assert repo.dataframe(territoire="aisne").empty
+    assert repo.dataframe(pack="nord").shape[0] == 2
+    assert repo.dataframe(pack="aisne").empty
 
 
 def test_schema_is_idempotent_and_versioned(engine):
@@ -135,7 +135,7 @@ def test_schema_is_idempotent_and_versioned(engine):
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory(str(db.MIGRATIONS_DIR)).get_current_head()  # one head, no branches
-    assert head == "0002_logins"
+    assert head == "0003_pack_territoire"
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
 

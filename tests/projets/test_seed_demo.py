@@ -48,7 +48,7 @@ def test_generate_demo_is_illustrative_and_inside(ctx):
     rows = generate_demo(ctx, "cambresis", 50, seed=1)
     assert len(rows) == 50
     assert all(r["illustratif"] and r["titre"].startswith("[Illustratif]") for r in rows)
-    assert {r["contrat"] for r in rows} == {"cambresis"}
+    assert {r["territoire"] for r in rows} == {"cambresis"}
     assert {r["commune"] for r in rows} <= {"59122", "59139", "59136"}
     located = [r for r in rows if r["lon"] is not None]
     assert located and all(ctx.contains(r["lon"], r["lat"], "cambresis") for r in located)

@@ -29,7 +29,7 @@ def df(repo, ctx):
     repo.create(sample(titre="Béguinage", commune=None, statut=None, orientation=None,
                        cout_total=None, participation_cd=None, annee_debut=None,
                        annee_fin=None, illustratif=True), user="u")
-    repo.create(sample(titre="Gare de Lille", commune="59350", contrat="metropole-lilloise",
+    repo.create(sample(titre="Gare de Lille", commune="59350", territoire="metropole-lilloise",
                        statut="réalisé", cout_total=5000, participation_cd=100), user="u")
     return enrich(repo.dataframe("nord"), ctx)
 
@@ -41,11 +41,11 @@ def titles(d):
 def test_enrich_adds_names(df):
     row = df.set_index("titre").loc["Maison médicale"]
     assert row["commune_nom"] == "Caudry" and row["epci"] == "200030393"
-    assert row["contrat_nom"] == "Cambrésis"
+    assert row["territoire_nom"] == "Cambrésis"
 
 
 def test_filters(df):
-    assert titles(apply_filters(df, Filters(contrats=["metropole-lilloise"]))) == [
+    assert titles(apply_filters(df, Filters(territoires=["metropole-lilloise"]))) == [
         "Gare de Lille"]
     assert titles(apply_filters(df, Filters(epcis=["200030393"]))) == ["Maison médicale"]
     assert titles(apply_filters(df, Filters(statuts=["engage", "realise"]))) == [
