@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from carnet.db import get_engine  # noqa: E402
 from carnet.maps.projects import projects_map  # noqa: E402
-from carnet.projets.db import get_engine  # noqa: E402
 from carnet.projets.demo import generate_demo  # noqa: E402
 from carnet.projets.repository import ProjetRepository  # noqa: E402
 from carnet.projets.territory import TerritoryContext  # noqa: E402

@@ -61,7 +61,7 @@ def digest(m) -> str:
 
 def seed_projects(pack):
     """The seed projects of the pack, through a throwaway SQLite registry, ``enrich``-ed."""
-    from carnet.projets import db
+    from carnet import db
     from carnet.projets.repository import ProjetRepository
     from carnet.projets.seed import ensure_seed
     from carnet.projets.territory import TerritoryContext

@@ -1,6 +1,6 @@
 """Alembic environment of the projects registry.
 
-Uses the connection passed by ``carnet.projets.db.upgrade`` when there is one,
+Uses the connection passed by ``carnet.db.upgrade`` when there is one,
 otherwise builds an engine from ``CARNET_DATABASE_URL`` (or the default SQLite file).
 """
 
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from carnet.projets.models import Base
+import carnet.projets.models  # noqa: F401 - declares the tables on Base
+from carnet.db.base import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -26,7 +27,7 @@ def _run(connection) -> None:
 
 def run_migrations_offline() -> None:
     """Emit SQL to stdout without a database."""
-    from carnet.projets.db import get_database_url
+    from carnet.db import get_database_url
 
     context.configure(url=get_database_url(), target_metadata=target_metadata,
                       literal_binds=True)
@@ -40,7 +41,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    from carnet.projets.db import get_database_url, make_engine
+    from carnet.db import get_database_url, make_engine
 
     engine = make_engine(get_database_url())
     with engine.connect() as conn:

@@ -148,9 +148,9 @@ def streamlit_app(env: dict, root: Path, **kwargs):
 def accounts_home(home: Path, users: dict[str, tuple[str, str]]) -> Path:
     """A ``HOME`` whose ``.streamlit/secrets.toml`` declares ``users`` (name → (password, role)).
 
-    Real password hashes (:func:`carnet.projets.roles.hash_password`); returns ``home``.
+    Real password hashes (:func:`carnet.auth.hash_password`); returns ``home``.
     """
-    from carnet.projets.roles import hash_password
+    from carnet.auth import hash_password
 
     (home / ".streamlit").mkdir(parents=True, exist_ok=True)
     (home / ".streamlit" / "secrets.toml").write_text(

@@ -10,7 +10,7 @@ contract territory of it; the former spellings (``--territoire nord``, ``--contr
 are read with a warning (:func:`carnet.cli.resolve_pack_arguments`).
 
 Writes are journalled as ``cli:<user>``: ``--utilisateur``, else the login name
-(``$LOGNAME``…), validated (:data:`carnet.projets.roles.USERNAME_RE`). With
+(``$LOGNAME``…), validated (:data:`carnet.auth.USERNAME_RE`). With
 ``[carnet.cli] require_account = true`` in the secrets, ``--utilisateur`` is required and
 must be an account of ``[carnet.users]`` whose role allows the write.
 """
@@ -42,7 +42,7 @@ def cli_user(explicit: str | None, action: str, secrets: dict | None = None) -> 
         French message: invalid name, ``--utilisateur`` required, unknown account or a
         role that does not allow the write.
     """
-    from carnet.projets import roles
+    from carnet import auth as roles
 
     secrets = roles.load_secrets() if secrets is None else secrets
     required = bool(dict(secrets.get("cli", {})).get("require_account", False))
@@ -69,7 +69,7 @@ def cli_user(explicit: str | None, action: str, secrets: dict | None = None) -> 
 
 
 def _repo(pack: str):
-    from carnet.projets.db import get_engine
+    from carnet.db import get_engine
     from carnet.projets.repository import ProjetRepository
     from carnet.projets.territory import TerritoryContext
 

@@ -4,7 +4,7 @@ Why the database: a Streamlit reload is a new session, and several server proces
 may serve one deployment; counters kept in ``st.session_state`` would reset on every
 reload. The three tables (migration ``0002_logins``) work on SQLite and PostgreSQL.
 
-Throttling (see :class:`~carnet.projets.roles.AuthPolicy`): failures are counted per
+Throttling (see :class:`~carnet.auth.AuthPolicy`): failures are counted per
 account name (``compte:<nom>``, whether or not the account exists, so that a lock tells
 nothing) and per client (``source:<adresse IP>``, or ``source:local``). After
 ``delay_after`` consecutive failures each new attempt must wait a delay that doubles
@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from carnet.projets import roles
+from carnet import auth as roles
 from carnet.projets.models import LoginEvent, LoginSession, LoginThrottle
 
 #: Outcomes written to ``login_event`` → French label for the administration page.
@@ -108,7 +108,7 @@ class LoginGuard:
     Parameters
     ----------
     engine : sqlalchemy.Engine
-        A migrated engine (:func:`carnet.projets.db.get_engine`).
+        A migrated engine (:func:`carnet.db.get_engine`).
     policy : AuthPolicy, optional
     """
 

@@ -21,12 +21,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-
-class Base(DeclarativeBase):
-    """Declarative base of the projects registry."""
-
+from carnet.db.base import Base
 
 Money = Numeric(16, 2, asdecimal=False)
 

@@ -74,7 +74,7 @@ class ProjetRepository:
     Parameters
     ----------
     engine : sqlalchemy.Engine
-        An engine whose schema is up to date (see ``carnet.projets.db.get_engine``).
+        An engine whose schema is up to date (see ``carnet.db.get_engine``).
     ctx : TerritoryContext, optional
         When given, records are validated against the territory (communes, outline).
     """
@@ -479,7 +479,7 @@ class UserRepository:
     user : str
         Who acts (written in the audit log).
     role : str
-        ``viewer``, ``editor`` or ``admin`` (see :mod:`carnet.projets.roles`).
+        ``viewer``, ``editor`` or ``admin`` (see :mod:`carnet.auth`).
     """
 
     _WRITES = {"create": "edit", "update": "edit", "delete": "edit", "restore": "edit",
@@ -493,13 +493,13 @@ class UserRepository:
 
     def can(self, action: str) -> bool:
         """Whether this user's role allows ``action`` (read, export, edit, import, admin)."""
-        from carnet.projets import roles
+        from carnet import auth as roles
 
         return roles.can(self.role, action)
 
     def __getattr__(self, name: str):
         if name in self._WRITES:
-            from carnet.projets import roles
+            from carnet import auth as roles
 
             roles.require(self.role, self._WRITES[name])
         return getattr(self.repo, name)

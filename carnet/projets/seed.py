@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from carnet.projets.db import REPO_ROOT
+from carnet.db import REPO_ROOT
 from carnet.projets.repository import ProjetRepository
 
 SEED_DIR = REPO_ROOT / "data" / "territoires"

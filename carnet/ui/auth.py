@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from carnet.projets import roles
+from carnet import auth as roles
 from carnet.projets.errors import ProjetError
 from carnet.ui.plain import md
 
@@ -58,7 +58,7 @@ def policy() -> roles.AuthPolicy:
 
 
 def _guard():
-    from carnet.projets.db import get_database_url, get_engine
+    from carnet.db import get_database_url, get_engine
     from carnet.projets.logins import LoginGuard
 
     return LoginGuard(get_engine(get_database_url()), policy())

@@ -16,7 +16,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from carnet.projets import conflicts, roles
+from carnet import auth as roles
+from carnet.projets import conflicts
 from carnet.projets.constants import CATEGORIES, MODES, NATURES, STATUTS
 from carnet.projets.errors import (
     ConflictError,

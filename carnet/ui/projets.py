@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from carnet import auth as roles
 from carnet.formatting import fmt_int, fmt_number, fmt_percent
-from carnet.projets import roles
 from carnet.projets.constants import (
     CATEGORIES,
     STATUTS,
@@ -47,7 +47,7 @@ TOUS = "Tous (choisir pour filtrer)"
 
 @st.cache_resource(show_spinner="Ouverture du registre des projets…")
 def _repository(url: str, pack_id: str) -> ProjetRepository:
-    from carnet.projets.db import get_engine
+    from carnet.db import get_engine
     from carnet.projets.seed import ensure_seed
     from carnet.projets.territory import TerritoryContext
     from carnet.ui.data import pack
@@ -59,7 +59,7 @@ def _repository(url: str, pack_id: str) -> ProjetRepository:
 
 def repository() -> ProjetRepository | None:
     """The registry of the app's pack (None, with a French message, if no pack)."""
-    from carnet.projets.db import get_database_url
+    from carnet.db import get_database_url
     from carnet.ui.data import ensure_pack
 
     p = ensure_pack()
@@ -442,7 +442,7 @@ def admin_section(repo, user: str) -> None:
     """Administrators: accounts and roles (read-only, from the secrets), illustrative purge."""
     st.subheader("Comptes et rôles")
     st.caption("Lecture seule : les comptes se déclarent dans .streamlit/secrets.toml "
-               "(mots de passe hachés avec « python -m carnet.projets.roles »). Lecteur : "
+               "(mots de passe hachés avec « python -m carnet.auth »). Lecteur : "
                "consulter et exporter ; Éditeur : saisir, modifier, supprimer, importer ; "
                "Administrateur : en plus, cette page.")
     try:

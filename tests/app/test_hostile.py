@@ -38,7 +38,7 @@ def hostile_app(app, tmp_path, monkeypatch):
     """The app on a throw-away projects registry (the Plan d'actions page seeds it)."""
     monkeypatch.setenv("CARNET_DATABASE_URL", f"sqlite:///{tmp_path / 'projets.sqlite'}")
     yield app
-    from carnet.projets import db
+    from carnet import db
 
     db.dispose_all()
 

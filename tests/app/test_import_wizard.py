@@ -97,7 +97,7 @@ def wizard(app, tmp_path, monkeypatch):
         return app
 
     yield app, upload
-    from carnet.projets import db
+    from carnet import db
 
     db.dispose_all()
 

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from carnet.projets import db
-from carnet.projets.roles import hash_password
+from carnet import db
+from carnet.auth import hash_password
 from tests.app.conftest import no_exception
 
 pytestmark = pytest.mark.integration

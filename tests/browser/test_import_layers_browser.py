@@ -17,7 +17,7 @@ pytestmark = BROWSER_APP
 
 
 def test_editor_chooses_the_layer_to_import(editor_app):
-    from carnet.projets import db
+    from carnet import db
     from carnet.projets.repository import ProjetRepository
 
     url, tmp = editor_app

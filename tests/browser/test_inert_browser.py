@@ -76,7 +76,7 @@ def app(built_cache, tmp_path_factory, listener):
     env = server_env(built_cache, tmp)
     script = (
         "import json, os, sys\n"
-        "from carnet.projets.db import get_engine\n"
+        "from carnet.db import get_engine\n"
         "from carnet.projets.repository import ProjetRepository\n"
         "from carnet.projets.territory import TerritoryContext\n"
         "repo = ProjetRepository(get_engine(os.environ['CARNET_DATABASE_URL']),"

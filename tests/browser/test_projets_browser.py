@@ -34,7 +34,7 @@ def registry(built_cache, tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('registre') / 'projets.sqlite'}"
     env = {**os.environ, "CARNET_CACHE": str(built_cache), "CARNET_DATABASE_URL": url}
     script = (
-        "from carnet.projets.db import get_engine\n"
+        "from carnet.db import get_engine\n"
         "from carnet.projets.repository import ProjetRepository\n"
         "from carnet.projets.territory import TerritoryContext\n"
         "import os, sys\n"

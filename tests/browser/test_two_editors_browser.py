@@ -27,7 +27,7 @@ pytestmark = BROWSER_APP
 
 CREATE = (
     "import os\n"
-    "from carnet.projets.db import get_engine\n"
+    "from carnet.db import get_engine\n"
     "from carnet.projets.repository import ProjetRepository\n"
     "from carnet.projets.territory import TerritoryContext\n"
     "repo = ProjetRepository(get_engine(os.environ['CARNET_DATABASE_URL']),"

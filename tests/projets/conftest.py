@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import box
 from sqlalchemy import text
 
-from carnet.projets import db
+from carnet import db
 from carnet.projets.repository import ProjetRepository
 from carnet.projets.territory import TerritoryContext
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from carnet.projets import db
+from carnet import db
+from carnet.auth import hash_password
 from carnet.projets.errors import PermissionDenied
 from carnet.projets.repository import ProjetRepository, UserRepository
-from carnet.projets.roles import hash_password
 from carnet.ui.projets import accounts_frames
 from tests.projets.conftest import sample
 

@@ -6,9 +6,9 @@ import argparse
 
 import pytest
 
+from carnet.auth import hash_password
 from carnet.projets.cli import add_subparsers, cli_user, demo_projets, projets_import
 from carnet.projets.errors import ProjetError
-from carnet.projets.roles import hash_password
 
 CSV = "titre;commune;statut\nMusée de la Dentelle;59139;engagé\n"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from carnet.projets import db
+from carnet import db
 from carnet.projets.seed import seed_records
 from tests.projets.conftest import PG_URL, _reset_pg
 
@@ -25,7 +25,7 @@ HEAD = sorted(p.stem for p in (ROOT / "migrations" / "versions").glob("0*.py"))[
 CHILD = r"""
 import os, sys, time
 from pathlib import Path
-from carnet.projets.db import get_engine
+from carnet.db import get_engine
 from carnet.projets.repository import ProjetRepository
 from carnet.projets.seed import ensure_seed
 go = Path(sys.argv[2])

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from carnet.projets import db
+from carnet import db
+from carnet.auth import AuthPolicy, hash_password
 from carnet.projets.logins import LoginGuard, token_id
-from carnet.projets.roles import AuthPolicy, hash_password
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 POLICY = AuthPolicy(min_iterations=1000)
@@ -195,7 +195,7 @@ def test_simultaneous_attempts_cannot_pass_the_limit(guard, users, monkeypatch):
     """Each attempt is counted before its password is checked: 20 at once, 5 checked."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from carnet.projets import roles
+    from carnet import auth as roles
 
     checked = []
     real = roles.authenticate

@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect, text
 
-from carnet.projets import db
+from carnet import db
 from tests.projets.conftest import PG_URL, _reset_pg
 
 AT = dt.datetime(2026, 11, 30, 8, 15, tzinfo=dt.UTC)

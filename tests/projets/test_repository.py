@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from carnet.projets import db
+from carnet import db
 from carnet.projets.errors import ConflictError, NotFoundError, ValidationError
 from carnet.projets.repository import ProjetRepository
 from tests.projets.conftest import sample

@@ -6,9 +6,8 @@ import hashlib
 
 import pytest
 
-from carnet.projets import roles
-from carnet.projets.errors import PermissionDenied, ProjetError
-from carnet.projets.roles import (
+from carnet import auth as roles
+from carnet.auth import (
     AuthPolicy,
     authenticate,
     can,
@@ -17,6 +16,7 @@ from carnet.projets.roles import (
     role_for_email,
     verify_password,
 )
+from carnet.projets.errors import PermissionDenied, ProjetError
 
 
 def test_hash_is_salted_and_verifies():
@@ -109,6 +109,29 @@ def test_permissions():
     with pytest.raises(PermissionDenied, match="« Lecteur » ne permet pas de modifier"):
         require("viewer", "edit")
     require("editor", "edit")
+
+
+def test_moderate_permission_for_the_workshop():
+    # who may moderate participants' contributions: editors and administrators
+    assert not can("viewer", "moderate") and not can(None, "moderate")
+    assert can("editor", "moderate") and can("admin", "moderate")
+    with pytest.raises(PermissionDenied, match="« Lecteur » ne permet pas de modérer les "
+                                               "contributions"):
+        require("viewer", "moderate")
+
+
+def test_shared_infrastructure_lives_outside_the_projects_package():
+    import importlib
+
+    from carnet import db
+    from carnet.db.base import Base
+    from carnet.projets.models import LoginThrottle, Projet
+
+    assert Projet.metadata is Base.metadata is LoginThrottle.metadata
+    assert db.MIGRATIONS_DIR.name == "migrations" and (db.MIGRATIONS_DIR / "env.py").exists()
+    for old in ("carnet.projets.db", "carnet.projets." + "roles"):
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(old)
 
 
 def test_role_names_in_french():

@@ -1,8 +1,9 @@
-"""Roles of the projects registry, accounts and password hashing (standard library only).
+"""Roles and permissions of the application, accounts and password hashing (standard library only).
 
 Roles: ``viewer`` (« lecteur », default, read-only: safe on a projector), ``editor``
-(« éditeur »: create, edit, delete/undo, import), ``admin`` (« administrateur »: editor +
-accounts, login journal, purge of illustrative records). Accounts live in
+(« éditeur »: create, edit, delete/undo, import, moderate workshop contributions),
+``admin`` (« administrateur »: editor + accounts, login journal, purge of illustrative
+records). Accounts live in
 ``.streamlit/secrets.toml`` with *hashed* passwords; roles may be written in French or
 English::
 
@@ -23,7 +24,7 @@ English::
     [carnet.oidc_roles]          # with st.login (OIDC): e-mail → role
     "marie.dupont@example.org" = "administrateur"
 
-Hash a password with ``python -m carnet.projets.roles`` (asks it twice, prints the hash).
+Hash a password with ``python -m carnet.auth`` (asks it twice, prints the hash).
 
 Timing: :func:`authenticate` costs the same number of PBKDF2 iterations whether the
 account exists or not, the password is wrong, empty, or the stored hash is refused.
@@ -53,13 +54,17 @@ ROLE_ALIASES: dict[str, str] = {
     "editrice": "editor",
     "admin": "admin", "administrateur": "admin", "administratrice": "admin",
 }
+#: What each role may do. ``moderate``: accept, edit or reject what participants
+#: contribute in a workshop (the people who run the contract's workshops: editors and
+#: administrators; a viewer only reads).
 PERMISSIONS: dict[str, set[str]] = {
     "viewer": {"read", "export"},
-    "editor": {"read", "export", "edit", "import"},
-    "admin": {"read", "export", "edit", "import", "admin"},
+    "editor": {"read", "export", "edit", "import", "moderate"},
+    "admin": {"read", "export", "edit", "import", "moderate", "admin"},
 }
 ACTION_LABELS = {"read": "consulter", "export": "exporter", "edit": "modifier",
-                 "import": "importer", "admin": "administrer"}
+                 "import": "importer", "moderate": "modérer les contributions",
+                 "admin": "administrer"}
 ITERATIONS = 600_000
 #: Default minimum accepted for a stored hash (OWASP 2023 for PBKDF2-SHA256).
 MIN_ITERATIONS = ITERATIONS
@@ -320,7 +325,7 @@ def role_for_email(oidc_roles: Mapping | None, email: str | None) -> str:
 
 
 def can(role: str | None, action: str) -> bool:
-    """Whether ``role`` may perform ``action`` (read, export, edit, import, admin)."""
+    """Whether ``role`` may perform ``action`` (read, export, edit, import, moderate, admin)."""
     return action in PERMISSIONS.get(role or "viewer", set())
 
 

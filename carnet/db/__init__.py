@@ -1,4 +1,8 @@
-"""Database connection: URL, engine (SQLite in WAL mode or PostgreSQL) and migrations."""
+"""Database connection: URL, engine (SQLite in WAL mode or PostgreSQL) and migrations.
+
+Shared infrastructure of the application (projects registry, logins, and what comes
+next): the declarative base is :mod:`carnet.db.base`, the migrations ``migrations/``.
+"""
 
 from __future__ import annotations
 
