@@ -43,8 +43,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from carnet.errors import PermissionDenied, ProjetError
 from carnet.formatting import fmt_int
-from carnet.projets.errors import PermissionDenied, ProjetError
 
 ROLES: dict[str, str] = {"viewer": "Lecteur", "editor": "Éditeur", "admin": "Administrateur"}
 #: Role names accepted in secrets.toml (French or English) → internal role.

@@ -60,3 +60,15 @@ def lookup(registry: dict, key: str, kind: str):
         return registry[key]
     except KeyError:
         raise UnknownKeyError(kind, key, registry.keys()) from None
+
+
+class ProjetError(CarnetError):
+    """Base error of the projects registry and of the accounts (message in French).
+
+    Defined in the core so that :mod:`carnet.auth` raises it without importing the
+    registry; :mod:`carnet.projets.errors` re-exports it with the registry's errors.
+    """
+
+
+class PermissionDenied(ProjetError):
+    """The current role may not perform that action."""

@@ -7,7 +7,7 @@
 
 ``--pack`` is the territory pack (``$CARNET_PACK``, else ``nord``), ``--territoire`` a
 contract territory of it; the former spellings (``--territoire nord``, ``--contrat C``)
-are read with a warning (:func:`carnet.cli.resolve_pack_arguments`).
+are read with a warning (:func:`carnet.cli_options.resolve_pack_arguments`).
 
 Writes are journalled as ``cli:<user>``: ``--utilisateur``, else the login name
 (``$LOGNAME``…), validated (:data:`carnet.auth.USERNAME_RE`). With
@@ -272,7 +272,7 @@ def add_subparsers(subparsers) -> None:
     subparsers : argparse._SubParsersAction
         The main parser's subparsers; each command sets ``func(args) -> int``.
     """
-    from carnet.cli import add_pack_arguments
+    from carnet.cli_options import add_pack_arguments
 
     p = subparsers.add_parser("projets", help="registre des projets : import, export")
     sub = p.add_subparsers(dest="projets_command", required=True)

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-try:  # the lead's common base class, when present
-    from carnet.errors import CarnetError as _Base
-except ImportError:  # pragma: no cover - before carnet.errors exists
-    _Base = Exception
-
-
-class ProjetError(_Base):
-    """Base error of the projects registry (message in French)."""
+# The base error and the permission error live in the core (carnet.auth raises them).
+from carnet.errors import PermissionDenied, ProjetError  # noqa: F401
 
 
 class ValidationError(ProjetError):
@@ -46,10 +40,6 @@ class DeletedError(NotFoundError):
     def __init__(self, projet: dict, message: str):
         self.projet = projet
         super().__init__(message)
-
-
-class PermissionDenied(ProjetError):
-    """The current role may not perform that action."""
 
 
 class ImportRejected(ProjetError):

@@ -155,8 +155,6 @@ def test_somme_atlas_pages_show_no_nord_word(somme_app, somme, page, params):
     assert nord_words(somme_app, somme) == [], page
 
 
-@pytest.mark.xfail(reason="Plan d'actions : les orientations du Département du Nord (« Proposer aux "
-                          "nordistes… ») sont encore dans le code (tâche vocab du #7)", strict=False)
 def test_somme_plan_actions_shows_no_nord_word(somme_app, somme, tmp_path, monkeypatch):
     monkeypatch.setenv("CARNET_DATABASE_URL", f"sqlite:///{tmp_path / 'projets.sqlite'}")
     somme_app.switch_page("pages/plan_actions.py").run()

@@ -51,7 +51,8 @@ def test_demo_projets(repo, capsys):
 
 def _parse(argv):
     """Parse like ``python -m carnet`` and settle --pack/--territoire (warnings on stderr)."""
-    from carnet.cli import parser, resolve_pack_arguments
+    from carnet.cli import parser
+    from carnet.cli_options import resolve_pack_arguments
 
     args = parser().parse_args(argv)
     resolve_pack_arguments(args)
