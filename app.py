@@ -9,6 +9,7 @@ import streamlit as st
 
 from carnet.fiches import territory_options
 from carnet.ui import auth, data, nav, state
+from carnet.ui.data import ALL_TERRITORIES, all_territories_label
 from carnet.ui.guard import page_guard
 from carnet.ui.icon import favicon
 
@@ -40,14 +41,18 @@ with page_guard():  # a French message instead of a traceback (carnet.ui.guard)
         st.markdown(f"### Carnet de Territoire\n{pack.config.titre}")
         auth.account_box()  # on every page; a login survives reloads (see carnet/ui/auth.py)
         options = territory_options(pack)
+        default = next(iter(options))
+        aide = "Le territoire choisi est gardé d'une page à l'autre et dans l'adresse de la page."
+        if page.url_path == "plan_actions":  # the registry spans every contract: so may the choice
+            options, default = {ALL_TERRITORIES: all_territories_label(pack), **options}, ALL_TERRITORIES
+            aide += " Sur le plan d'actions, « Tous » montre les projets de tous les contrats."
 
         def _forget_commune_elsewhere(tid: str) -> None:
             if pack.territoire_of(state.get("commune") or "") != tid:
                 state.put("commune", None)
 
-        state.select(data.territory_word(pack), "territoire", options, default=next(iter(options)),
-                     after=_forget_commune_elsewhere,
-                     help="Le territoire choisi est gardé d'une page à l'autre et dans l'adresse de la page.")
+        state.select(data.territory_word(pack), "territoire", options, default=default,
+                     after=_forget_commune_elsewhere, help=aide)
         st.caption("L'adresse de la page garde la vue affichée : copiez-la pour la partager.")
         st.caption("Données ouvertes : INSEE, IGN, ministères de la Culture et de l'Éducation nationale, "
                    "SNCF. Détail dans « Sources et méthodes ».")

@@ -88,6 +88,17 @@ def territory_word(p: Pack, plural: bool = False, lower: bool = False) -> str:
     return word[0].lower() + word[1:] if lower else word
 
 
+#: The sidebar's « every territory » choice, offered on the Plan d'actions only (its
+#: registry spans every contract; the atlas pages always show one territory).
+ALL_TERRITORIES = "tous"
+
+
+def all_territories_label(p: Pack) -> str:
+    """« Tous les territoires » (« Tous les arrondissements » for the Somme): the noun only,
+    so the label fits the sidebar of a 1024 px projector."""
+    return f"Tous les {territory_word(p, plural=True, lower=True).split()[0]}"
+
+
 def territory_is_arrondissement(p: Pack) -> bool:
     """Whether the territories are the arrondissements (then not shown twice on a commune fiche)."""
     return territory_word(p).lower() == "arrondissement"

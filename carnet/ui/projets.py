@@ -24,6 +24,7 @@ from carnet.projets.repository import ProjetRepository
 from carnet.projets.views import NON_RENSEIGNE, Filters
 from carnet.ui import auth, guard
 from carnet.ui.auth import current_user  # noqa: F401 - the pages' entry point (account box: app.py)
+from carnet.ui.data import ALL_TERRITORIES
 
 # The edit / fiche / delete flow lives in carnet.ui.edition (re-exported for the page).
 from carnet.ui.edition import (  # noqa: F401
@@ -105,7 +106,9 @@ def filters_sidebar(df: pd.DataFrame, territoires: dict[str, str]) -> Filters:
 
     The contract filter follows the territory chosen in the sidebar: when the user picks
     a territory (or arrives with one in the URL), its contract is selected; the filter
-    can then be widened or emptied (« tous les contrats »).
+    can then be widened or emptied (« tous les contrats »). Without a territory in the URL
+    the sidebar reads « Tous les territoires de contrat » (:data:`ALL_TERRITORIES`), which
+    is what the page shows; choosing it again after a territory empties the filter.
     """
     from carnet.ui import state
 
@@ -122,6 +125,9 @@ def filters_sidebar(df: pd.DataFrame, territoires: dict[str, str]) -> Filters:
         st.session_state["_pa_territoire"] = tid
         if seen is not None or not state.explicit("territoires"):
             state.put_list("territoires", [tid])
+    elif tid == ALL_TERRITORIES and seen not in (None, ALL_TERRITORIES):  # « Tous » chosen again
+        st.session_state["_pa_territoire"] = tid
+        state.put("territoires", None)
 
     sb = st.sidebar
     sb.header("Filtres")

@@ -51,6 +51,24 @@ def test_sidebar_territory_filters_the_plan_and_filters_are_in_the_url(plan):
     assert _metrics(plan)["Projets (filtre)"] == "1"  # École supérieure d'Arts de Cambrai
 
 
+def test_plan_without_a_territory_says_every_territory(plan):
+    """No territory in the URL: the sidebar read « Flandre maritime » while the dashboard
+    counted the 10 Cambrésis projects; it now reads what the page shows."""
+    plan.switch_page("pages/plan_actions.py").run()
+    no_exception(plan)
+    box = plan.sidebar.selectbox(key="w_territoire")
+    assert box.value == "tous" and box.options[0] == "Tous les territoires"
+    assert _metrics(plan)["Projets (filtre)"] == "10"
+    box.set_value("douaisis").run()
+    assert _metrics(plan)["Projets (filtre)"] == "0"
+    plan.sidebar.selectbox(key="w_territoire").set_value("tous").run()  # back to every contract
+    assert _metrics(plan)["Projets (filtre)"] == "10" and "territoires" not in plan.query_params
+    assert plan.sidebar.multiselect(key="pf_territoires").value == []
+    plan.switch_page("pages/territoire.py").run()  # the atlas shows one territory: the first
+    no_exception(plan)
+    assert plan.sidebar.selectbox(key="w_territoire").value == "flandre-maritime"
+
+
 @pytest.mark.parametrize("name", ["territoires", "contrats"])  # contrats: links made before the rename
 def test_filters_restored_from_a_link(plan, name):
     plan.query_params.update({name: "cambresis", "categories": "grand_projet", "annees": "2000-2040",
