@@ -110,6 +110,6 @@ def test_one_definition_each_in_the_tree():
     assert where["insee_code"] == where["zfill"] == ["carnet/text.py"]
     assert "normalize_code" not in where and "normalize_commune_code" not in where  # aliases
     assert where["fmt_range"] == ["carnet/formatting.py"]
-    assert set(where["2154"]) <= {"carnet/geometry.py", "carnet/ui/edition.py"}
+    assert set(where["2154"]) <= {"carnet/geometry.py", "carnet/ui/projets/edition.py"}
     assert where["Quantiles (effectifs égaux)"] == ["carnet/maps/thematic.py"]
     assert where["Somme des communes"] == ["carnet/indicators.py"]

@@ -26,8 +26,8 @@ from carnet.ui import auth, guard
 from carnet.ui.auth import current_user  # noqa: F401 - the pages' entry point (account box: app.py)
 from carnet.ui.data import ALL_TERRITORIES
 
-# The edit / fiche / delete flow lives in carnet.ui.edition (re-exported for the page).
-from carnet.ui.edition import (  # noqa: F401
+# The edit / fiche / delete flow lives in carnet.ui.projets.edition (re-exported for the page).
+from carnet.ui.projets.edition import (  # noqa: F401
     EDIT_KEY,
     FLASH_KEY,
     edit_tab,
