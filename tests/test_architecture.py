@@ -32,15 +32,12 @@ STREAMLIT_ALLOWED = ("carnet.ui.", "app", "pages.")
 KNOWN_CYCLES: set[tuple[str, ...]] = {
     ("carnet.projets.mapping", "carnet.projets.matching"),  # to be removed by #7 §5 (no circles)
     ("carnet.projets.importer", "carnet.projets.report"),  # to be removed by #7 §5 (no circles)
-    ("carnet.ui.edition", "carnet.ui.projets"),  # to be removed by #7 §5 (carnet/ui/projets package)
 }
 
 #: (importing module, imported module, private name) of today's tree.
 KNOWN_PRIVATE: set[tuple[str, str, str]] = {
     # to be removed by #7 §5 (importer and report by concern)
     ("carnet.projets.report", "carnet.projets.importer", "_quote_list"),
-    # to be removed by #7 §5 (carnet/ui/projets.py becomes a small package)
-    ("carnet.ui.edition", "carnet.ui.projets", "_new_map_click"),
 }
 
 

@@ -31,7 +31,6 @@ def accounts(monkeypatch, tmp_path):
                                    "role": "éditeur"}},
                "auth": {"min_iterations": 1000}, "oidc_roles": {}}
     monkeypatch.setattr(auth, "secrets_section", lambda name: secrets.get(name, {}))
-    monkeypatch.setattr(ui, "_secrets_section", lambda name: secrets.get(name, {}))
     monkeypatch.setenv("CARNET_DATABASE_URL", f"sqlite:///{tmp_path / 'projets.sqlite'}")
     jar: dict[str, str] = {}
     monkeypatch.setattr(auth, "_cookie_token", lambda: jar.get(auth.COOKIE))

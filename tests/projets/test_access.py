@@ -102,7 +102,6 @@ def page_repo(tmp_path, ctx, monkeypatch):
 
     secrets = {"users": {"marie": {"password_hash": hash_password("pw", 1000), "role": "admin"}},
                "oidc_roles": {}, "auth": {"min_iterations": 1000}}
-    monkeypatch.setattr(ui, "_secrets_section", lambda name: secrets.get(name, {}))
     monkeypatch.setattr(auth, "secrets_section", lambda name: secrets.get(name, {}))
     monkeypatch.setenv("CARNET_DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite'}")
     yield repo

@@ -37,7 +37,7 @@ CONFLICT_KEY = "projets_conflict"  # a failed save: conflict or deleted meanwhil
 UNDO_KEY = "projets_undo"
 FICHE_KEY = "projets_fiche_shown"  # the project whose fiche was last shown
 FLASH_KEY = "projets_flash"
-CHOISIR = "Choisir…"  # same placeholder as carnet.ui.projets.CHOISIR
+from carnet.ui.projets.words import CHOISIR  # noqa: E402
 
 _HOW_KEEP, _HOW_COMMUNE, _HOW_CLICK, _HOW_XY, _HOW_NONE = (
     "Position actuelle", "Commune (centre)", "Clic sur la carte", "Coordonnées", "À localiser")
@@ -325,9 +325,9 @@ def project_form(repo, user: str, projet: dict | None,
         hows.insert(0, _HOW_KEEP)
     elif projet and p.get("commune"):
         default = hows.index(_HOW_NONE)  # a project left "à localiser" stays so
-    from carnet.ui.projets import _new_map_click
+    from carnet.ui.projets.carte import new_map_click
 
-    clicked = _new_map_click(key, clicked)  # a click made while the form is open
+    clicked = new_map_click(key, clicked)  # a click made while the form is open
     preset = st.session_state.get(f"{key}_how") in hows  # set by a map click, say
     how = st.radio("Localisation", hows, horizontal=True, key=f"{key}_how",
                    **({} if preset else {"index": default}))
