@@ -25,7 +25,6 @@ MARIE = "Compte : marie (éditeur)"
 def accounts(monkeypatch, tmp_path):
     """One editor account, a low minimum (fast tests), a private registry; the cookie jar."""
     import carnet.ui.auth as auth
-    import carnet.ui.projets as ui
 
     secrets = {"users": {"marie": {"password_hash": hash_password("bon-mot", 1000),
                                    "role": "éditeur"}},
