@@ -29,16 +29,10 @@ STREAMLIT_ALLOWED = ("carnet.ui.", "app", "pages.")
 
 #: Import circles of today's tree: each a sorted tuple of the modules of one strongly
 #: connected component (the lead empties this after merging the #7 work).
-KNOWN_CYCLES: set[tuple[str, ...]] = {
-    ("carnet.projets.mapping", "carnet.projets.matching"),  # to be removed by #7 §5 (no circles)
-    ("carnet.projets.importer", "carnet.projets.report"),  # to be removed by #7 §5 (no circles)
-}
+KNOWN_CYCLES: set[tuple[str, ...]] = set()
 
 #: (importing module, imported module, private name) of today's tree.
-KNOWN_PRIVATE: set[tuple[str, str, str]] = {
-    # to be removed by #7 §5 (importer and report by concern)
-    ("carnet.projets.report", "carnet.projets.importer", "_quote_list"),
-}
+KNOWN_PRIVATE: set[tuple[str, str, str]] = set()
 
 
 # --------------------------------------------------------------------------- reading

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from carnet.formatting import fmt_datetime
-from carnet.projets.models import EDITABLE_FIELDS
+from carnet.projets.fields import EDITABLE_FIELDS
 
 #: Fiche rows left out of the comparison (bookkeeping, always different).
 _SKIP_ROWS = {"Version", "Dernière modification"}

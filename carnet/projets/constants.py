@@ -40,8 +40,6 @@ STATUT_STYLES: dict[str, tuple[int, str | None, float]] = {
 #: Label of a field left empty (filters, fiche, map tooltips).
 NON_RENSEIGNE = "Non renseigné"
 
-TITRE_MAX = 300
-TEXT_MAX = 5000
 ANNEE_MIN = 1990
 ANNEE_MAX = 2100
 

@@ -13,16 +13,14 @@ import geopandas as gpd
 import pandas as pd
 from shapely import points
 
+from carnet.projets import fields
 from carnet.projets.constants import vocabs
 from carnet.projets.errors import ProjetError
 from carnet.projets.orientations import pack_of
 
-EXPORT_COLUMNS = [
-    "id", "ref", "titre", "description", "pack", "territoire", "commune", "lon", "lat",
-    "orientation", "enjeu", "categorie", "nature", "mode", "statut", "maitre_ouvrage",
-    "partenaires", "cout_total", "participation_cd", "annee_debut", "annee_fin", "source",
-    "illustratif", "version", "created_at", "updated_at", "updated_by",
-]
+#: Columns of the export, in order (``carnet/data/champs_projets.toml``: the exported fields
+#: between the registry's id and its bookkeeping).
+EXPORT_COLUMNS: list[str] = list(fields.EXPORT_COLUMNS)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -130,10 +128,8 @@ def export_projects(df: pd.DataFrame, fmt: str) -> bytes:
     return export_format(fmt).write(_labelled(df))
 
 
-#: Columns of the import template: the export's editable columns (the round-trip format).
-TEMPLATE_COLUMNS = [c for c in EXPORT_COLUMNS
-                    if c not in ("id", "pack", "illustratif", "version", "created_at",
-                                 "updated_at", "updated_by")]
+#: Columns of the import template: the exported fields a file provides (the round-trip format).
+TEMPLATE_COLUMNS: list[str] = list(fields.TEMPLATE_COLUMNS)
 
 
 def accepted_values_frame(territoires: dict[str, str] | None = None,
@@ -144,15 +140,13 @@ def accepted_values_frame(territoires: dict[str, str] | None = None,
     """
     from carnet.projets.matching import accepted_values
 
-    names = {"orientation": "Orientation", "statut": "Statut", "categorie": "Catégorie",
-             "nature": "Nature", "mode": "Mode", "territoire": "Contrat de territoire"}
     rows = []
     for fname in ("orientation", "statut", "categorie", "nature", "mode"):
         for code, label, extra in accepted_values(fname, ctx):
-            rows.append({"Champ": names[fname], "Code": code, "Libellé": label,
+            rows.append({"Champ": fields.label(fname), "Code": code, "Libellé": label,
                          "Aussi reconnu": extra})
     for code, label in (territoires or {}).items():
-        rows.append({"Champ": names["territoire"], "Code": code, "Libellé": label,
+        rows.append({"Champ": fields.label("territoire"), "Code": code, "Libellé": label,
                      "Aussi reconnu": ""})
     return pd.DataFrame(rows, columns=["Champ", "Code", "Libellé", "Aussi reconnu"])
 

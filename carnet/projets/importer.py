@@ -26,6 +26,7 @@ import pandas as pd
 from carnet.formatting import fmt_int, fmt_number
 from carnet.geometry import METRIC_EPSG
 from carnet.projets.errors import ImportRejected
+from carnet.projets.fields import EDITABLE_FIELDS
 from carnet.projets.mapping import (
     HEADER_SEARCH_ROWS,
     field_labels,
@@ -35,7 +36,7 @@ from carnet.projets.mapping import (
     merge_mapping,
     synonyms,
 )
-from carnet.projets.models import EDITABLE_FIELDS
+from carnet.projets.phrases import number_list, quote_list
 from carnet.projets.report import ImportReport, commit
 from carnet.projets.report import build as _build
 from carnet.projets.repository import ProjetRepository
@@ -52,7 +53,7 @@ MAX_COLUMNS = 200
 SHAPEFILE_PARTS = {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml"}
 _VRT_MARKERS = (b"<ogrvrtdatasource", b"<vrtdataset")
 
-#: Field → header synonyms (``carnet/data/import_projets.toml``), pseudo-fields included.
+#: Field → header synonyms (``carnet/data/champs_projets.toml``), pseudo-fields included.
 FIELD_ALIASES: dict[str, list[str]] = synonyms()
 #: Field → French label, for the mapping widgets.
 FIELD_LABELS: dict[str, str] = field_labels()
@@ -110,18 +111,6 @@ class Table:
 
 def _reject(name: str, reason: str) -> ImportRejected:
     return ImportRejected(f"Fichier « {name} » refusé : {reason}")
-
-
-def _quote_list(items, limit: int = 10) -> str:
-    items = [str(i) for i in items]
-    shown = ", ".join(f"« {i} »" for i in items[:limit])
-    return shown + (f" et {len(items) - limit} autre(s)" if len(items) > limit else "")
-
-
-def _number_list(numbers, limit: int = 10) -> str:
-    numbers = list(numbers)
-    shown = ", ".join(str(n) for n in numbers[:limit])
-    return shown + (f" et {len(numbers) - limit} autre(s)" if len(numbers) > limit else "")
 
 
 # -- safety -----------------------------------------------------------------------------
@@ -264,8 +253,8 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     if not utf8_lines:
         return text, "Windows-1252 (cp1252)", []
     note = (f"Encodages mélangés : {len(utf8_lines)} ligne(s) en UTF-8 (ligne(s) "
-            f"{_number_list(utf8_lines)}) et {len(cp_lines)} en Windows-1252 (ligne(s) "
-            f"{_number_list(cp_lines)}) ; chaque ligne est lue dans son propre encodage : "
+            f"{number_list(utf8_lines)}) et {len(cp_lines)} en Windows-1252 (ligne(s) "
+            f"{number_list(cp_lines)}) ; chaque ligne est lue dans son propre encodage : "
             "vérifiez les accents ci-dessous, puis enregistrez le fichier en UTF-8.")
     return text, "mixte (UTF-8 et Windows-1252)", [note]
 
@@ -421,7 +410,7 @@ def _read_xlsx(data: bytes, name: str, layer: str | None = None) -> Table:
             chosen = visible[0]
         elif hidden:
             raise _reject(name, f"aucune feuille visible ne contient de données ; feuille(s) "
-                          f"masquée(s) : {_quote_list(hidden)} (choisissez-en une "
+                          f"masquée(s) : {quote_list(hidden)} (choisissez-en une "
                           "explicitement pour l'importer).")
         else:
             raise _reject(name, "aucune ligne de données dans le classeur.")
@@ -429,12 +418,12 @@ def _read_xlsx(data: bytes, name: str, layer: str | None = None) -> Table:
         others = [t for t in visible if t != chosen]
         notes.append(f"Feuille « {chosen} » lue.")
         if others:
-            notes.append(f"Autres feuilles contenant des données : {_quote_list(others)}"
+            notes.append(f"Autres feuilles contenant des données : {quote_list(others)}"
                          + (" : choisissez la feuille à importer." if layer is None else
                             " (non lues)."))
         skipped_hidden = [t for t in hidden if t != chosen]
         if skipped_hidden:
-            notes.append(f"Feuille(s) masquée(s) ignorée(s) : {_quote_list(skipped_hidden)}.")
+            notes.append(f"Feuille(s) masquée(s) ignorée(s) : {quote_list(skipped_hidden)}.")
         path = str(getattr(wb_values[chosen], "_worksheet_path", "")).lstrip("/")
         xml = suspicious.get(path)
         problems = _formula_problems(xml, recompute) if xml else []
@@ -522,7 +511,7 @@ def _pick(wanted: str, available: list[str], word: str, name: str) -> str:
     if len(folded) == 1:
         return folded[0]
     raise _reject(name, f"{word} « {wanted} » absente du fichier ({word}s : "
-                  f"{_quote_list(available) or 'aucune'}).")
+                  f"{quote_list(available) or 'aucune'}).")
 
 
 #: Mojibake: UTF-8 bytes of French characters read as Windows-1252 or Latin-1
@@ -567,7 +556,7 @@ def _repair_mojibake(df: pd.DataFrame, table_rows: list[int], kind: str) -> list
     where = "ligne" if kind in ("csv", "xlsx") else "entité"
     first = fixed[0]
     return [f"Texte doublement encodé corrigé dans {len(fixed)} cellule(s) ({where}s "
-            f"{_number_list(sorted({r for r, *_ in fixed}))}) ; par exemple {where} {first[0]}, "
+            f"{number_list(sorted({r for r, *_ in fixed}))}) ; par exemple {where} {first[0]}, "
             f"colonne « {first[1]} » : « {_excerpt(first[2])} » → « {_excerpt(first[3])} »."]
 
 
@@ -598,7 +587,7 @@ def _finish_table(df: pd.DataFrame, kind: str, name: str, notes: list[str], rows
         with_geometry = [rows[i] for i in np.flatnonzero(~filled)
                          if np.isfinite(lon[i]) or i in (geometry_errors or {})]
         if with_geometry:
-            notes.append(f"Entité(s) n° {_number_list(with_geometry)} sans aucun attribut "
+            notes.append(f"Entité(s) n° {number_list(with_geometry)} sans aucun attribut "
                          "(géométrie seule) ignorée(s).")
     keep = np.flatnonzero(filled)
     df = df.iloc[keep].reset_index(drop=True)
@@ -616,7 +605,7 @@ def _finish_table(df: pd.DataFrame, kind: str, name: str, notes: list[str], rows
     df.columns = [_fix_mojibake(str(c).strip()) for c in df.columns]
     doubles = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
     if doubles:
-        raise _reject(name, f"plusieurs colonnes portent le même nom : {_quote_list(doubles)}.")
+        raise _reject(name, f"plusieurs colonnes portent le même nom : {quote_list(doubles)}.")
     notes.extend(_repair_mojibake(df, rows, kind))
     return Table(df=df, kind=kind, notes=notes, rows=rows, lon=lon, lat=lat,
                  geometry_errors=geometry_errors or {})
@@ -841,7 +830,7 @@ def _shapefile_text(df: pd.DataFrame, dbf: bytes, cpg: bytes | None,
         return df, []
     rows = {k: sorted({r + 1 for r in v if r >= 0}) for k, v in used.items()}
     if len(used) > 1:
-        parts = [f"{_CODEC_LABELS.get(k, k)} (entité(s) {_number_list(v) or 'en-tête'})"
+        parts = [f"{_CODEC_LABELS.get(k, k)} (entité(s) {number_list(v) or 'en-tête'})"
                  for k, v in rows.items()]
         return df, ["Table attributaire (.dbf) aux encodages mélangés, lue valeur par valeur : "
                     + ", ".join(parts) + " ; vérifiez les accents ci-dessous."]

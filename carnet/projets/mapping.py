@@ -1,6 +1,7 @@
 """Column mapping of an imported table: headers (synonyms kept as data) and content.
 
-The synonyms live in ``carnet/data/import_projets.toml``. A header matches a field when
+The synonyms live in the fields table, ``carnet/data/champs_projets.toml``
+(:mod:`carnet.projets.fields`). A header matches a field when
 its normalised text equals one of the field's synonyms (with or without the part in
 brackets: "Coût total (€ HT)"), or, failing that, contains one as whole words (the
 longest wins: "Montant de la participation départementale" → participation_cd). Then the
@@ -20,9 +21,10 @@ from typing import Any
 
 import pandas as pd
 
-from carnet.text import INSEE_PATTERN, fold
+from carnet.projets import fields
+from carnet.projets.fields import norm
+from carnet.text import INSEE_PATTERN
 
-CONFIG_PATH = Path(__file__).resolve().parents[1] / "data" / "import_projets.toml"
 #: Pseudo-fields: not stored, used to resolve others (commune name → code, id/version of
 #: an export → the project to update).
 PSEUDO_FIELDS = ("commune_nom", "id", "version")
@@ -31,21 +33,6 @@ HEADER_SEARCH_ROWS = 30
 #: Cells of a row looked at when searching for the header.
 MAX_HEADER_CELLS = 300
 _CODE_RE = re.compile(rf"^({INSEE_PATTERN})$")
-
-
-@lru_cache(maxsize=1)
-def load_config() -> dict:
-    """The importer's data file (header synonyms, vocabulary keywords)."""
-    return tomllib.loads(CONFIG_PATH.read_text(encoding="utf-8"))
-
-
-def norm(text: Any) -> str:
-    """Normalise a header or a value for comparison.
-
-    Lower case, no accents, "œ" → "oe", punctuation and apostrophes as spaces, single
-    spaces: ``"Maître d'Ouvrage"`` → ``"maitre d ouvrage"``.
-    """
-    return " ".join(re.sub(r"[^a-z0-9()]+", " ", fold(text)).split())
 
 
 def _variants(header: str) -> list[str]:
@@ -61,12 +48,14 @@ def _variants(header: str) -> list[str]:
 def synonyms() -> dict[str, list[str]]:
     """Field → normalised synonyms (the field name first), in file order."""
     out = {}
-    for fname, spec in load_config()["colonnes"].items():
+    for fname, spec in fields.champs().items():
+        if not spec.importe:
+            continue
         seen: list[str] = []
         # "commune" (the stored code) is named by code-like headers only: a "Commune"
         # header usually holds names (the content decides when it holds codes)
         own = [] if fname == "commune" else [fname]
-        for s in [*own, *spec.get("synonymes", [])]:
+        for s in [*own, *spec.synonymes]:
             for v in _variants(s):
                 if v not in seen:
                     seen.append(v)
@@ -78,7 +67,7 @@ def synonyms() -> dict[str, list[str]]:
 
 def field_labels() -> dict[str, str]:
     """Field → French label (for the mapping widgets and messages)."""
-    return {f: spec.get("libelle", f) for f, spec in load_config()["colonnes"].items()}
+    return {f: spec.libelle for f, spec in fields.champs().items() if spec.importe}
 
 
 @lru_cache(maxsize=8192)

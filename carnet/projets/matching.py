@@ -1,7 +1,7 @@
 """Values of an imported file matched to the registry's codes (communes, vocabularies).
 
 Sure matches are applied: a code, a label, a short label, an orientation number, a
-unique prefix or a keyword of ``carnet/data/import_projets.toml`` for vocabularies; the
+unique prefix or a keyword of ``carnet/data/champs_projets.toml`` (``[valeurs]``) for vocabularies; the
 INSEE code, the name (case, accents, hyphens, "St"/"Saint", "œ"/"oe", articles) or a
 former commune's name or code for communes. Anything less sure is a :class:`Proposal`
 (closest names by rapidfuzz, or several candidates): shown in the report, applied only
@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from carnet.projets import fields
 from carnet.projets.constants import VOCABS, to_code, vocabs
-from carnet.projets.mapping import load_config, norm
+from carnet.projets.fields import norm, value_keywords
 from carnet.projets.orientations import orientations
 from carnet.projets.validation import is_blank, normalize_commune_code
 from carnet.text import INSEE_PATTERN
@@ -82,9 +83,8 @@ class Proposal:
                 f"« {self.candidates[0][1]} » ? (proposition à accepter)")
 
 
-FIELD_NAMES = {"commune": "commune", "orientation": "orientation", "statut": "statut",
-               "categorie": "catégorie", "nature": "nature", "mode": "mode",
-               "territoire": "territoire de contrat"}
+#: Field → its name in a French message (``nom`` in the fields table).
+FIELD_NAMES: dict[str, str] = {name: c.nom for name, c in fields.champs().items()}
 
 
 def _fuzzy(key: str, choices: dict[str, str], labels: dict[str, str]) -> Resolution:
@@ -280,10 +280,9 @@ def vocab_index(fname: str, ctx=None) -> VocabIndex:
         if "territoire" not in cache:
             cache["territoire"] = VocabIndex("territoire", dict(ctx.territoires if ctx else {}))
         return cache["territoire"]
-    cfg = load_config().get("valeurs", {})
     pack_id = ctx.pack_id if ctx is not None else None
     return _vocab_cached(fname, tuple(sorted((c, tuple(k)) for c, k in
-                                             cfg.get(fname, {}).items())), pack_id)
+                                             value_keywords(fname).items())), pack_id)
 
 
 _VOCAB_CACHE: dict = {}
@@ -308,7 +307,7 @@ def accepted_values(vocab_field: str, ctx=None) -> list[tuple[str, str, str]]:
     """Accepted values of a field, for the page: ``(code, label, keywords)``."""
     if vocab_field == "territoire":
         return [(c, n, "") for c, n in (ctx.territoires if ctx else {}).items()]
-    kws = load_config().get("valeurs", {}).get(vocab_field, {})
+    kws = value_keywords(vocab_field)
     pack_id = ctx.pack_id if ctx is not None else None
     out = []
     by_code = {o.code: o for o in orientations(pack_id)}

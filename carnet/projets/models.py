@@ -29,7 +29,11 @@ Money = Numeric(16, 2, asdecimal=False)
 
 
 class Projet(Base):
-    """A project of a territory's action plan."""
+    """A project of a territory's action plan.
+
+    The fields (labels, kinds, lengths) are described in ``carnet/data/champs_projets.toml``
+    (:mod:`carnet.projets.fields`); a test checks these columns and sizes against it.
+    """
 
     __tablename__ = "projet"
     __table_args__ = (UniqueConstraint("pack", "ref", name="uq_projet_pack_ref"),)
@@ -81,19 +85,6 @@ class ProjetAudit(Base):
     batch: Mapped[str | None] = mapped_column(String(64))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
-
-
-#: Editable fields of a project (everything but bookkeeping columns).
-EDITABLE_FIELDS: tuple[str, ...] = (
-    "ref", "titre", "description", "pack", "territoire", "commune", "lon", "lat",
-    "orientation", "enjeu", "categorie", "nature", "mode", "statut", "maitre_ouvrage",
-    "partenaires", "cout_total", "participation_cd", "annee_debut", "annee_fin", "source",
-    "illustratif",
-)
-#: All columns of a project, in display order.
-ALL_FIELDS: tuple[str, ...] = ("id", *EDITABLE_FIELDS, "created_at", "created_by",
-                               "updated_at", "updated_by", "deleted_at", "deleted_by",
-                               "version")
 
 
 class LoginThrottle(Base):

@@ -21,6 +21,7 @@ import pandas as pd
 
 from carnet.geometry import METRIC_CRS
 from carnet.projets.errors import ImportRejected
+from carnet.projets.fields import EDITABLE_FIELDS
 from carnet.projets.mapping import (
     PSEUDO_FIELDS,
     field_labels,
@@ -29,7 +30,7 @@ from carnet.projets.mapping import (
     synonyms,
 )
 from carnet.projets.matching import FIELD_NAMES, Proposal, commune_index, vocab_index
-from carnet.projets.models import EDITABLE_FIELDS
+from carnet.projets.phrases import quote_list
 from carnet.projets.territory import guess_crs
 from carnet.projets.validation import clean_projet, clean_text, is_blank, parse_number, ref_key
 
@@ -142,11 +143,9 @@ class ImportReport:
         """One French sentence summarising the report."""
         unit = self.unit
         if self.choice_needed:
-            from carnet.projets.importer import _quote_list
-
             word = self.layer_word
             return (f"Le fichier contient {len(self.layers)} {word}s de données "
-                    f"({_quote_list(self.layers)}) : choisissez celle à importer "
+                    f"({quote_list(self.layers)}) : choisissez celle à importer "
                     f"(aperçu : {word} « {self.layer} »). Rien n'a été enregistré.")
         todo = []
         if self.valid:
@@ -319,10 +318,8 @@ def build(table, mapping: dict[str, str], ctx, repo=None, territoire: str | None
     notes = list(table.notes)
     ignored = [c for c in table.df.columns if c not in mapping.values()]
     if ignored:
-        from carnet.projets.importer import _quote_list
-
         notes.append(f"Colonne(s) ignorée(s), associée(s) à aucun champ : "
-                     f"{_quote_list(ignored, 30)}.")
+                     f"{quote_list(ignored, 30)}.")
     existing = _registry(repo, ctx)
     by_ref = {r["ref"]: r for r in existing if r.get("ref")}
     by_ref_key = {ref_key(r["ref"]): r["ref"] for r in existing if r.get("ref")}

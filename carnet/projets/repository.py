@@ -20,7 +20,8 @@ from carnet.projets.errors import (
     ProjetError,
     ValidationError,
 )
-from carnet.projets.models import ALL_FIELDS, EDITABLE_FIELDS, Projet, ProjetAudit
+from carnet.projets.fields import ALL_FIELDS, EDITABLE_FIELDS
+from carnet.projets.models import Projet, ProjetAudit
 from carnet.projets.territory import TerritoryContext
 from carnet.projets.validation import clean_projet, ref_key
 

@@ -11,12 +11,10 @@ from carnet.formatting import fmt_int
 from carnet.projets.constants import (
     ANNEE_MAX,
     ANNEE_MIN,
-    TEXT_MAX,
-    TITRE_MAX,
     to_code,
     vocabs,
 )
-from carnet.projets.models import EDITABLE_FIELDS
+from carnet.projets.fields import EDITABLE_FIELDS, TEXT_LIMITS, nom
 from carnet.projets.territory import TerritoryContext
 from carnet.text import insee_code
 
@@ -27,23 +25,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: except in identifiers (see :func:`clean_ref`).
 _INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _NUMBER_JUNK = re.compile(r"[\s\u00a0\u202f€]|EUR", re.IGNORECASE)
-_FIELD_LABELS = {
-    "titre": "titre", "orientation": "orientation", "statut": "statut",
-    "categorie": "catégorie", "nature": "nature", "mode": "mode",
-}
-#: Longest value accepted per text field (the database column's size, or the app's cap
-#: for unbounded columns). Longer values are rejected, never cut.
-TEXT_LIMITS: dict[str, int] = {
-    "ref": 64, "titre": TITRE_MAX, "description": TEXT_MAX, "enjeu": 300,
-    "maitre_ouvrage": 300, "partenaires": TEXT_MAX, "source": 500, "territoire": 64,
-    "pack": 40,
-}
-_TEXT_LABELS = {
-    "ref": "identifiant", "titre": "titre", "description": "description", "enjeu": "enjeu",
-    "maitre_ouvrage": "maître d'ouvrage", "partenaires": "partenaires", "source": "source",
-    "territoire": "territoire", "pack": "pack",
-}
-
 
 def is_blank(value: Any) -> bool:
     """True for None, NaN, empty or whitespace-only strings."""
@@ -104,7 +85,7 @@ def _too_long(name: str, text: str | None) -> str | None:
     limit = TEXT_LIMITS.get(name)
     if text is None or limit is None or len(text) <= limit:
         return None
-    return (f"{_TEXT_LABELS.get(name, name)} : {fmt_int(len(text))} caractères, au-delà de "
+    return (f"{nom(name)} : {fmt_int(len(text))} caractères, au-delà de "
             f"la limite de {fmt_int(limit)}")
 
 
@@ -218,7 +199,7 @@ def clean_projet(
 
             choices = (", ".join(vocab.values()) if name != "orientation"
                        else orientations(pack_id).expected())
-            label = _FIELD_LABELS.get(name, name)
+            label = nom(name)
             errors.append(f"{label} inconnu(e) « {clean_text(value, 80)} » (attendu : {choices})")
         out[name] = code
 
@@ -266,8 +247,8 @@ def clean_projet(
         errors.append(f"point ({lon:.5f}, {lat:.5f}) hors {where}")
     out["lon"], out["lat"] = lon, lat
 
-    for name, label in (("cout_total", "coût total"), ("participation_cd",
-                                                      "participation du Département")):
+    for name in ("cout_total", "participation_cd"):
+        label = nom(name)
         try:
             value = parse_number(raw.get(name))
         except (ValueError, TypeError):
@@ -282,7 +263,8 @@ def clean_projet(
             and out["participation_cd"] > out["cout_total"]):
         errors.append("la participation du Département dépasse le coût total")
 
-    for name, label in (("annee_debut", "année de début"), ("annee_fin", "année de fin")):
+    for name in ("annee_debut", "annee_fin"):
+        label = nom(name)
         try:
             year = parse_year(raw.get(name))
         except (ValueError, TypeError):

@@ -12,6 +12,7 @@ import pandas as pd
 
 from carnet import formatting
 from carnet.formatting import fmt_datetime, fmt_number
+from carnet.projets import fields
 from carnet.projets.constants import (
     CATEGORIES,
     MODES,
@@ -199,20 +200,30 @@ def fiche(p: dict, ctx: TerritoryContext | None = None) -> list[tuple[str, str]]
     def lab(vocab, key):
         return vocab.get(p.get(key), NON_RENSEIGNE) if p.get(key) else NON_RENSEIGNE
 
+    values = {
+        "titre": p.get("titre"), "description": p.get("description"),
+        "territoire": (ctx.territoires.get(p.get("territoire"), p.get("territoire"))
+                       if ctx else p.get("territoire")),
+        "commune": commune,
+        "orientation": lab(orientations(ctx.pack_id if ctx else p.get("pack")).labels,
+                           "orientation"),
+        "enjeu": p.get("enjeu"), "categorie": lab(CATEGORIES, "categorie"),
+        "nature": lab(NATURES, "nature"), "mode": lab(MODES, "mode"),
+        "statut": lab(STATUTS, "statut"), "maitre_ouvrage": p.get("maitre_ouvrage"),
+        "partenaires": p.get("partenaires"), "cout_total": fmt_euros(p.get("cout_total")),
+        "participation_cd": fmt_euros(p.get("participation_cd")), "source": p.get("source"),
+        "ref": p.get("ref"),
+        "illustratif": "Oui (projet fictif)" if p.get("illustratif") else "Non",
+    }
+    # labels from the fields table; the rows made of several fields are the fiche's own
+    shown = {name: (fields.champ(name).fiche_label, value) for name, value in values.items()}
     rows = [
-        ("Titre", p.get("titre")), ("Description", p.get("description")),
-        ("Contrat de territoire", ctx.territoires.get(p.get("territoire"), p.get("territoire"))
-         if ctx else p.get("territoire")),
-        ("Commune", commune), ("Localisation", loc),
-        ("Orientation", lab(orientations(ctx.pack_id if ctx else p.get("pack")).labels,
-                            "orientation")), ("Enjeu", p.get("enjeu")),
-        ("Catégorie", lab(CATEGORIES, "categorie")), ("Nature", lab(NATURES, "nature")),
-        ("Mode", lab(MODES, "mode")), ("Statut", lab(STATUTS, "statut")),
-        ("Maître d'ouvrage", p.get("maitre_ouvrage")), ("Partenaires", p.get("partenaires")),
-        ("Coût total", fmt_euros(p.get("cout_total"))),
-        ("Participation du Département", fmt_euros(p.get("participation_cd"))),
-        ("Années", years), ("Source", p.get("source")), ("Identifiant", p.get("ref")),
-        ("Illustratif", "Oui (projet fictif)" if p.get("illustratif") else "Non"),
+        *(shown[n] for n in ("titre", "description", "territoire", "commune")),
+        ("Localisation", loc),
+        *(shown[n] for n in ("orientation", "enjeu", "categorie", "nature", "mode", "statut",
+                             "maitre_ouvrage", "partenaires", "cout_total", "participation_cd")),
+        ("Années", years),
+        *(shown[n] for n in ("source", "ref", "illustratif")),
         ("Version", str(p.get("version"))),
         ("Dernière modification",
          f"{fmt_datetime(p.get('updated_at'), naive_utc=True)} par {p.get('updated_by') or 'inconnu'}"),

@@ -26,6 +26,7 @@ from carnet.projets.errors import (
     PermissionDenied,
     ProjetError,
 )
+from carnet.projets.fields import champ
 from carnet.projets.orientations import orientations
 from carnet.projets.views import NON_RENSEIGNE, fiche
 from carnet.ui import plain
@@ -314,9 +315,12 @@ def project_form(repo, user: str, projet: dict | None,
                             placeholder=CHOISIR, format_func=lambda k: vocab.get(k, NON_RENSEIGNE) if k
                             else NON_RENSEIGNE, key=f"{key}_{name}")
 
-    def text(label, name, area=False, **kw):
+    def text(name, area=False):
+        # label and longest value from the fields table (carnet/data/champs_projets.toml)
         widget = st.text_area if area else st.text_input
-        return widget(label, p.get(name) or "", key=f"{key}_{name}", **kw)
+        spec = champ(name)
+        return widget(spec.form_label, p.get(name) or "", key=f"{key}_{name}",
+                      **({"max_chars": spec.longueur} if spec.longueur else {}))
 
     # Editing keeps the stored location unless the editor picks another way to locate.
     hows = [_HOW_COMMUNE, _HOW_CLICK, _HOW_XY, _HOW_NONE]
@@ -332,12 +336,12 @@ def project_form(repo, user: str, projet: dict | None,
     how = st.radio("Localisation", hows, horizontal=True, key=f"{key}_how",
                    **({} if preset else {"index": default}))
     with st.form(key):
-        raw = {"titre": text("Titre *", "titre", max_chars=300),
-               "description": text("Description", "description", area=True)}
-        raw["territoire"] = sel("Contrat de territoire", ctx.territoires, "territoire")
+        raw = {"titre": text("titre"), "description": text("description", area=True)}
+        raw["territoire"] = sel(champ("territoire").form_label, ctx.territoires, "territoire")
         com = p.get("commune") if p.get("commune") in ctx.by_code else None
         raw["commune"] = st.selectbox(
-            "Commune", [None, *codes], index=([None, *codes]).index(com), placeholder=CHOISIR,
+            champ("commune").form_label, [None, *codes], index=([None, *codes]).index(com),
+            placeholder=CHOISIR,
             format_func=lambda c: f"{ctx.by_code[c].get('nom')} ({c})" if c else "—",
             key=f"{key}_commune")
         x = st.text_input("X ou longitude", key=f"{key}_x")
@@ -355,20 +359,17 @@ def project_form(repo, user: str, projet: dict | None,
         elif how == _HOW_CLICK:
             st.caption("Cliquez l'emplacement du projet sur la carte (onglet « Carte »), puis "
                        "revenez ici pour enregistrer.")
-        for name, label, vocab in (("orientation", "Orientation", orientations(ctx.pack_id).labels),
-                                   ("categorie", "Catégorie", CATEGORIES),
-                                   ("nature", "Nature", NATURES), ("mode", "Mode", MODES),
-                                   ("statut", "Statut", STATUTS)):
+        for name, vocab in (("orientation", orientations(ctx.pack_id).labels),
+                            ("categorie", CATEGORIES), ("nature", NATURES), ("mode", MODES),
+                            ("statut", STATUTS)):
             if vocab:  # a pack without orientations has no orientation to choose
-                raw[name] = sel(label, vocab, name, required=name == "categorie")
-        raw["enjeu"] = text("Enjeu du territoire", "enjeu")
-        raw["maitre_ouvrage"] = text("Maître d'ouvrage", "maitre_ouvrage")
-        raw["partenaires"] = text("Partenaires", "partenaires")
-        for name, label in (("cout_total", "Coût total (€)"),
-                            ("participation_cd", "Participation du Département (€)"),
-                            ("annee_debut", "Année de début"), ("annee_fin", "Année de fin")):
-            raw[name] = st.text_input(label, _num(p.get(name)), key=f"{key}_{name}")
-        raw["source"] = text("Source (document, réunion)", "source")
+                raw[name] = sel(champ(name).form_label, vocab, name, required=name == "categorie")
+        for name in ("enjeu", "maitre_ouvrage", "partenaires"):
+            raw[name] = text(name)
+        for name in ("cout_total", "participation_cd", "annee_debut", "annee_fin"):
+            raw[name] = st.text_input(champ(name).form_label, _num(p.get(name)),
+                                      key=f"{key}_{name}")
+        raw["source"] = text("source")
         submitted = st.form_submit_button("Enregistrer")
     if not submitted:
         return
