@@ -105,7 +105,7 @@ def test_one_definition_each_in_the_tree():
             if value in ("Quantiles (effectifs égaux)", "Somme des communes"):
                 where.setdefault(value, []).append(rel)
     assert where.get("fold") == ["carnet/text.py"] and "_fold" in where  # views' Series wrapper
-    assert where["_fold"] == ["carnet/projets/views.py"]
+    assert where["_fold"] == ["carnet/projets/views/filters.py"]
     assert where["md"] == ["carnet/text.py"] and "_md_escape" not in where and "_md_cell" not in where
     assert where["insee_code"] == where["zfill"] == ["carnet/text.py"]
     assert "normalize_code" not in where and "normalize_commune_code" not in where  # aliases
