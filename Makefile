@@ -33,8 +33,9 @@ test: assets
 
 # Tier ``fast`` (marked by tests/conftest.py): the tiny pack of tests/fixtures.py instead of
 # the real sources, no browser, no PostGIS; the sources and database variables are unset.
-# Measured 2026-12-02 on this 2-core machine shared by five engineers: 667 tests in 1 min 48 s
-# at load 4 (4 min 57 s at load 7); about 2 min of CPU, so about 1 min on two idle cores.
+# Measured 2026-12-02 on an idle 2-core machine: 708 tests in 1 min 9 s (2 min 3 s of CPU,
+# no test over 4 s: the time is the sum of many small AppTests; benchmarks/ would be the place
+# for a finer budget).
 test-fast: assets
 	env -u CARNET_SOURCES -u CARNET_TEST_DATABASE_URL -u CARNET_PACK $(PY) -m pytest -q -m fast -n 2
 
