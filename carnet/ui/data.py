@@ -94,9 +94,10 @@ ALL_TERRITORIES = "tous"
 
 
 def all_territories_label(p: Pack) -> str:
-    """« Tous les territoires » (« Tous les arrondissements » for the Somme): the noun only,
-    so the label fits the sidebar of a 1024 px projector."""
-    return f"Tous les {territory_word(p, plural=True, lower=True).split()[0]}"
+    """« Tous les territoires » for the Nord; « Tous » under « Arrondissement » (the Somme):
+    the selectbox cuts a label over 20 characters in the narrow sidebar (1024–1400 px)."""
+    label = f"Tous les {territory_word(p, plural=True, lower=True).split()[0]}"
+    return label if len(label) <= 20 else "Tous"
 
 
 def territory_is_arrondissement(p: Pack) -> bool:

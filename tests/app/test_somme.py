@@ -160,6 +160,8 @@ def test_somme_plan_actions_shows_no_nord_word(somme_app, somme, tmp_path, monke
     somme_app.switch_page("pages/plan_actions.py").run()
     no_exception(somme_app)
     assert nord_words(somme_app, somme) == []
+    # « Tous les arrondissements » was cut in the narrow sidebar: the short word under the label
+    assert somme_app.sidebar.selectbox(key="w_territoire").options[0] == "Tous"
 
 
 def test_somme_sources_page_names_only_the_packs_sources_and_controls(somme_app, somme):
