@@ -9,6 +9,7 @@ import pandas as pd
 from carnet.fiches.citations import source_short
 from carnet.fiches.figures import atlas_ids, latest_vintage, summary_id, unit_name
 from carnet.fiches.merged import (
+    KEY_SEP,
     merged_into,
     merged_key,
     merged_keys,
@@ -38,7 +39,7 @@ def search_communes(pack: Pack, query: str, limit: int = 20) -> pd.DataFrame:
     score[folded.str.contains(q, regex=False)] = 2
     score[folded.str.startswith(q)] = 1
     score[c["code"].str.startswith(q)] = 1  # a merged commune's key starts with its code
-    score[(c["code"] == q) | (c["code"].str.split("@").str[0] == q) | (folded == q)] = 0
+    score[(c["code"] == q) | (c["code"].str.split(KEY_SEP).str[0] == q) | (folded == q)] = 0
     hits = c[score < 9].assign(_s=score[score < 9]).sort_values(["_s", "nom"])
     return hits.drop(columns="_s").head(limit).reset_index(drop=True)
 
@@ -59,8 +60,8 @@ def commune_label(row) -> str:
     """``Nom (code)`` label of a commune row; ``L'Orée de Mormal (59006, commune nouvelle
     2025)`` for a merged commune's fiche key."""
     code = str(row["code"])
-    if "@" in code:
-        new, year = code.split("@", 1)
+    if KEY_SEP in code:
+        new, year = code.split(KEY_SEP, 1)
         return f"{row['nom']} ({new}, commune nouvelle {year})"
     return f"{row['nom']} ({code})"
 
@@ -228,7 +229,7 @@ def selection_text(pack: Pack, code: str, iid: str) -> tuple[str, str]:
     chef-lieu: the click names the merged commune and gives its value.
     """
     new = merged_of_key(pack, code) or merged_into(pack, code, iid)
-    if new is not None and new == code.split("@")[0]:
+    if new is not None and new == code.split(KEY_SEP)[0]:
         return merged_name(pack, new), merged_value_text(pack, new, iid)
     return unit_name(pack, "commune", code), fmt_ind(pack, iid, value(pack, "commune", code, iid),
                                                        code=code)

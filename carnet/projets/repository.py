@@ -25,6 +25,10 @@ from carnet.projets.models import Projet, ProjetAudit
 from carnet.projets.territory import TerritoryContext
 from carnet.projets.validation import clean_projet, ref_key
 
+#: An import or a creation whose ref already exists in the pack (the unique constraint).
+DUPLICATE_REF = ("Enregistrement refusé : une référence (ref) existe déjà dans ce territoire. "
+                 "Rien n'a été écrit.")
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -273,10 +277,7 @@ class ProjetRepository:
                          "batch": batch, "before": None, "after": s} for s in out
                     ])
         except IntegrityError as exc:
-            raise ProjetError(
-                "Enregistrement refusé : une référence (ref) existe déjà dans ce territoire. "
-                "Rien n'a été écrit."
-            ) from exc
+            raise ProjetError(DUPLICATE_REF) from exc
         return out
 
     def apply_import(self, rows: list[dict], updates: list[dict], user: str) -> list[dict]:
@@ -342,10 +343,7 @@ class ProjetRepository:
                 if audits:
                     session.execute(insert(ProjetAudit), audits)
         except IntegrityError as exc:
-            raise ProjetError(
-                "Enregistrement refusé : une référence (ref) existe déjà dans ce territoire. "
-                "Rien n'a été écrit."
-            ) from exc
+            raise ProjetError(DUPLICATE_REF) from exc
         return out
 
     def update(self, projet_id: int, changes: dict, expected_version: int, user: str) -> dict:

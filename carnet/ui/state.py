@@ -20,16 +20,11 @@ SEP = ","
 
 def sync() -> None:
     """URL → session for parameters present in the URL; session → URL for the others."""
-    qp = st.query_params
-    for name in PARAMS:
-        if name in qp:
-            st.session_state[_PREFIX + name] = qp[name]
-        elif _PREFIX + name in st.session_state:
-            qp[name] = st.session_state[_PREFIX + name]
+    sync_page(PARAMS)
 
 
 def sync_page(names) -> None:
-    """Like :func:`sync` for parameters of one page only (the Plan d'actions filters).
+    """:func:`sync` for the parameters ``names`` (the atlas's, or one page's: the Plan d'actions filters).
 
     Kept in the session when the user visits another page (whose URL does not carry
     them) and written back to the URL when the user comes back.
