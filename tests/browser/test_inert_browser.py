@@ -105,6 +105,12 @@ class Recorder:
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        # requests in flight, counted here: Playwright's "networkidle" never came on a loaded CI
+        # machine (the map frame keeps fetching while Streamlit reruns)
+        self.pending: set = set()
+        self.context.on("request", lambda r: self.pending.add(r))
+        self.context.on("requestfinished", lambda r: self.pending.discard(r))
+        self.context.on("requestfailed", lambda r: self.pending.discard(r))
 
     def _route(self, route) -> None:
         url = route.request.url
@@ -144,13 +150,29 @@ class Recorder:
 
 
 
-def _settle(page, seconds: float = 2.0) -> None:
-    """Let the page finish its run and any fetch it would start."""
+def _settle(rec: Recorder, seconds: float = 2.0) -> None:
+    """Let the page finish its run and any fetch it would start.
+
+    Waits for the status widget to go, then for half a second with no request in flight
+    (at most 90 s: past that, what is still pending must be the app's own server, never the
+    listener nor a foreign host, whose requests are answered or aborted at once).
+    """
+    page = rec.page
     end = time.time() + 30
     time.sleep(0.5)
     while time.time() < end and page.locator("[data-testid='stStatusWidget']").count():
         time.sleep(0.2)
-    page.wait_for_load_state("networkidle")
+    end, quiet_since = time.time() + 90, None
+    while time.time() < end:
+        page.wait_for_timeout(100)  # lets Playwright deliver the request events
+        if rec.pending:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.time()
+        elif time.time() - quiet_since >= 0.5:
+            break
+    stray = [r.url for r in list(rec.pending) if urlparse(r.url).port == rec.port]
+    assert stray == [], stray
     time.sleep(seconds)
 
 
@@ -188,7 +210,7 @@ def test_fiche_of_a_hostile_project_is_text_and_fetches_nothing(app, browser, li
     fiche = page.locator(".carnet-fiche")
     fiche.wait_for(timeout=30_000)
     page.set_viewport_size({"width": 1024, "height": 768})  # a projector in a meeting room
-    _settle(page)
+    _settle(rec)
     cells = {th.inner_text(): td.inner_text() for th, td in zip(
         fiche.locator("tbody th").all(), fiche.locator("tbody td").all(), strict=True)}
     for field, label in LABELS.items():
@@ -221,7 +243,7 @@ def test_hostile_file_name_through_the_import_wizard(app, browser, listener):
                                    "buffer": b'{"type": "FeatureCollection", "features": 5}'}])
     error = page.get_by_test_id("stAlertContentError").filter(has_text=f"{name}.geojson")
     error.wait_for(timeout=30_000)
-    _settle(page, 1)
+    _settle(rec, 1)
     assert "n'a pas pu être lu" in error.inner_text() or "refusé" in error.inner_text()
 
     csv = f"titre;commune;description\nMaison de santé;59122;![x](http://127.0.0.1:{port}/csv)\n"
@@ -230,7 +252,7 @@ def test_hostile_file_name_through_the_import_wizard(app, browser, listener):
     page.get_by_role("button", name="Importer 1 projet(s)").click()
     done = page.get_by_test_id("stAlertContentSuccess").filter(has_text="importé(s) depuis")
     done.wait_for(timeout=30_000)
-    _settle(page)
+    _settle(rec)
     said = done.get_by_test_id("stMarkdownContainer").inner_text().replace("\u2060", "")
     assert said == f"1 projet(s) importé(s) depuis {name}.csv."
     page.screenshot(path=str(ARTIFACTS / "import-nom-hostile.png"))
@@ -250,7 +272,7 @@ def test_hostile_query_parameters_in_a_real_browser(app, browser, listener, path
              f"&territoire={evil}&commune={'9' * 5000}&carte=epci,{evil}&classes={evil}&x={evil}")
     page.goto(f"{url}/{path}?{query}")
     page.get_by_test_id("stMain").locator("h1").first.wait_for(timeout=60_000)
-    _settle(page)
+    _settle(rec)
     assert page.get_by_test_id("stException").count() == 0
     _assert_clean(rec, hits)
     rec.context.close()
