@@ -1,0 +1,1 @@
+"""The contrat de territoire: phases, governance, enjeux → orientations → projets, revoyure."""
