@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from carnet.fiches import territory_options
+from carnet.fiches import open_data_credit, territory_options
 from carnet.ui import auth, data, nav, state
 from carnet.ui.data import ALL_TERRITORIES, all_territories_label
 from carnet.ui.guard import page_guard
@@ -54,7 +54,6 @@ with page_guard():  # a French message instead of a traceback (carnet.ui.guard)
         state.select(data.territory_word(pack), "territoire", options, default=default,
                      after=_forget_commune_elsewhere, help=aide)
         st.caption("L'adresse de la page garde la vue affichée : copiez-la pour la partager.")
-        st.caption("Données ouvertes : INSEE, IGN, ministères de la Culture et de l'Éducation nationale, "
-                   "SNCF. Détail dans « Sources et méthodes ».")
+        st.caption(f"{open_data_credit(pack)} Détail dans « Sources et méthodes ».")
 
     page.run()

@@ -35,6 +35,8 @@ class Source:
     options: dict = field(default_factory=dict)
     #: Short credit in a map's attribution control (default: :meth:`map_credit`).
     attribution: str = ""
+    #: The publishing body, short (« INSEE », « ministère de la Culture »): the app's credit line.
+    organisme: str = ""
 
     def resolve(self, sources_dir: Path | None = None, **params) -> Path:
         """Return the expected path of this source inside the sources folder."""

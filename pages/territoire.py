@@ -24,7 +24,7 @@ st.subheader("Chiffres clés")
 others = f"autres {data.territory_word(p, plural=True, lower=True)}"
 st.caption(f"Chaque valeur est comparée au département et à l'étendue (minimum – maximum) "
            f"des {len(terr) - 1} {others}.")
-components.key_figure_cards(fiches.key_figures(p, "territoire", tid), reference_name=p.config.dep_nom,
+components.key_figure_cards(fiches.key_figures(p, "territoire", tid), reference_name=p.config.titre,
                             others_label=others.capitalize())
 
 brief = summary.summary_markdown(summary.territory_summary(p, tid))

@@ -11,7 +11,8 @@ from tests.support import needs_sources, sources_dir
 
 def test_catalogue_entries_are_complete():
     for sid, src in catalogue().items():
-        for field in ("titre", "producteur", "licence", "millesime", "url", "path", "reader"):
+        for field in ("titre", "producteur", "organisme", "licence", "millesime", "url", "path",
+                      "reader"):
             assert getattr(src, field), f"{sid}: {field} vide"
         assert src.url.startswith("https://"), sid
 

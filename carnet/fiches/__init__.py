@@ -76,6 +76,8 @@ from carnet.fiches.methods import (
     indicators_table,
     mergers_table,
     missing_joins,
+    open_data_credit,
+    source_ids,
     sources_table,
     territory_epcis,
 )
@@ -163,6 +165,8 @@ __all__ = [
     "reference_cog",
     "communes_count",
     "CHECK_SOURCES",
+    "open_data_credit",
+    "source_ids",
     "sources_table",
     "indicators_table",
     "territory_epcis",

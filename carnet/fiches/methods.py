@@ -13,8 +13,8 @@ from carnet.sources import catalogue
 CHECK_SOURCES = ("insee-appartenance-geo-2022",)  # read by `carnet check` (EPCI membership)
 
 
-def sources_table(pack: Pack) -> pd.DataFrame:
-    """Sources used by the pack (statistics, geography, layers, and the controls of ``check``)."""
+def source_ids(pack: Pack) -> list[str]:
+    """Ids of the sources the pack uses (statistics, geography, layers, controls of ``check``)."""
     from carnet.layers import layer_registry
 
     cfg = pack.config
@@ -25,12 +25,25 @@ def sources_table(pack: Pack) -> pd.DataFrame:
     # controls of the build (the pack's EPCI outlines, if any; EPCI membership)
     ids += [*filter(None, [cfg.controle_epci]), *CHECK_SOURCES]
     cat = catalogue()
+    return [s for s in dict.fromkeys(ids) if s in cat]
+
+
+def sources_table(pack: Pack) -> pd.DataFrame:
+    """Sources used by the pack (statistics, geography, layers, and the controls of ``check``)."""
+    cat = catalogue()
     rows = [
         {"Source": cat[s].titre, "Producteur": cat[s].producteur, "Millésime": cat[s].millesime,
          "Licence": cat[s].licence, "Lien": cat[s].url, "Identifiant": s}
-        for s in dict.fromkeys(ids) if s in cat
+        for s in source_ids(pack)
     ]
     return pd.DataFrame(rows)
+
+
+def open_data_credit(pack: Pack) -> str:
+    """« Données ouvertes : INSEE, IGN, … » — the bodies whose data this pack shows, in order."""
+    cat = catalogue()
+    bodies = dict.fromkeys(cat[s].organisme for s in source_ids(pack))
+    return f"Données ouvertes : {', '.join(bodies)}."
 
 
 def indicators_table(pack: Pack) -> pd.DataFrame:

@@ -33,7 +33,8 @@ def test_territory_picker_updates_carnet(app):
     assert app.title[0].value == "Cambrésis"
     out = texts(app)
     assert f"158{NBSP}302 hab." in out  # Cambrésis population 2022
-    assert f"Nord\u00a0: 2{NBSP}616{NBSP}909 hab." in out
+    # the reference is the département, named in full (« Somme : » read as « sum »)
+    assert f"Département du Nord\u00a0: 2{NBSP}616{NBSP}909 hab." in out
     assert f"Autres territoires de contrat\u00a0: 125{NBSP}780 – 1{NBSP}292{NBSP}958 hab." in out
     assert "Le Cambrésis compte 158" in out  # plain-language summary
     assert app.query_params["territoire"] == "cambresis"

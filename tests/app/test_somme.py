@@ -35,6 +35,8 @@ def test_somme_territory_page(somme_app):
     assert "Arrondissement du Département de la Somme" in out
     assert "des 3 autres arrondissements" in out
     assert "Autres arrondissements\u00a0: " in out  # no break before the colon
+    # the reference line names the département in full: « Somme : 566 252 hab. » read as a sum
+    assert "Département de la Somme\u00a0: 5" in out and "\nSomme\u00a0:" not in out
     assert [h.value for h in somme_app.subheader][:2] == ["Chiffres clés", "En bref"]
     brief = next(m.value for m in somme_app.markdown if "compte" in m.value and "Source :" in m.value)
     assert brief.count("*Source :") == 3
@@ -172,6 +174,11 @@ def test_somme_sources_page_names_only_the_packs_sources_and_controls(somme_app,
     assert "insee-appartenance-geo-2022" in ids  # national: controls the Somme's EPCI membership
     somme_app.switch_page("pages/sources.py").run()
     no_exception(somme_app)
+    # the sidebar's credit line names the bodies of the Somme's own sources: no Éducation nationale
+    # (the Nord's collèges), which it named on every pack before
+    credit = [str(c.value) for c in somme_app.sidebar.caption if "Données ouvertes" in str(c.value)]
+    assert credit == ["Données ouvertes : IGN, INSEE, ministère de la Culture, SNCF, INPN. "
+                      "Détail dans « Sources et méthodes »."]
     out = texts(somme_app)
     assert "monuments historiques ont été convertis" not in out  # no monuments layer in the Somme
     assert "contours d'EPCI de l'IGN" not in out
