@@ -54,7 +54,10 @@ def main() -> None:
         t0 = time.perf_counter()
         repo.create_many(generate_demo(ctx, None, N, seed=1), user="bench", action="demo")
         insert_s = time.perf_counter() - t0
-        df, load_ms, _ = timed(lambda: repo.dataframe("nord"))
+        # a fresh repository each time: no frame kept, the whole table is read
+        df, load_ms, _ = timed(lambda: ProjetRepository(repo.engine, ctx).dataframe("nord"))
+        repo.dataframe("nord")
+        _, kept_ms, _ = timed(lambda: repo.dataframe("nord"))  # a rerun with no write since
         edf, enrich_ms, _ = timed(lambda: enrich(df, ctx))
         cases = {
             "aucun filtre (10 000)": Filters(),
@@ -79,6 +82,8 @@ def main() -> None:
         f"médiane de {RUNS} mesures, machine de 2 cœurs.", "",
         f"- insertion (validation + audit, une transaction) : {insert_s:.1f} s",
         f"- lecture de la base en DataFrame : {load_ms:.0f} ms",
+        f"- rerun sans écriture depuis la dernière lecture (version du registre + copie du "
+        f"tableau gardé) : {kept_ms:.0f} ms",
         f"- enrichissement (commune, EPCI, contrat) : {enrich_ms:.0f} ms", "",
         "La carte comprend le fond hors ligne tiré du carnet : communes (contours "
         "simplifiés), territoires de contrat et noms de communes.", "",
@@ -91,10 +96,13 @@ def main() -> None:
                      f"| {kb:.0f} | {st_ms:.0f} |")
     worst = max(r[4] for r in rows)
     full = load_ms + enrich_ms + worst
+    kept = kept_ms + enrich_ms + worst
     lines += ["", f"Pire total filtre + carte : {worst:.0f} ms — objectif ≤ 500 ms : "
               f"{'atteint' if worst <= 500 else 'NON atteint'}.",
               f"Avec la relecture de la base et l'enrichissement à chaque rerun de la page : "
-              f"{full:.0f} ms ({'≤' if full <= 500 else '>'} 500 ms).", "",
+              f"{full:.0f} ms ({'≤' if full <= 500 else '>'} 500 ms) ; quand rien n'a été écrit "
+              f"depuis (le tableau gardé, relu seulement quand la version change) : {kept:.0f} ms.",
+              "",
               f"Fond de carte (communes, territoires, noms) préparé une fois par serveur : "
               f"{context_ms:.0f} ms.",
               "« comme st_folium » : rendu de la page puis du script de chaque élément, ce que "

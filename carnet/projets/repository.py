@@ -87,6 +87,8 @@ class ProjetRepository:
     def __init__(self, engine: Engine, ctx: TerritoryContext | None = None):
         self.engine = engine
         self.ctx = ctx
+        #: Last frame read per (pack, territoire, include_deleted): (version, frame).
+        self._frames: dict[tuple, tuple[tuple[int, int], pd.DataFrame]] = {}
 
     # -- validation ----------------------------------------------------------------
     def validate(self, data: dict) -> dict:
@@ -114,6 +116,18 @@ class ProjetRepository:
                 raise DeletedError(snap, deleted_message(snap) + ".")
             return to_dict(obj)
 
+    def version(self) -> tuple[int, int]:
+        """The registry's version: (number, last id) of its audit rows.
+
+        Every write of a project adds an audit row in the same transaction, and audit rows
+        are never deleted, so the count grows with every committed write, whichever
+        process made it (the last id alone could miss a transaction that drew a lower id
+        and committed later). One indexed aggregate, instead of reading every project.
+        """
+        with self.engine.connect() as conn:
+            n, last = conn.execute(select(func.count(ProjetAudit.id), func.max(ProjetAudit.id))).one()
+        return int(n), int(last or 0)
+
     def dataframe(
         self,
         pack: str | None = None,
@@ -122,6 +136,10 @@ class ProjetRepository:
     ) -> pd.DataFrame:
         """Return projects as a DataFrame (one row per project, all columns).
 
+        The frame is read again only when :meth:`version` has changed since the last read
+        (a save of another editor, in any process, is seen on the next call); otherwise a
+        copy of the last frame is returned.
+
         Parameters
         ----------
         pack, territoire : str, optional
@@ -129,6 +147,17 @@ class ProjetRepository:
         include_deleted : bool
             Include soft-deleted projects.
         """
+        key = (pack, territoire, include_deleted)
+        version = self.version()
+        kept = self._frames.get(key)
+        if kept is not None and kept[0] == version:
+            return kept[1].copy()
+        df = self._read_frame(pack, territoire, include_deleted)
+        self._frames[key] = (version, df)
+        return df.copy()
+
+    def _read_frame(self, pack: str | None, territoire: str | None,
+                    include_deleted: bool) -> pd.DataFrame:
         cols = [getattr(Projet, name) for name in ALL_FIELDS]
         stmt = select(*cols).order_by(Projet.id)
         if pack:
