@@ -143,6 +143,16 @@ class Enjeu:
 
 
 @dataclass(frozen=True)
+class Fait:
+    """A statement the document makes about the contract (« territoire d'expérimentation »,
+    « documents votés à l'unanimité »): a short label and its provenance, nothing computed."""
+
+    code: str
+    libelle: str
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass(frozen=True)
 class Contrat:
     """The contract of one territoire of one pack."""
 
@@ -161,9 +171,14 @@ class Contrat:
     notes: str = ""
     id: int | None = None
     version: int = 1
+    #: Statements of the document about the contract, each with its citation.
+    faits: tuple[Fait, ...] = ()
 
     def phase(self, code: str) -> Phase | None:
         return next((p for p in self.phases if p.code == code), None)
 
     def chiffre(self, code: str) -> ChiffrePublie | None:
         return next((c for c in self.chiffres if c.code == code), None)
+
+    def fait(self, code: str) -> Fait | None:
+        return next((f for f in self.faits if f.code == code), None)
