@@ -37,6 +37,7 @@ from carnet.contrat.model import (
 )
 from carnet.contrat.phases import Registre, registry
 from carnet.errors import CarnetError, ConfigError
+from carnet.formatting import fmt_int
 
 #: Folder of a pack holding its contracts, one ``<territoire>.toml`` each.
 FOLDER = "contrats"
@@ -128,9 +129,9 @@ class _Reader:
             raise self.fail(where, f"« {key} » est vide")
         limit = MAX_LEN[kind]
         if len(value) > limit:
-            raise self.fail(where, f"« {key} » fait {len(value):,} caractères, plus que les "
-                                   f"{limit:,} admis (rien n'est tronqué : raccourcissez-le)"
-                            .replace(",", " "))
+            raise self.fail(where, f"« {key} » fait {fmt_int(len(value))} caractères, plus que "
+                                   f"les {fmt_int(limit)} admis (rien n'est tronqué : "
+                                   "raccourcissez-le)")
         if kind != "texte" and "\n" in value:
             raise self.fail(where, f"« {key} » tient sur une ligne (retour à la ligne trouvé)")
         if m := _CONTROL.search(value):
@@ -180,10 +181,10 @@ class _Reader:
         out = []
         for i, row in enumerate(items, start=1):
             where = f"[[{table}]] n° {i}"
-            self.keys(row, ROW_KEYS[table], where)
-            code = row.get("code")
+            code = row.get("code") if isinstance(row, dict) else None
             if isinstance(code, str) and code:
                 where += f" (« {code[:MAX_LEN['code']]} »)"
+            self.keys(row, ROW_KEYS[table], where)
             out.append((where, row))
         return out
 
@@ -402,8 +403,8 @@ class _Reader:
         except OSError as exc:
             raise self.fail("", f"illisible ({exc.strerror or exc})") from None
         if len(data) > MAX_BYTES:
-            raise self.fail("", f"{len(data):,} octets, plus que les {MAX_BYTES:,} admis pour un "
-                                "contrat".replace(",", " "))
+            raise self.fail("", f"{fmt_int(len(data))} octets, plus que les {fmt_int(MAX_BYTES)} "
+                                "admis pour un contrat")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -412,7 +413,20 @@ class _Reader:
         try:
             return tomllib.loads(text.removeprefix("\ufeff"))
         except tomllib.TOMLDecodeError as exc:
-            raise self.fail("", f"TOML invalide ({exc})") from None
+            raise self.fail("", f"TOML invalide{_toml_where(exc)}") from None
+
+
+_TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+
+
+def _toml_where(exc: tomllib.TOMLDecodeError) -> str:
+    """« , ligne 8, colonne 9 (Cannot overwrite a value) » from tomllib's message."""
+    text = str(exc)
+    m = _TOML_AT.search(text)
+    if m is None:
+        return f" ({text})"
+    reason = (text[:m.start()] + text[m.end():]).strip()
+    return f", ligne {m[1]}, colonne {m[2]} ({reason})"
 
 
 def _kind(value) -> str:
@@ -459,6 +473,9 @@ def contrats(pack_id: str) -> dict[str, Contrat]:
     Files are ``contrats/<territoire>.toml``; the dict follows the pack's order of
     territories. The first invalid file raises its :class:`ConfigError`.
     """
+    from carnet.config import config_path
+
+    config_path(pack_id)  # an unknown pack lists the packs
     files = sorted(folder(pack_id).glob("*.toml")) if folder(pack_id).is_dir() else []
     if not files:
         return {}
