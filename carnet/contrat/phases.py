@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from carnet.contrat.model import Contrat, DateConnue, Provenance
-from carnet.errors import ConfigError, UnknownKeyError, lookup
+from carnet.errors import ConfigError, lookup
 
 REGISTRY = Path(__file__).resolve().parent.parent / "data" / "phases_contrat.toml"
 
@@ -229,7 +229,7 @@ class Etape:
 #: States of today's :class:`Position`, and their French labels.
 POSITIONS = {
     "en_cours": "En cours",
-    "derniere_connue": "Dernière étape commencée connue (sa fin n'est pas connue)",
+    "derniere_connue": "Dernière étape connue ; la suite n'est pas datée",
     "avant": "Avant la première date connue",
     "apres_fin": "Contrat terminé",
     "inconnue": "Aucune date connue",
@@ -242,8 +242,9 @@ class Position:
 
     ``etat``: ``en_cours`` (today is inside phase ``phase``, its start and end known or
     calculated), ``derniere_connue`` (``phase`` is the last one known to have started and
-    its end is not known), ``avant`` (today precedes every known date), ``apres_fin``
-    (today is after the contract's end, ``phase`` = ``fin``) or ``inconnue`` (no date).
+    nothing after it is dated: its end is unknown, or it is a milestone or an ended
+    period), ``avant`` (today precedes every known date), ``apres_fin`` (today is after the
+    contract's end, ``phase`` = ``fin``) or ``inconnue`` (no date).
     ``depuis``: the start of ``phase`` (the end, for ``apres_fin``).
     """
 
@@ -347,5 +348,5 @@ def _position(rows, today: date) -> Position:
 
 
 __all__ = ["ETATS", "POSITIONS", "DateEtape", "Etape", "PhaseDef", "Position", "Regle",
-           "Registre", "Timeline", "UnknownKeyError", "add_years", "load_registry",
+           "Registre", "Timeline", "add_years", "load_registry",
            "parse_rule", "phase", "registry", "statut_libelle", "timeline"]

@@ -36,7 +36,7 @@ from carnet.contrat.model import (
     Reunion,
 )
 from carnet.contrat.phases import Registre, registry
-from carnet.errors import CarnetError, ConfigError
+from carnet.errors import ConfigError
 from carnet.formatting import fmt_int
 
 #: Folder of a pack holding its contracts, one ``<territoire>.toml`` each.
@@ -484,5 +484,4 @@ def contrats(pack_id: str) -> dict[str, Contrat]:
     return {t: found[t] for t in ctx.territoires if t in found}
 
 
-__all__ = ["FOLDER", "CarnetError", "ConfigError", "contrats", "display_path", "folder",
-           "read_contrat"]
+__all__ = ["FOLDER", "MAX_BYTES", "MAX_LEN", "contrats", "display_path", "folder", "read_contrat"]

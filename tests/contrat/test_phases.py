@@ -176,3 +176,13 @@ def test_a_contract_phase_missing_from_the_registry_is_an_error_listing_the_vali
     with pytest.raises(UnknownKeyError) as exc:
         ph.timeline(c, today=date(2026, 12, 2))
     assert "'lancement'" in str(exc.value) and "diagnostic" in str(exc.value)
+
+
+def test_after_an_ended_period_with_nothing_dated_after_it_the_last_known_step_is_given():
+    diag = Phase("diagnostic", debut=DateConnue(date(2012, 1, 1), DOC),
+                 fin=DateConnue(date(2012, 6, 1), DOC))
+    t = ph.timeline(contrat(diag, statut="en_elaboration"), today=date(2012, 7, 1))
+    assert t.position == ph.Position("derniere_connue", "diagnostic", date(2012, 1, 1))
+    assert t.position.libelle == "Dernière étape connue ; la suite n'est pas datée"
+    t = ph.timeline(contrat(diag, statut="en_elaboration"), today=date(2012, 6, 1))
+    assert t.position == ph.Position("en_cours", "diagnostic", date(2012, 1, 1))
