@@ -28,7 +28,8 @@ with left:
                        default=fiches.default_indicator(p, inds, "carte"),
                        key="w_indicateur_accueil")
     m = cartes.territories_map(p.id, data.cache_key(), iid)
-    clicked = show_map(m, key="carte_accueil", height=620)
+    clicked = show_map(m, key="carte_accueil", height=620,
+                       title=f"{p.config.titre} — {p.indicator(iid).label}")
     components.sources_caption([fiches.source_label(p.indicator(iid))])
     if state.new_click("carte_accueil", clicked) and clicked in terr:
         state.put("territoire", clicked)

@@ -63,7 +63,7 @@ with left:
     # The indicator of the URL (chosen on the Territoire page) colours the map; population otherwise.
     pop = state.get("indicateur", p.indicators, fiches.default_indicator(p, p.indicators, "carte_commune"))
     clicked = show_map(cartes.locator_map(p.id, data.cache_key(), code, pop), key="carte_commune",
-                       height=540)
+                       height=540, title=f"{info.nom} — {p.indicator(pop).label}")
     st.caption(f"Communes du territoire colorées selon « {p.indicator(pop).label} » "
                f"({fiches.source_short(p.indicator(pop))}) ; la commune choisie est entourée. "
                "Cliquez une autre commune pour ouvrir sa fiche.")

@@ -46,7 +46,7 @@ overlays = state.multiselect("Couches", "carte", cartes.OVERLAYS, default=["epci
 ind = p.indicator(iid)
 code = state.get("commune")
 m = cartes.commune_map(p.id, data.cache_key(), tid, iid, scheme, tuple(overlays), selected=code)
-clicked = show_map(m, key=f"carte_territoire_{tid}", height=600)
+clicked = show_map(m, key=f"carte_territoire_{tid}", height=600, title=f"{terr[tid]} — {ind.label}")
 components.sources_caption([fiches.source_label(ind)] + [fiches.layer_source(lid) for lid in overlays
                                                          if lid in p.layer_ids])
 if state.new_click(f"carte_territoire_{tid}", clicked) and clicked in set(p.table("commune")["code"]):

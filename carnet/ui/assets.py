@@ -62,7 +62,29 @@ def clicked_code(value: dict | None) -> str | None:
     return str(code) if code else None
 
 
-def show_map(m: folium.Map, key: str, height: int = 560) -> str | None:
+def map_download(m: folium.Map, key: str, title: str) -> None:
+    """A button giving ``m`` as one self-contained HTML file (opens with no network).
+
+    The file is made only when the button is pressed (deferred data), and the press does
+    not rerun the page.
+    """
+    from carnet.maps.standalone import standalone_html
+
+    if not is_installed():
+        return
+    st.download_button(
+        "Télécharger la carte (HTML hors ligne)",
+        data=lambda: standalone_html(m, title=title).encode("utf-8"),
+        file_name=f"{key.replace('_', '-')}.html",
+        mime="text/html",
+        key=f"{key}__html",
+        on_click="ignore",
+        help="Un seul fichier, lisible sans réseau (clé USB, atelier) : la carte, ses données et "
+             "Leaflet y sont inclus ; le fond de carte en ligne n'y est pas.",
+    )
+
+
+def show_map(m: folium.Map, key: str, height: int = 560, title: str | None = None) -> str | None:
     """Display ``m`` and return the INSEE code of the last commune clicked.
 
     Parameters
@@ -75,6 +97,8 @@ def show_map(m: folium.Map, key: str, height: int = 560) -> str | None:
         click on a point layer keeps the previous commune.
     height : int
         Height in pixels.
+    title : str, optional
+        Title of the map's offline HTML file: when given, a download button follows the map.
 
     Returns
     -------
@@ -98,6 +122,8 @@ def show_map(m: folium.Map, key: str, height: int = 560) -> str | None:
         use_container_width=True,
         returned_objects=RETURNED_OBJECTS,
     )
+    if title is not None:
+        map_download(m, key, title)
     state_key = f"{key}__commune"
     code = clicked_code(value)
     if code is not None:

@@ -166,3 +166,18 @@ def test_sources_page_lists_sources_and_mergers(app):
     mergers = frames[2]
     assert "Bermeries (59070)" in mergers.iloc[0, 2] and mergers.iloc[0, 0] == "L'Orée de Mormal (59006)"
     assert "EPCI" in texts(app)
+
+
+@pytest.mark.parametrize("page, params", [
+    ("pages/accueil.py", {}),
+    ("pages/territoire.py", {"territoire": "cambresis"}),
+    ("pages/commune.py", {"commune": "59122"}),
+])
+def test_each_atlas_map_offers_its_offline_html_file(app, page, params):
+    for k, v in params.items():
+        app.query_params[k] = v
+    app.switch_page(page).run()
+    no_exception(app)
+    buttons = [b for b in app.get("download_button") if "HTML hors ligne" in b.proto.label]
+    assert len(buttons) == 1, [b.proto.label for b in app.get("download_button")]
+    assert buttons[0].proto.help.startswith("Un seul fichier, lisible sans réseau")

@@ -37,7 +37,7 @@ def show_projects_map(df: pd.DataFrame, ctx, territoires: list[str],
 
     from carnet.maps.assets import external_links, use_local_assets
     from carnet.maps.projects import projects_map
-    from carnet.ui.assets import assets_problem, static_base_url
+    from carnet.ui.assets import assets_problem, map_download, static_base_url
 
     problem = assets_problem()
     if problem:
@@ -55,6 +55,7 @@ def show_projects_map(df: pd.DataFrame, ctx, territoires: list[str],
                    "pas) : " + ", ".join(remaining))
     value = st_folium(m, key="projets_map", height=540, use_container_width=True,
                       returned_objects=["last_clicked"] if clickable else [])
+    map_download(m, "carte_projets", "Plan d'actions — projets")
     click = (value or {}).get("last_clicked")
     if click:
         st.session_state["projets_click"] = (round(click["lng"], 6), round(click["lat"], 6))
