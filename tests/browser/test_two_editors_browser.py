@@ -5,6 +5,10 @@ form. Alice saves a change; Bruno, who started from the same version, saves his:
 the conflict view (both versions side by side, his input kept), re-applies it in one
 click, and the audit log holds both edits with Alice's change kept. The conflict view
 is photographed at 1024×768 in ``test-artifacts/conflit-1024x768.png``.
+
+``postgis-2-processus`` (issue #12 §4): Alice and Bruno reach two app processes on one
+PostGIS database, as behind the reverse proxy of docs/DEPLOIEMENT.md: what Alice saved in
+one process is what Bruno's process shows him in the conflict view.
 """
 
 from __future__ import annotations
@@ -39,8 +43,9 @@ CREATE = (
 )
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgis"])
+@pytest.fixture(scope="module", params=["sqlite", "postgis", "postgis-2-processus"])
 def app(request, built_cache, tmp_path_factory):
+    """(Alice's base URL, Bruno's base URL, database URL, project id)."""
     require_map_assets()
     tmp = tmp_path_factory.mktemp(f"editeurs_{request.param}")
     if request.param == "sqlite":
@@ -58,8 +63,12 @@ def app(request, built_cache, tmp_path_factory):
                          capture_output=True, text=True)
     pid = int(out.stdout.split()[-1])
     with streamlit_app(env, ROOT) as base:
-        yield base, url, pid
-    if request.param == "postgis":
+        if request.param.endswith("-2-processus"):
+            with streamlit_app(env, ROOT) as other:
+                yield base, other, url, pid
+        else:
+            yield base, base, url, pid
+    if request.param.startswith("postgis"):
         _reset_pg(url)
 
 
@@ -97,11 +106,11 @@ def test_two_editors_conflict_view_and_one_click_reapply(app):
 
     from carnet.projets.repository import ProjetRepository
 
-    base, url, pid = app
+    base_a, base_b, url, pid = app
     ARTIFACTS.mkdir(exist_ok=True)
     with chromium() as browser:
-        ctx_a, page_a, panel_a = _login_and_open(browser, base, "alice", "alice-demo", pid)
-        ctx_b, page_b, panel_b = _login_and_open(browser, base, "bruno", "bruno-demo", pid)
+        ctx_a, page_a, panel_a = _login_and_open(browser, base_a, "alice", "alice-demo", pid)
+        ctx_b, page_b, panel_b = _login_and_open(browser, base_b, "bruno", "bruno-demo", pid)
 
         _text(panel_a, "Maître d'ouvrage").fill(A_MOA)
         panel_a.get_by_role("button", name="Enregistrer").click()
