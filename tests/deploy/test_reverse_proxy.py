@@ -1,0 +1,151 @@
+"""The deployment recipe, run (issue #12 §4): two app processes behind Debian's nginx.
+
+``deploy/nginx-carnet.conf`` is used as shipped, its ports rewritten: nginx runs in a
+temporary prefix, two Streamlit processes share one registry (PostGIS when
+``CARNET_TEST_DATABASE_URL`` is set, else one SQLite file). Checked in Chromium:
+
+- a browser with no cookie gets ``carnet_route`` and every one of its requests, the
+  websocket included (the page renders only through it), reaches one process;
+- two browsers whose keys hash to different processes are each served, whole, by their own;
+- the page works through the proxy (title, map frame, no error).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import ROOT
+from tests.projets.conftest import PG_URL, _reset_pg
+from tests.support import (
+    BROWSER_APP,
+    chromium,
+    free_port,
+    require_map_assets,
+    server_env,
+    start_streamlit,
+    stop,
+)
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+pytestmark = [*BROWSER_APP, pytest.mark.skipif(NGINX is None, reason="nginx absent (apt install nginx)")]
+
+MAIN = """\
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+worker_processes 1;
+events {{ worker_connections 256; }}
+http {{
+    access_log {prefix}/access.log;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {prefix}/carnet.conf;
+}}
+"""
+
+
+def _site(ports: tuple[int, int], listen: int) -> str:
+    """The shipped site file with this run's ports, and the backend named in a header."""
+    text = (ROOT / "deploy" / "nginx-carnet.conf").read_text(encoding="utf-8")
+    text = text.replace("server 127.0.0.1:8501;", f"server 127.0.0.1:{ports[0]};")
+    text = text.replace("server 127.0.0.1:8502;", f"server 127.0.0.1:{ports[1]};")
+    text = text.replace("listen 80;", f"listen 127.0.0.1:{listen};")
+    assert f":{ports[0]};" in text and f":{ports[1]};" in text and f":{listen};" in text
+    # diagnostics of the test only: which process answered
+    return text.replace("    location / {", "    location / {\n"
+                        "        add_header X-Carnet-Backend $upstream_addr always;", 1)
+
+
+def _backend(url: str, key: str) -> str:
+    req = urllib.request.Request(f"{url}/_stcore/health", headers={"Cookie": f"carnet_route={key}"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return resp.headers["X-Carnet-Backend"]
+
+
+@pytest.fixture(scope="module")
+def proxied(built_cache, tmp_path_factory):
+    """(proxy URL, the two backends' addresses)."""
+    require_map_assets()
+    tmp = tmp_path_factory.mktemp("proxy")
+    database = PG_URL or f"sqlite:///{tmp / 'projets.sqlite'}"
+    if PG_URL:
+        _reset_pg(PG_URL)
+    env = server_env(built_cache, tmp, database_url=database)
+    ports = (free_port(), free_port())
+    procs = []
+    try:
+        for port in ports:
+            procs.append(start_streamlit(env, ROOT, port=port)[0])
+        prefix = tmp / "nginx"
+        prefix.mkdir()
+        listen = free_port()
+        (prefix / "carnet.conf").write_text(_site(ports, listen), encoding="utf-8")
+        (prefix / "nginx.conf").write_text(MAIN.format(prefix=prefix), encoding="utf-8")
+        subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+                       check=True, capture_output=True)
+        nginx = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
+                                  "-g", "daemon off;"])
+        procs.append(nginx)
+        url = f"http://127.0.0.1:{listen}"
+        for _ in range(100):
+            try:
+                _backend(url, "x")
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url, {f"127.0.0.1:{p}" for p in ports}
+    finally:
+        for p in procs:
+            stop(p)
+        if PG_URL:
+            _reset_pg(PG_URL)
+
+
+def _served(browser, url: str, cookie: str | None):
+    """Open Accueil through the proxy; return (backends that answered, cookie, errors)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    if cookie:
+        ctx.add_cookies([{"name": "carnet_route", "value": cookie, "url": url}])
+    page = ctx.new_page()
+    seen, errors = set(), []
+    page.on("response", lambda r: seen.add(r.headers.get("x-carnet-backend")))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sockets = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    page.goto(url)
+    page.get_by_test_id("stMain").locator("h1").first.wait_for(timeout=120_000)
+    page.locator("iframe[title*='streamlit_folium']").first.wait_for(timeout=120_000)
+    body = page.locator("body").inner_text()
+    route = {c["name"]: c["value"] for c in ctx.cookies()}.get("carnet_route")
+    ctx.close()
+    assert "Traceback" not in body and "Département du Nord" in body
+    assert any(s.endswith("/_stcore/stream") for s in sockets), sockets  # through the proxy
+    return seen - {None}, route, errors
+
+
+def test_sessions_stay_on_their_process_and_spread_over_both(proxied):
+    url, backends = proxied
+    keys: dict[str, str] = {}
+    for i in range(64):  # keys that hash to each process (consistent hash: fixed per key)
+        keys.setdefault(_backend(url, f"cle-{i}"), f"cle-{i}")
+        if len(keys) == 2:
+            break
+    assert set(keys) == backends, keys
+    with chromium() as browser:
+        fresh, route, errors = _served(browser, url, None)
+        assert route and re.fullmatch(r"[0-9a-f]{32}", route), route  # nginx's $request_id
+        assert len(fresh) == 1 and fresh <= backends, fresh
+        for backend, key in keys.items():
+            seen, kept, more = _served(browser, url, key)
+            assert seen == {backend} and kept == key, (seen, backend, kept)
+            errors += more
+    assert errors == []
