@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import carnet.contrat.models  # noqa: F401 - declares the tables on Base
 import carnet.projets.models  # noqa: F401 - declares the tables on Base
 from carnet.db.base import Base
 

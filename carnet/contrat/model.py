@@ -77,6 +77,8 @@ class Phase:
     code: str
     debut: DateConnue | None = None
     fin: DateConnue | None = None
+    #: The stored version this phase was read at (optimistic locking of the store).
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class Instance:
     cote: str
     niveau: str = ""
     provenance: Provenance = field(default_factory=Provenance)
+    #: The stored version this body was read at (optimistic locking of the store).
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,8 @@ class Orientation:
     libelle: str
     texte: str = ""
     provenance: Provenance = field(default_factory=Provenance)
+    #: The stored version this orientation was read at (optimistic locking of the store).
+    version: int = 1
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,9 @@ class Projet(Base):
     lat: Mapped[float | None] = mapped_column(Float)
     orientation: Mapped[str | None] = mapped_column(String(32))
     enjeu: Mapped[str | None] = mapped_column(String(300))
+    #: The contract's enjeu the project serves (``enjeu.id``; the foreign key is the
+    #: migration's, 0004_contrat): set where the free-text ``enjeu`` equals its title.
+    enjeu_id: Mapped[int | None] = mapped_column(Integer, index=True)
     categorie: Mapped[str] = mapped_column(String(32), default="autre")
     nature: Mapped[str | None] = mapped_column(String(32))
     mode: Mapped[str | None] = mapped_column(String(32))

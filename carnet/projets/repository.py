@@ -171,7 +171,7 @@ class ProjetRepository:
         df = pd.DataFrame(rows, columns=list(ALL_FIELDS))
         for name in ("lon", "lat", "cout_total", "participation_cd"):
             df[name] = pd.to_numeric(df[name], errors="coerce").astype("float64")
-        for name in ("annee_debut", "annee_fin", "id", "version"):
+        for name in ("annee_debut", "annee_fin", "id", "version", "enjeu_id"):
             df[name] = pd.to_numeric(df[name], errors="coerce").astype("Int64")
         df["illustratif"] = df["illustratif"].fillna(False).astype(bool)
         return df

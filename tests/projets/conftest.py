@@ -80,10 +80,15 @@ def tech_repo(engine, tech_ctx) -> ProjetRepository:
 
 
 def _reset_pg(url: str) -> None:
+    """Drop every table of the test database but PostGIS's own (``spatial_ref_sys``)."""
+    from sqlalchemy import inspect
+
     engine = db.make_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS projet_audit, projet, login_throttle, "
-                          "login_event, login_session, alembic_version CASCADE"))
+        names = [n for n in inspect(conn).get_table_names() if n != "spatial_ref_sys"]
+        if names:
+            conn.execute(text("DROP TABLE IF EXISTS "
+                              + ", ".join(f'"{n}"' for n in names) + " CASCADE"))
     engine.dispose()
 
 
