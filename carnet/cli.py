@@ -100,6 +100,9 @@ def parser() -> argparse.ArgumentParser:
         pass
     else:
         add_subparsers(sub)
+    from carnet.contrat.cli import add_subparsers as add_contrat_subparsers
+
+    add_contrat_subparsers(sub)
     return p
 
 

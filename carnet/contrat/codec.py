@@ -2,7 +2,7 @@
 
 The tree (``format = "carnet-contrat"``, ``version = 1``) holds ``pack``, ``territoire``,
 ``titre``, ``statut``, ``notes`` and the lists ``phases``, ``instances``, ``reunions``,
-``chiffres``, ``orientations``, ``enjeux``, in the contract's order. Dates are ISO text
+``chiffres``, ``orientations``, ``enjeux``, ``faits``, in the contract's order. Dates are ISO text
 (``"2011-07-07"``), timestamps ISO text with their UTC offset, codes text. Every fact has
 its ``provenance`` table (``kind``, ``document``, ``extrait``, ``source``, ``user``,
 ``at``). An empty value is left out (TOML has no null), so a key absent reads as empty.
@@ -28,6 +28,7 @@ from carnet.contrat.model import (
     Contrat,
     DateConnue,
     Enjeu,
+    Fait,
     Instance,
     Orientation,
     Phase,
@@ -108,6 +109,8 @@ def to_tree(c: Contrat) -> dict:
                              "orientations": list(e.orientations),
                              "provenance": _prov(e.provenance)})
                    for e in c.enjeux],
+        "faits": [{"code": f.code, "libelle": f.libelle, "provenance": _prov(f.provenance)}
+                  for f in c.faits],
     })
 
 
@@ -209,7 +212,7 @@ class _Reader:
 
 
 _TOP = {"format", "version", "pack", "territoire", "titre", "statut", "notes", "phases",
-        "instances", "reunions", "chiffres", "orientations", "enjeux"}
+        "instances", "reunions", "chiffres", "orientations", "enjeux", "faits"}
 
 
 def from_tree(tree: Any, path: str = "<contrat>") -> Contrat:
@@ -221,7 +224,7 @@ def from_tree(tree: Any, path: str = "<contrat>") -> Contrat:
                          f"format = \"{FORMAT}\"")
     if top.get("version", VERSION) != VERSION:
         r.fail("version", f"version {top.get('version')} inconnue (attendu : {VERSION})")
-    phases, instances, reunions, chiffres, orientations, enjeux = [], [], [], [], [], []
+    phases, instances, reunions, chiffres, orientations, enjeux, faits = ([] for _ in range(7))
     for i, raw in enumerate(r.items(top, "phases")):
         k = f"phases[{i}]"
         d = r.table(raw, k, {"code", "debut", "fin"}, ("code",))
@@ -268,11 +271,16 @@ def from_tree(tree: Any, path: str = "<contrat>") -> Contrat:
                             indicateurs=r.codes(d, "indicateurs", k),
                             orientations=r.codes(d, "orientations", k),
                             provenance=r.provenance(d, k)))
+    for i, raw in enumerate(r.items(top, "faits")):
+        k = f"faits[{i}]"
+        d = r.table(raw, k, {"code", "libelle", "provenance"}, ("code", "libelle"))
+        faits.append(Fait(code=r.text(d, "code", k), libelle=r.text(d, "libelle", k),
+                          provenance=r.provenance(d, k)))
     return Contrat(pack=r.text(top, "pack", ""), territoire=r.text(top, "territoire", ""),
                    titre=r.text(top, "titre", ""), statut=r.text(top, "statut", ""),
                    phases=tuple(phases), instances=tuple(instances), reunions=tuple(reunions),
                    chiffres=tuple(chiffres), orientations=tuple(orientations),
-                   enjeux=tuple(enjeux), notes=r.text(top, "notes", ""))
+                   enjeux=tuple(enjeux), notes=r.text(top, "notes", ""), faits=tuple(faits))
 
 
 def loads(text: str, fmt: str, path: str = "<contrat>") -> Contrat:

@@ -1,7 +1,7 @@
 """SQLAlchemy 2 models of the contract store (migration ``0004_contrat``).
 
 One ``contrat`` per (pack, territoire); its parts (``phase``, ``instance``, ``reunion``,
-``chiffre_publie``, ``orientation``, ``enjeu`` and the ``enjeu_orientation`` links) hang
+``chiffre_publie``, ``orientation``, ``enjeu``, ``fait`` and the ``enjeu_orientation`` links) hang
 from it by ``contrat_id``. Every change is journalled in ``contrat_audit`` (same shape as
 ``projet_audit``, plus the kind and id of the object changed).
 
@@ -38,11 +38,15 @@ from carnet.db.base import Base
 #: Longest accepted values (the columns' widths; validation messages quote them).
 CODE_MAX = 64
 TITRE_MAX = 300
-DOCUMENT_MAX = 500
+#: A document's title or a link (the seed's longest link).
+DOCUMENT_MAX = 2000
+OBJET_MAX = 500
 SOURCE_MAX = 64
 USER_MAX = 100
 #: Cap of the unbounded text columns (``Text``), as for projects.
-TEXTE_MAX = 5000
+TEXTE_MAX = 20_000
+#: Longest verbatim extract of a citation (the seed's).
+EXTRAIT_MAX = 2000
 
 
 class _Provenance:
@@ -147,7 +151,7 @@ class ReunionRow(_Part, _Provenance, _SoftDelete, Base):
 
     date: Mapped[date] = mapped_column(Date)
     instance: Mapped[str] = mapped_column(String(CODE_MAX))
-    objet: Mapped[str] = mapped_column(String(DOCUMENT_MAX))
+    objet: Mapped[str] = mapped_column(String(OBJET_MAX))
     document: Mapped[str | None] = mapped_column(String(DOCUMENT_MAX))
 
 
@@ -187,6 +191,16 @@ class EnjeuRow(_Part, _Provenance, _SoftDelete, Base):
     indicateurs: Mapped[list] = mapped_column(JSON, default=list)
 
 
+class FaitRow(_Part, _Provenance, Base):
+    """A statement of the document about the contract (« voté à l'unanimité »)."""
+
+    __tablename__ = "fait"
+    __table_args__ = (UniqueConstraint("contrat_id", "code", name="uq_fait_contrat_code"),)
+
+    code: Mapped[str] = mapped_column(String(CODE_MAX))
+    libelle: Mapped[str] = mapped_column(String(TITRE_MAX))
+
+
 class EnjeuOrientationRow(Base):
     """An enjeu ↔ orientation link; ``orientation`` is a code of the pack or the contract."""
 
@@ -205,7 +219,7 @@ class ContratAudit(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     contrat_id: Mapped[int] = mapped_column(ForeignKey("contrat.id"), index=True)
     #: ``contrat``, ``phase``, ``instance``, ``reunion``, ``chiffre``, ``orientation``,
-    #: ``enjeu`` or ``t0``.
+    #: ``enjeu``, ``fait`` or ``t0``.
     objet: Mapped[str] = mapped_column(String(20))
     objet_id: Mapped[int | None] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(20))

@@ -50,6 +50,7 @@ from carnet.contrat.model import (
     Contrat,
     DateConnue,
     Enjeu,
+    Fait,
     Instance,
     Orientation,
     Phase,
@@ -59,6 +60,8 @@ from carnet.contrat.model import (
 from carnet.contrat.models import (
     CODE_MAX,
     DOCUMENT_MAX,
+    EXTRAIT_MAX,
+    OBJET_MAX,
     SOURCE_MAX,
     TEXTE_MAX,
     TITRE_MAX,
@@ -67,6 +70,7 @@ from carnet.contrat.models import (
     ContratRow,
     EnjeuOrientationRow,
     EnjeuRow,
+    FaitRow,
     InstanceRow,
     OrientationRow,
     PhaseRow,
@@ -252,6 +256,14 @@ def _enjeu_values(e: Enjeu) -> dict:
             "indicateurs": list(e.indicateurs), **_prov_columns(e.provenance)}
 
 
+def _fait_values(f: Fait) -> dict:
+    return {"code": f.code, "libelle": f.libelle, **_prov_columns(f.provenance)}
+
+
+def _fait_of(row: FaitRow) -> Fait:
+    return Fait(code=row.code, libelle=row.libelle, provenance=_prov_of(row))
+
+
 def _phase_of(row: PhaseRow) -> Phase:
     return Phase(code=row.code, debut=_date_of(row, "debut"), fin=_date_of(row, "fin"),
                  version=row.version)
@@ -376,7 +388,7 @@ class _Checker:
                 self.add(where, "provenance « document » sans titre de document")
             if p.citation is not None:
                 self.text(where, "titre du document", p.citation.document, DOCUMENT_MAX)
-                self.text(where, "extrait", p.citation.extrait, TEXTE_MAX)
+                self.text(where, "extrait", p.citation.extrait, EXTRAIT_MAX)
         elif p.kind == "source":
             self.text(where, "source", p.source, SOURCE_MAX, required=True)
         elif p.kind == "saisie":
@@ -434,7 +446,7 @@ def check_reunion(c: _Checker, r: Reunion, instances: list[str], where: str = ""
     else:
         c.add(where, "aucune instance déclarée dans ce contrat : déclarez-la avant ses "
                      "réunions")
-    c.text(where, "objet de la réunion", r.objet, DOCUMENT_MAX, required=True)
+    c.text(where, "objet de la réunion", r.objet, OBJET_MAX, required=True)
     c.text(where, "document", r.document, DOCUMENT_MAX)
     c.provenance(where, r.provenance)
 
@@ -446,6 +458,12 @@ def check_chiffre(c: _Checker, x: ChiffrePublie, where: str = "") -> None:
         c.add(where, f"valeur « {x.valeur} » : nombre entier positif attendu")
     c.choice(where, "borne", x.borne, BORNES)
     c.provenance(where, x.provenance)
+
+
+def check_fait(c: _Checker, f: Fait, where: str = "") -> None:
+    c.code(where, "code du fait", f.code)
+    c.text(where, "libellé du fait", f.libelle, TITRE_MAX, required=True)
+    c.provenance(where, f.provenance)
 
 
 def check_orientation(c: _Checker, o: Orientation, pack_codes: list[str],
@@ -592,7 +610,8 @@ class ContratRepository:
                                indicateurs=tuple(e.indicateurs or ()),
                                orientations=links[e.id], provenance=_prov_of(e), id=e.id,
                                version=e.version) for e in enjeux),
-            notes=row.notes or "", id=row.id, version=row.version)
+            notes=row.notes or "", id=row.id, version=row.version,
+            faits=tuple(_fait_of(f) for f in self._parts(session, FaitRow, row.id)))
 
     def get(self, territoire: str) -> Contrat | None:
         """The contract of ``territoire`` (deleted meetings and enjeux left out), or None."""
@@ -1172,6 +1191,8 @@ class ContratRepository:
             check_reunion(c, r, codes, f"reunions[{i}]")
         for i, x in enumerate(contrat.chiffres):
             check_chiffre(c, x, f"chiffres[{i}]")
+        for i, f in enumerate(contrat.faits):
+            check_fait(c, f, f"faits[{i}]")
         for i, o in enumerate(contrat.orientations):
             check_orientation(c, o, self.pack_orientations, f"orientations[{i}]")
         valid = [*self.pack_orientations, *(o.code for o in contrat.orientations)]
@@ -1181,6 +1202,7 @@ class ContratRepository:
         _duplicates(contrat.instances, lambda x: x.code, "instance", c)
         _duplicates(contrat.chiffres, lambda x: x.code, "chiffre", c)
         _duplicates(contrat.orientations, lambda x: x.code, "orientation", c)
+        _duplicates(contrat.faits, lambda x: x.code, "fait", c)
         _duplicates(contrat.enjeux, lambda x: x.code, "enjeu", c)
         _duplicates(contrat.reunions, lambda r: f"{r.date} {r.instance} {r.objet}",
                     "réunion", c)
@@ -1266,6 +1288,7 @@ class ContratRepository:
             ("orientation", OrientationRow, contrat.orientations, lambda x: x.code,
              _orientation_values, "orientation"),
             ("enjeu", EnjeuRow, contrat.enjeux, lambda x: x.code, _enjeu_values, "enjeu"),
+            ("fait", FaitRow, contrat.faits, lambda x: x.code, _fait_values, "fait"),
         ]
         for objet, model, wanted, key, to_values, noun in parts:
             rows = self._parts(session, model, crow.id, live=False)

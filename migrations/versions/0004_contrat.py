@@ -4,7 +4,8 @@ Tables (``carnet/contrat/models.py``): ``contrat`` (one per pack and territoire;
 statut, notes, ``t0`` the diagnostic frozen at signature), ``phase`` (known dates, each
 with its provenance and certainty), ``instance`` (governance bodies), ``reunion``,
 ``chiffre_publie`` (counts the document publishes), ``orientation`` (the territoire's own
-priority orientations), ``enjeu`` (with its indicator ids as a JSON list),
+priority orientations), ``enjeu`` (with its indicator ids as a JSON list), ``fait``
+(the document's statements about the contract: « voté à l'unanimité »),
 ``enjeu_orientation`` (links; the orientation is a code of the pack or of the contract)
 and ``contrat_audit`` (objet, objet_id, action, at, user, batch, before, after: the shape
 of ``projet_audit``). Every fact row stores its provenance (``prov_kind``,
@@ -43,7 +44,7 @@ TZ = sa.DateTime(timezone=True)
 def _provenance(prefix: str = "prov") -> list[sa.Column]:
     return [
         sa.Column(f"{prefix}_kind", sa.String(10), nullable=prefix != "prov"),
-        sa.Column(f"{prefix}_document", sa.String(500)),
+        sa.Column(f"{prefix}_document", sa.String(2000)),
         sa.Column(f"{prefix}_extrait", sa.Text),
         sa.Column(f"{prefix}_source", sa.String(64)),
         sa.Column(f"{prefix}_user", sa.String(100)),
@@ -115,7 +116,7 @@ def upgrade() -> None:
           sa.Column("date", sa.Date, nullable=False),
           sa.Column("instance", sa.String(64), nullable=False),
           sa.Column("objet", sa.String(500), nullable=False),
-          sa.Column("document", sa.String(500)),
+          sa.Column("document", sa.String(2000)),
           unique_code=False)
     _part("chiffre_publie",
           sa.Column("code", sa.String(64), nullable=False),
@@ -132,6 +133,10 @@ def upgrade() -> None:
           sa.Column("titre", sa.String(300), nullable=False),
           sa.Column("texte", sa.Text),
           sa.Column("indicateurs", sa.JSON, nullable=False))
+    _part("fait",
+          sa.Column("code", sa.String(64), nullable=False),
+          sa.Column("libelle", sa.String(300), nullable=False),
+          soft_delete=False)
     op.create_table(
         "enjeu_orientation",
         sa.Column("enjeu_id", sa.Integer, sa.ForeignKey("enjeu.id"), primary_key=True),
@@ -170,6 +175,6 @@ def downgrade() -> None:
     op.execute("ALTER TABLE projet DROP COLUMN enjeu_id")
     op.drop_table("contrat_audit")
     op.drop_table("enjeu_orientation")
-    for name in ("enjeu", "orientation", "chiffre_publie", "reunion", "instance", "phase"):
+    for name in ("fait", "enjeu", "orientation", "chiffre_publie", "reunion", "instance", "phase"):
         op.drop_table(name)
     op.drop_table("contrat")

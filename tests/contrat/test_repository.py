@@ -17,6 +17,7 @@ from carnet.contrat.model import (
     Contrat,
     DateConnue,
     Enjeu,
+    Fait,
     Instance,
     Orientation,
     Phase,
@@ -67,6 +68,7 @@ def cambresis(**over) -> Contrat:
                       texte="1 500 emplois directs", indicateurs=("emplois_2018",),
                       orientations=("developpement", "canal"),
                       provenance=cite("la fermeture de la base aérienne")),),
+        faits=(Fait("unanimite", "Documents votés à l'unanimité", cite("à l'unanimité")),),
     )
     data.update(over)
     return Contrat(**data)
@@ -97,6 +99,7 @@ def test_seed_writes_the_contract_and_reads_it_back(store):
     assert got.enjeux[0].orientations == ("developpement", "canal")
     assert got.enjeux[0].indicateurs == ("emplois_2018",)
     assert got.reunions[0].date == date(2011, 7, 7)
+    assert got.fait("unanimite").provenance.citation.extrait == "à l'unanimité"
     assert [c.territoire for c in store.list()] == ["cambresis"]
     assert store.get("douaisis") is None
 
