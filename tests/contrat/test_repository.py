@@ -330,3 +330,23 @@ def test_a_viewer_cannot_write_an_editor_can(store):
     assert r.provenance.user == "max"
     with pytest.raises(PermissionDenied):
         editor.seed([cambresis()])
+
+
+# --------------------------------------------------------------------------- app start
+def test_app_start_seeds_the_packs_contracts_and_survives_a_bad_seed(engine, monkeypatch,  # noqa: F811
+                                                                     caplog):
+    import carnet.contrat.seed as seed_module
+    from carnet.errors import ConfigError
+    from carnet.ui.projets import _seed_contrats
+
+    _seed_contrats(engine, "nord")
+    got = ContratRepository(engine, "nord").get("cambresis")
+    assert got.phase("signature").debut.valeur == date(2011, 7, 7)
+    assert got.chiffre("conferences_partenariales").valeur == 8
+
+    def broken(pack_id):
+        raise ConfigError("Fichier contrats/cambresis.toml : [[phases]] n°1 : date invalide")
+
+    monkeypatch.setattr(seed_module, "contrats", broken)
+    _seed_contrats(engine, "nord")  # logged, not raised: the action plan still opens
+    assert "date invalide" in caplog.text

@@ -38,7 +38,25 @@ def _repository(url: str, pack_id: str) -> ProjetRepository:
 
     repo = ProjetRepository(get_engine(url), TerritoryContext.from_pack(pack()))
     ensure_seed(repo, pack_id)
+    _seed_contrats(repo.engine, pack_id)
     return repo
+
+
+def _seed_contrats(engine, pack_id: str) -> None:
+    """Seed the pack's contracts next to its projects (then link projects to enjeux).
+
+    Guarded: a contract seed file in error must not close the action plan; the error is
+    logged here and shown by the contract page, which reads the same files.
+    """
+    import logging
+
+    from carnet.contrat.repository import ContratRepository, ensure_seed
+    from carnet.errors import CarnetError
+
+    try:
+        ensure_seed(ContratRepository(engine, pack_id))
+    except CarnetError as exc:
+        logging.getLogger(__name__).warning("Graine des contrats (%s) : %s", pack_id, exc)
 
 
 def repository() -> ProjetRepository | None:
