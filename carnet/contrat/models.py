@@ -18,6 +18,7 @@ such rows when the seed file changes, and never a row an editor wrote, changed o
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -30,6 +31,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
@@ -72,10 +74,16 @@ class _Bookkeeping:
 
 
 class _Part(_Bookkeeping):
-    """A part of one contract (``contrat_id``), in the contract's order (``position``)."""
+    """A part of one contract (``contrat_id``), in the contract's order (``position``).
+
+    ``cle`` is the digest of the part's natural key when it was first written (its code;
+    for a meeting its date, body and object): it never changes, so the seed still finds
+    the row it wrote after an editor changed its object or code (and keeps it).
+    """
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    cle: Mapped[str | None] = mapped_column(String(40))
 
     @declared_attr
     def contrat_id(cls) -> Mapped[int]:  # noqa: N805 - SQLAlchemy's declared_attr
@@ -218,7 +226,7 @@ class ContratAudit(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     contrat_id: Mapped[int] = mapped_column(ForeignKey("contrat.id"), index=True)
-    #: ``contrat``, ``phase``, ``instance``, ``reunion``, ``chiffre``, ``orientation``,
+    #: ``contrat``, ``phase``, ``instance``, ``reunion``, ``chiffre_publie``, ``orientation``,
     #: ``enjeu``, ``fait`` or ``t0``.
     objet: Mapped[str] = mapped_column(String(20))
     objet_id: Mapped[int | None] = mapped_column(Integer)
@@ -228,3 +236,33 @@ class ContratAudit(Base):
     batch: Mapped[str | None] = mapped_column(String(64))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+def natural_key(objet: str, code: str | None = None, *, day: date | None = None,
+                instance: str | None = None, texte: str | None = None) -> str:
+    """The natural key of a part: ``objet`` and its code, or a meeting's date, body, object."""
+    if objet == "reunion":
+        return f"reunion|{day.isoformat() if day else ''}|{instance}|{texte}"
+    return f"{objet}|{code}"
+
+
+def cle(key: str) -> str:
+    """The stored digest of a natural key (40 hex digits)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+
+
+def row_key(row) -> str:
+    """The natural key of a stored part, from its current values."""
+    if isinstance(row, ReunionRow):
+        return natural_key("reunion", day=row.date, instance=row.instance, texte=row.objet)
+    return natural_key(row.__tablename__, row.code)
+
+
+def _set_cle(_mapper, _connection, target) -> None:
+    if target.cle is None:
+        target.cle = cle(row_key(target))
+
+
+for _model in (PhaseRow, InstanceRow, ReunionRow, ChiffreRow, OrientationRow, EnjeuRow,
+               FaitRow):
+    event.listen(_model, "before_insert", _set_cle)

@@ -28,6 +28,7 @@ import math
 import re
 import tomllib
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -75,6 +76,9 @@ from carnet.contrat.models import (
     OrientationRow,
     PhaseRow,
     ReunionRow,
+    cle,
+    natural_key,
+    row_key,
 )
 from carnet.errors import ProjetError
 from carnet.formatting import fmt_date, fmt_datetime
@@ -142,6 +146,18 @@ def _indicator_ids() -> set[str]:
 
 
 # --------------------------------------------------------------------------- helpers
+@contextmanager
+def _no_duplicate(what: str):
+    """Turn the unique constraints' refusal (two editors creating one code at once) into a
+    French message; the transaction is rolled back, nothing is written."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise ContratError(f"Enregistrement refusé : {what} vient d'être enregistré(e) par un "
+                           "autre éditeur (même code). Rien n'a été écrit : rechargez et "
+                           "recommencez.") from exc
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -801,7 +817,8 @@ class ContratRepository:
         check_instance(c, instance)
         c.raise_if_any()
         label = f"l'instance « {instance.libelle} »"
-        with Session(self.engine) as session, session.begin():
+        with _no_duplicate(f"l'instance « {instance.code} »"), Session(
+                self.engine) as session, session.begin():
             crow = self._require(session, territoire)
             row = session.scalars(select(InstanceRow).where(
                 InstanceRow.contrat_id == crow.id, InstanceRow.code == instance.code)).first()
@@ -946,7 +963,8 @@ class ContratRepository:
         check_orientation(c, orientation, self.pack_orientations)
         c.raise_if_any()
         label = f"l'orientation « {orientation.libelle} »"
-        with Session(self.engine) as session, session.begin():
+        with _no_duplicate(f"l'orientation « {orientation.code} »"), Session(
+                self.engine) as session, session.begin():
             crow = self._require(session, territoire)
             row = session.scalars(select(OrientationRow).where(
                 OrientationRow.contrat_id == crow.id,
@@ -993,7 +1011,8 @@ class ContratRepository:
         territoire whose free-text ``enjeu`` equals its title are linked to it.
         """
         user, now = audit_user(user), _now()
-        with Session(self.engine) as session, session.begin():
+        with _no_duplicate(f"l'enjeu « {enjeu.code or enjeu.titre} »"), Session(
+                self.engine) as session, session.begin():
             crow = self._require(session, territoire)
             live = self._parts(session, EnjeuRow, crow.id, live=False)
             if enjeu.id is None and not enjeu.code:
@@ -1239,9 +1258,11 @@ class ContratRepository:
                     for contrat in items:
                         self._sync_one(session, contrat, user, now, batch, mode, report)
                 break
-            except IntegrityError:  # another process seeded the same contract meanwhile
+            except IntegrityError as exc:  # another process seeded the same contract meanwhile
                 if attempt:
-                    raise
+                    raise ContratError("Enregistrement refusé : un autre processus écrit ces "
+                                       "contrats au même moment. Rien n'a été écrit : "
+                                       "recommencez.") from exc
         for contrat in items:
             report.libres += self.enjeux_libres(contrat.territoire)
         return report
@@ -1278,35 +1299,35 @@ class ContratRepository:
                             _snap(crow), now, batch)
                 changed += 1
         parts = [
-            ("phase", PhaseRow, contrat.phases, lambda p: p.code, _phase_values, "phase"),
-            ("instance", InstanceRow, contrat.instances, lambda x: x.code, _instance_values,
-             "instance"),
-            ("reunion", ReunionRow, contrat.reunions,
-             lambda r: (r.date, r.instance, r.objet), _reunion_values, "réunion"),
-            ("chiffre", ChiffreRow, contrat.chiffres, lambda x: x.code, _chiffre_values,
+            ("phase", PhaseRow, contrat.phases, _key, _phase_values, "phase"),
+            ("instance", InstanceRow, contrat.instances, _key, _instance_values, "instance"),
+            ("reunion", ReunionRow, contrat.reunions, _key, _reunion_values, "réunion"),
+            ("chiffre_publie", ChiffreRow, contrat.chiffres, _key, _chiffre_values,
              "chiffre publié"),
-            ("orientation", OrientationRow, contrat.orientations, lambda x: x.code,
-             _orientation_values, "orientation"),
-            ("enjeu", EnjeuRow, contrat.enjeux, lambda x: x.code, _enjeu_values, "enjeu"),
-            ("fait", FaitRow, contrat.faits, lambda x: x.code, _fait_values, "fait"),
+            ("orientation", OrientationRow, contrat.orientations, _key, _orientation_values,
+             "orientation"),
+            ("enjeu", EnjeuRow, contrat.enjeux, _key, _enjeu_values, "enjeu"),
+            ("fait", FaitRow, contrat.faits, _key, _fait_values, "fait"),
         ]
         for objet, model, wanted, key, to_values, noun in parts:
             rows = self._parts(session, model, crow.id, live=False)
-            row_key = ((lambda r: (r.date, r.instance, r.objet)) if model is ReunionRow
-                       else (lambda r: r.code))
-            stored = {row_key(r): r for r in rows}
-            seen = set()
+            by_key = {row_key(r): r for r in rows}
+            by_cle = {r.cle: r for r in rows if r.cle}
+            used: set[int] = set()
             for position, item in enumerate(wanted):
-                k = key(item)
-                seen.add(k)
+                k = key(objet, item)
+                # the seed first finds the row it wrote (``cle``), an import the row as it is
+                found = ((by_cle.get(cle(k)), by_key.get(k)) if seeded
+                         else (by_key.get(k), by_cle.get(cle(k))))
+                row = next((r for r in found if r is not None and r.id not in used), None)
                 vals = {**to_values(item), "position": position}
                 links = tuple(item.orientations) if model is EnjeuRow else None
-                row = stored.get(k)
                 if row is None:
                     row = model(contrat_id=crow.id, **vals, seeded=seeded, created_at=now,
                                 created_by=user, updated_at=now, updated_by=user, version=1)
                     session.add(row)
                     session.flush()
+                    used.add(row.id)
                     if links is not None:
                         self._set_links(session, row.id, links)
                     after = self._enjeu_snap(session, row) if links is not None else _snap(row)
@@ -1314,6 +1335,7 @@ class ContratRepository:
                                 batch)
                     changed += 1
                     continue
+                used.add(row.id)
                 deleted = getattr(row, "deleted_at", None) is not None
                 same = _same(row, vals) and not deleted and (
                     links is None or self._links(session, [row.id])[row.id] == links)
@@ -1321,7 +1343,7 @@ class ContratRepository:
                     continue
                 if seeded and not row.seeded:
                     what = "supprimé(e)" if deleted else "modifié(e)"
-                    report.kept.append(f"{name}, {noun} « {_label(k)} » : {what} par "
+                    report.kept.append(f"{name}, {noun} « {_label(item)} » : {what} par "
                                        f"{row.updated_by}, gardé(e)")
                     continue
                 before = self._enjeu_snap(session, row) if links is not None else _snap(row)
@@ -1338,8 +1360,8 @@ class ContratRepository:
                 self._audit(session, crow.id, objet, row.id, mode, user, before, after, now,
                             batch)
                 changed += 1
-            for k, row in stored.items():
-                if k in seen or getattr(row, "deleted_at", None) is not None:
+            for row in rows:
+                if row.id in used or getattr(row, "deleted_at", None) is not None:
                     continue
                 if seeded and not row.seeded:
                     continue  # an editor's addition: never removed by the seed
@@ -1365,10 +1387,16 @@ class ContratRepository:
         report.linked += len(self._link(session, crow, user, now))
 
 
-def _label(key) -> str:
-    if isinstance(key, tuple):
-        return f"{fmt_date(key[0])}, {key[1]}, {key[2]}"
-    return str(key)
+def _label(item) -> str:
+    if isinstance(item, Reunion):
+        return f"{fmt_date(item.date)}, {item.instance}, {item.objet}"
+    return item.code
+
+
+def _key(objet: str, item) -> str:
+    if isinstance(item, Reunion):
+        return natural_key("reunion", day=item.date, instance=item.instance, texte=item.objet)
+    return natural_key(objet, item.code)
 
 
 def _snap_values(values: dict) -> dict:

@@ -8,8 +8,10 @@ priority orientations), ``enjeu`` (with its indicator ids as a JSON list), ``fai
 (the document's statements about the contract: « voté à l'unanimité »),
 ``enjeu_orientation`` (links; the orientation is a code of the pack or of the contract)
 and ``contrat_audit`` (objet, objet_id, action, at, user, batch, before, after: the shape
-of ``projet_audit``). Every fact row stores its provenance (``prov_kind``,
-``prov_document``, ``prov_extrait``, ``prov_source``, ``prov_user``, ``prov_at``).
+of ``projet_audit``). Each part keeps ``cle``, the digest of its natural key when first
+written, and ``seeded`` (true while it is exactly what the pack's seed wrote). Every fact
+row stores its provenance (``prov_kind``, ``prov_document``, ``prov_extrait``,
+``prov_source``, ``prov_user``, ``prov_at``).
 
 Projects: ``projet.enjeu_id`` INTEGER REFERENCES ``enjeu(id)``, NULL by default, added in
 place (``ALTER TABLE … ADD COLUMN``; SQLite accepts a foreign key there because the
@@ -78,6 +80,7 @@ def _part(name: str, *columns, unique_code: bool = True, soft_delete: bool = Tru
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("contrat_id", sa.Integer, sa.ForeignKey("contrat.id"), nullable=False),
         sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("cle", sa.String(40)),
         *columns,
         *_bookkeeping(),
         *extra,

@@ -146,6 +146,21 @@ def test_seed_does_not_recreate_what_an_editor_deleted(store):
     assert len(report.kept) == 1 and "supprimé(e) par bob" in report.kept[0]
 
 
+def test_seed_finds_its_row_after_an_editor_changed_its_key(store):
+    """An editor rewrites a seeded meeting's object: the seed neither re-adds it nor
+    overwrites it (its natural key changed, its stored ``cle`` did not)."""
+    store.seed([cambresis()])
+    r = store.get("cambresis").reunions[0]
+    store.update_reunion("cambresis", Reunion(r.date, r.instance, "Signature solennelle",
+                                              id=r.id, version=r.version), user="alice")
+    report = store.seed([cambresis()])
+    assert [x.objet for x in store.get("cambresis").reunions] == ["Signature solennelle"]
+    assert report.kept == ["cambresis, réunion « 7 juillet 2011, conference_partenariale, "
+                           "Signature du contrat » : modifié(e) par alice, gardé(e)"]
+    # an import of the current contract matches the row as it is now: nothing changes
+    assert store.import_contrat(store.get("cambresis"), user="bob").changed == 0
+
+
 # --------------------------------------------------------------------------- editors
 def test_editor_write_is_a_saisie_with_user_and_time(store):
     store.seed([cambresis()])
