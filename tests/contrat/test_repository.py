@@ -365,3 +365,66 @@ def test_app_start_seeds_the_packs_contracts_and_survives_a_bad_seed(engine, mon
     monkeypatch.setattr(seed_module, "contrats", broken)
     _seed_contrats(engine, "nord")  # logged, not raised: the action plan still opens
     assert "date invalide" in caplog.text
+
+
+# --------------------------------------------------------------------------- two processes
+_CHILD = r"""
+import sys, time
+from pathlib import Path
+from carnet.db import get_engine
+from carnet.contrat.repository import ContratRepository
+from carnet.contrat.seed import contrats
+go = Path(sys.argv[2])
+found = contrats("nord")
+Path(sys.argv[3]).touch()  # ready
+while not go.exists():
+    time.sleep(0.002)
+print("created", len(ContratRepository(get_engine(sys.argv[1]), "nord").seed(found).created))
+"""
+
+
+@pytest.mark.slow  # two interpreters racing
+@pytest.mark.parametrize("backend", ["sqlite", "postgis"])
+def test_two_processes_seed_the_contracts_at_once(backend, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from carnet import db
+    from carnet.contrat.seed import contrats
+    from tests.projets.conftest import PG_URL, _reset_pg
+
+    if backend == "postgis":
+        if not PG_URL:
+            pytest.skip("CARNET_TEST_DATABASE_URL non défini : tests PostGIS ignorés")
+        _reset_pg(PG_URL)
+        url = PG_URL
+    else:
+        url = f"sqlite:///{tmp_path / 'race.sqlite'}"
+    schema = db.make_engine(url)
+    db.upgrade(schema)  # the schema first: this race is the seed's
+    schema.dispose()
+    root = Path(__file__).resolve().parents[2]
+    go, ready = tmp_path / "go", [tmp_path / f"ready{k}" for k in range(2)]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    procs = [subprocess.Popen([sys.executable, "-c", _CHILD, url, str(go), str(r)], cwd=root,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for r in ready]
+    while not all(r.exists() for r in ready):
+        if any(p.poll() is not None for p in procs):
+            break
+        time.sleep(0.01)
+    go.touch()
+    outs = [p.communicate(timeout=180) for p in procs]
+    for p, (_out, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err[-3000:]
+    n = len(contrats("nord"))
+    assert sorted(int(out.split()[-1]) for out, _ in outs) == [0, n], outs
+    raced = db.make_engine(url)
+    with raced.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM contrat")).scalar_one() == n
+        assert conn.execute(text("SELECT COUNT(*) FROM phase")).scalar_one() == sum(
+            len(c.phases) for c in contrats("nord").values())
+    raced.dispose()
