@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -36,10 +37,13 @@ class Projet(Base):
     """
 
     __tablename__ = "projet"
-    __table_args__ = (UniqueConstraint("pack", "ref", name="uq_projet_pack_ref"),)
+    __table_args__ = (UniqueConstraint("pack", "ref", name="uq_projet_pack_ref"),
+                      Index("uq_projet_pack_uuid", "pack", "uuid", unique=True))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     ref: Mapped[str | None] = mapped_column(String(64))
+    #: Stable universal identifier (set on creation, kept on import; migration 0005).
+    uuid: Mapped[str | None] = mapped_column(String(36))
     titre: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
     #: Territory pack of the project (``nord``): the registry of one pack.

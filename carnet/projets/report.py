@@ -31,6 +31,7 @@ from carnet.projets.mapping import (
 )
 from carnet.projets.matching import FIELD_NAMES, Proposal, commune_index, vocab_index
 from carnet.projets.phrases import quote_list
+from carnet.projets.repository import backfill_uuid, clean_uuid
 from carnet.projets.territory import guess_crs
 from carnet.projets.validation import clean_projet, clean_text, is_blank, parse_number, ref_key
 
@@ -324,6 +325,8 @@ def build(table, mapping: dict[str, str], ctx, repo=None, territoire: str | None
     by_ref = {r["ref"]: r for r in existing if r.get("ref")}
     by_ref_key = {ref_key(r["ref"]): r["ref"] for r in existing if r.get("ref")}
     by_id = {int(r["id"]): r for r in existing}
+    by_uuid = {r.get("uuid") or backfill_uuid(r.get("pack"), r["id"]): r for r in existing}
+    seen_uuids: dict[str, int] = {}
     dup_index = {}
     for r in existing:
         key = _dup_key(r)
@@ -426,6 +429,11 @@ def build(table, mapping: dict[str, str], ctx, repo=None, territoire: str | None
         raw["commune"] = _commune(raw.pop("commune", None), raw.pop("commune_nom", None),
                                   understand, line, pre, ctx)
         file_id, file_version = raw.pop("id", None), raw.pop("version", None)
+        try:
+            file_uuid = clean_uuid(raw.pop("uuid", None))
+        except ValueError as exc:
+            pre.append(str(exc))
+            file_uuid = None
         if not _blank(raw.get("x")) and not _blank(raw.get("y")):
             raw["crs"] = crs
             try:
@@ -458,7 +466,18 @@ def build(table, mapping: dict[str, str], ctx, repo=None, territoire: str | None
                                                           "latitude")], "inversion"))
                     prop.lines.append(line)
         ref = clean.get("ref")
-        target = _target(file_id, ref, by_id, by_ref, ctx)
+        if file_uuid is not None:  # a file that names its projects by UUID: only that
+            target = by_uuid.get(file_uuid)
+            if file_uuid in seen_uuids:
+                errors.append(f"UUID « {file_uuid} » en double dans le fichier (déjà ligne "
+                              f"{seen_uuids[file_uuid]})")
+            seen_uuids.setdefault(file_uuid, line)
+            other = by_ref.get(ref) if ref else None
+            if target is not None and other is not None and other is not target:
+                errors.append(f"identifiant « {ref} » déjà pris dans le registre par le projet "
+                              f"n°{other['id']}, d'un autre UUID")
+        else:
+            target = _target(file_id, ref, by_id, by_ref, ctx)
         key = ref_key(ref)
         if key:
             if key in seen_refs:
@@ -509,7 +528,7 @@ def build(table, mapping: dict[str, str], ctx, repo=None, territoire: str | None
                 report.duplicates.append({"ligne": line, "titre": clean["titre"], "motif": (
                     f"même titre, commune et année que la ligne {seen_keys[key]}")})
             seen_keys.setdefault(key, line)
-        report.valid.append(clean)
+        report.valid.append({**clean, "uuid": file_uuid} if file_uuid else clean)
         report.valid_lines.append(line)
     if l93_rows:
         notes.append(f"Coordonnées Lambert-93 (EPSG:2154) détectées sur {l93_rows} ligne(s) "

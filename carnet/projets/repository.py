@@ -68,6 +68,46 @@ def audit_user(user: Any) -> str:
     return f"{text[:USER_MAX - 11]}…{digest}"
 
 
+#: Namespace of the deterministic UUIDs given to projects created before ``projet.uuid``
+#: (migration 0005, which holds a copy): ``uuid5(NAMESPACE, "<pack>:<id>")``.
+UUID_NAMESPACE = uuid.UUID("5b0f5c1e-8d0a-5c53-9a4e-3c61d2a7e010")
+
+
+def backfill_uuid(pack: str | None, projet_id: int) -> str:
+    """The deterministic UUID of a project stored without one (migration 0005's backfill)."""
+    return str(uuid.uuid5(UUID_NAMESPACE, f"{pack or ''}:{int(projet_id)}"))
+
+
+def clean_uuid(value: Any) -> str | None:
+    """A UUID in its canonical form (lower case, hyphens), None when blank.
+
+    Raises
+    ------
+    ValueError
+        With a French message when the value is not a UUID.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        shown = text if len(text) <= 40 else text[:39] + "…"
+        raise ValueError(f"UUID invalide « {shown} » (attendu : 8-4-4-4-12 chiffres "
+                         "hexadécimaux)") from None
+
+
+def _row_uuid(raw: dict) -> str:
+    """The UUID of a project to insert: the one it carries (checked), else a new one."""
+    try:
+        given = clean_uuid(raw.get("uuid"))
+    except ValueError as exc:
+        raise ValidationError([str(exc)]) from None
+    return given or str(uuid.uuid4())
+
+
 def to_dict(obj: Projet) -> dict:
     """Serialise a project to a JSON-able dict (timestamps as ISO strings)."""
     return {name: _jsonable(getattr(obj, name)) for name in ALL_FIELDS}
@@ -221,6 +261,22 @@ class ProjetRepository:
                     "invisibles ne distinguent pas deux identifiants). Rien n'a été écrit.")
             seen[key] = ref
 
+    def _check_uuids(self, rows: list[dict]) -> list[str]:
+        """The UUIDs of new rows, refused (French message, nothing written) when one is
+        already used in its pack or twice among the rows."""
+        seen: set[tuple] = set()
+        for pack in {r.get("pack") for r in rows}:
+            stmt = select(Projet.uuid).where(Projet.pack == pack, Projet.uuid.is_not(None))
+            with self.engine.connect() as conn:
+                seen |= {(pack, u) for (u,) in conn.execute(stmt)}
+        for r in rows:
+            key = (r.get("pack"), r["uuid"])
+            if key in seen:
+                raise ProjetError(f"Enregistrement refusé : l'UUID « {r['uuid']} » est déjà "
+                                  "celui d'un projet de ce territoire. Rien n'a été écrit.")
+            seen.add(key)
+        return [r["uuid"] for r in rows]
+
     def existing_refs(self, pack: str) -> set[str]:
         """External references already used in a pack (deleted ones included)."""
         stmt = select(Projet.ref).where(Projet.pack == pack,
@@ -284,6 +340,8 @@ class ProjetRepository:
         cleaned = [self.validate(r) if validate else {k: r.get(k) for k in EDITABLE_FIELDS}
                    for r in rows]
         self._check_refs(cleaned)
+        uuids = self._check_uuids([{**c, "uuid": _row_uuid(r)} for c, r in zip(
+            cleaned, rows, strict=True)])
         user = audit_user(user)
         batch = batch or uuid.uuid4().hex[:12]
         now = _now()
@@ -291,9 +349,9 @@ class ProjetRepository:
         try:
             with Session(self.engine) as session, session.begin():
                 objs = []
-                for clean in cleaned:
-                    obj = Projet(**clean, created_at=now, created_by=user, updated_at=now,
-                                 updated_by=user, version=1)
+                for clean, uid in zip(cleaned, uuids, strict=True):
+                    obj = Projet(**clean, uuid=uid, created_at=now,
+                                 created_by=user, updated_at=now, updated_by=user, version=1)
                     session.add(obj)
                     objs.append(obj)
                 session.flush()
@@ -332,6 +390,7 @@ class ProjetRepository:
             If a project changed since the report was built (nothing written).
         """
         self._check_refs(rows)
+        uuids = self._check_uuids([{**r, "uuid": _row_uuid(r)} for r in rows])
         for up in updates:
             ref = up["changes"].get("ref")
             if ref:
@@ -343,9 +402,10 @@ class ProjetRepository:
         out: list[dict] = []
         try:
             with Session(self.engine) as session, session.begin():
-                objs = [Projet(**{k: r.get(k) for k in EDITABLE_FIELDS}, created_at=now,
-                               created_by=user, updated_at=now, updated_by=user, version=1)
-                        for r in rows]
+                objs = [Projet(**{k: r.get(k) for k in EDITABLE_FIELDS}, uuid=uid,
+                               created_at=now, created_by=user, updated_at=now,
+                               updated_by=user, version=1)
+                        for r, uid in zip(rows, uuids, strict=True)]
                 session.add_all(objs)
                 session.flush()
                 out = [to_dict(o) for o in objs]

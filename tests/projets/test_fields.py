@@ -50,12 +50,12 @@ def test_the_table_holds_the_lists_of_its_users():
         "id", "ref", "titre", "description", "pack", "territoire", "commune", "lon", "lat",
         "orientation", "enjeu", "categorie", "nature", "mode", "statut", "maitre_ouvrage",
         "partenaires", "cout_total", "participation_cd", "annee_debut", "annee_fin", "source",
-        "illustratif", "version", "created_at", "updated_at", "updated_by"]
-    kept_by_the_registry = ("id", "pack", "illustratif", "version", "created_at", "updated_at",
-                            "updated_by")
+        "illustratif", "uuid", "version", "created_at", "updated_at", "updated_by"]
+    kept_by_the_registry = ("id", "pack", "illustratif", "uuid", "version", "created_at",
+                            "updated_at", "updated_by")
     template = [c for c in EXPORT_COLUMNS if c not in kept_by_the_registry]
     assert template == TEMPLATE_COLUMNS
-    editable = tuple(EXPORT_COLUMNS[1:-4])
+    editable = tuple(c for c in EXPORT_COLUMNS[1:-4] if c != "uuid")  # set, never edited
     assert editable == fields.EDITABLE_FIELDS
     assert {k: TEXT_LIMITS[k] for k in ("ref", "titre", "description", "enjeu", "source")} == {
         "ref": 64, "titre": 300, "description": 5000, "enjeu": 300, "source": 500}

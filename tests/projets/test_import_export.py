@@ -139,14 +139,16 @@ def test_export_roundtrip(fmt, repo, ctx, tmp_path):
 
 
 def _old_layout(export: bytes, fmt: str) -> bytes:
-    """An export as written before the rename: ``territoire`` = pack, ``contrat`` = territory."""
+    """An export as written before the rename: ``territoire`` = pack, ``contrat`` = territory
+    (and no ``uuid`` column: it came later)."""
     old = {"pack": "territoire", "territoire": "contrat"}
     if fmt == "csv":
         df = pd.read_csv(io.BytesIO(export), sep=";", dtype=str, keep_default_na=False,
                          encoding="utf-8-sig")
         assert list(df.columns[4:6]) == ["pack", "territoire"]
+        df = df.drop(columns="uuid")
         return df.rename(columns=old).to_csv(sep=";", index=False).encode("utf-8-sig")
-    df = pd.read_excel(io.BytesIO(export), dtype=object)
+    df = pd.read_excel(io.BytesIO(export), dtype=object).drop(columns="uuid")
     buf = io.BytesIO()
     df.rename(columns=old).to_excel(buf, sheet_name="Projets", index=False)
     return buf.getvalue()
