@@ -304,7 +304,9 @@ def add_subparsers(subparsers) -> None:
         partial=a.importer_valides, doublons=a.doublons, user=a.utilisateur))
     exp = sub.add_parser("export", help="exporte les projets")
     add_pack_arguments(exp, territory=True)
-    exp.add_argument("--format", required=True, choices=["csv", "xlsx", "geojson", "gpkg"])
+    from carnet.projets.exporter import FORMATS
+
+    exp.add_argument("--format", required=True, choices=list(FORMATS))
     exp.add_argument("--output", default=None, help="fichier de sortie (« - » : sortie standard)")
     exp.set_defaults(func=lambda a: projets_export(a.pack, a.territoire, a.format, a.output))
     demo = subparsers.add_parser("demo-projets", help="ajoute des projets illustratifs")

@@ -79,12 +79,24 @@ def _write_gpkg(data: pd.DataFrame) -> bytes:
         return path.read_bytes()
 
 
+def _write_schema_collectivites(data: pd.DataFrame) -> bytes:
+    from carnet.projets.schema_collectivites import export_package
+
+    return export_package(data)
+
+
 class ExportFormat(NamedTuple):
-    """One export format: file suffix, MIME type, writer (labelled frame → bytes)."""
+    """One export format: file suffix, MIME type, writer (labelled frame → bytes).
+
+    ``raw``: the writer takes the registry's frame (codes, not labels); ``label``: the
+    button's name when not the format id in capitals.
+    """
 
     suffix: str
     mime: str
     write: Callable[[pd.DataFrame], bytes]
+    raw: bool = False
+    label: str | None = None
 
 
 #: Writers by format id (``--format``, the page's buttons), in the order they are offered.
@@ -94,6 +106,11 @@ FORMATS: dict[str, ExportFormat] = {
                          _write_xlsx),
     "geojson": ExportFormat(".geojson", "application/geo+json", _write_geojson),
     "gpkg": ExportFormat(".gpkg", "application/geopackage+sqlite3", _write_gpkg),
+    # the national schema of local-authority projects, as a zipped Data Package
+    # (carnet/projets/schema_collectivites.py, docs/SCHEMA_COLLECTIVITES.md)
+    "schema-collectivites": ExportFormat(".zip", "application/zip",
+                                         _write_schema_collectivites, raw=True,
+                                         label="Exporter au schéma national (ZIP)"),
 }
 
 
@@ -114,7 +131,8 @@ def export_projects(df: pd.DataFrame, fmt: str) -> bytes:
         Projects as returned by ``ProjetRepository.dataframe`` (possibly filtered).
     fmt : str
         A key of :data:`FORMATS`: ``csv`` (``;``, decimal comma, UTF-8 with BOM for
-        spreadsheets), ``xlsx``, ``geojson`` (WGS84) or ``gpkg`` (layer ``projets``, EPSG:4326).
+        spreadsheets), ``xlsx``, ``geojson`` (WGS84), ``gpkg`` (layer ``projets``, EPSG:4326)
+        or ``schema-collectivites`` (the national schema, a zipped Data Package).
 
     Returns
     -------
@@ -125,7 +143,8 @@ def export_projects(df: pd.DataFrame, fmt: str) -> bytes:
     ProjetError
         Unknown format (the message lists the accepted ones).
     """
-    return export_format(fmt).write(_labelled(df))
+    found = export_format(fmt)
+    return found.write(df if found.raw else _labelled(df))
 
 
 #: Columns of the import template: the exported fields a file provides (the round-trip format).

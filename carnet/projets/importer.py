@@ -101,6 +101,11 @@ class Table:
     layer: str | None = None
     layers: list[str] = field(default_factory=list)
     choice_needed: bool = False
+    #: Row index → French reason the row cannot be read (a schema file's translation).
+    row_errors: dict[int, str] = field(default_factory=dict)
+    #: Amounts were rounded to whole euros by the writer (national schema): a registry
+    #: amount that rounds to the file's is unchanged.
+    rounded_amounts: bool = False
 
     def line_number(self, i: int) -> int:
         """Number shown to users: file line, sheet row or feature number of row ``i``."""
@@ -936,15 +941,33 @@ class Reader:
     layers: bool = False  # a sheet (XLSX) or layer (GeoPackage) may be chosen
 
 
+def _read_text_table(data: bytes, name: str) -> Table:
+    """A CSV; one with the national schema's header is translated to our fields."""
+    from carnet.projets import schema_collectivites as schema
+
+    table = _read_csv(data, name)
+    return schema.translate(table, name) if schema.is_projets_table(table.df.columns) else table
+
+
+def _read_zip(data: bytes, name: str) -> Table:
+    """A zipped Shapefile, or a zipped Data Package of the national schema."""
+    from carnet.projets import schema_collectivites as schema
+
+    return schema.read_package(data, name) if schema.is_package(data) else (
+        _read_shapefile_zip(data, name))
+
+
 #: Readers by file extension, in the order the accepted formats are named to the user.
+#: A ``.csv`` with the header of the national schema of local-authority projects, and a
+#: ``.zip`` holding its Data Package (``schema-collectivites``), are read in that schema.
 READERS: dict[str, Reader] = {
-    ".csv": Reader("CSV", lambda data, name, layer: _read_csv(data, name)),
-    ".txt": Reader("CSV", lambda data, name, layer: _read_csv(data, name)),
+    ".csv": Reader("CSV", lambda data, name, layer: _read_text_table(data, name)),
+    ".txt": Reader("CSV", lambda data, name, layer: _read_text_table(data, name)),
     ".xlsx": Reader("XLSX", _read_xlsx, layers=True),
     ".geojson": Reader("GeoJSON", _read_geojson),
     ".json": Reader("GeoJSON", _read_geojson),
     ".gpkg": Reader("GeoPackage", _read_gpkg, layers=True),
-    ".zip": Reader("Shapefile zippé", lambda data, name, layer: _read_shapefile_zip(data, name)),
+    ".zip": Reader("Shapefile zippé", lambda data, name, layer: _read_zip(data, name)),
 }
 ALLOWED_EXTENSIONS = tuple(READERS)
 

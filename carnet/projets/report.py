@@ -261,6 +261,12 @@ def _same(a: Any, b: Any) -> bool:
     return str(a) == str(b)
 
 
+def _whole_euros(value: Any) -> int:
+    from carnet.projets.schema_collectivites import budget
+
+    return budget(value)
+
+
 def _dup_key(clean: dict) -> tuple | None:
     titre = norm(clean.get("titre") or "")
     if not titre:
@@ -404,6 +410,8 @@ def build(table, mapping: dict[str, str], ctx, repo=None, territoire: str | None
         source = ("lon/lat" if not (_blank(raw.get("lon")) and _blank(raw.get("lat")))
                   else "x/y" if not (_blank(raw.get("x")) and _blank(raw.get("y")))
                   else None)
+        if i in getattr(table, "row_errors", {}):
+            pre.append(table.row_errors[i])
         if table.lon is not None and source is None:
             if i in table.geometry_errors:
                 pre.append(table.geometry_errors[i])
@@ -511,6 +519,10 @@ def build(table, mapping: dict[str, str], ctx, repo=None, territoire: str | None
                 fields |= {"lon", "lat"}
             changes = {f: clean.get(f) for f in fields if not _same(clean.get(f),
                                                                        target.get(f))}
+            if getattr(table, "rounded_amounts", False):  # whole euros in the file
+                changes = {f: v for f, v in changes.items() if not (
+                    f in ("cout_total", "participation_cd") and not _blank(v)
+                    and not _blank(target.get(f)) and _whole_euros(target[f]) == v)}
             if changes:
                 report.updates.append({"ligne": line, "id": int(target["id"]),
                                        "version": int(target["version"]),

@@ -152,6 +152,7 @@ def export_section(df: pd.DataFrame, pack: str, territoire: str | None) -> None:
     """Download buttons for the filtered projects."""
     cols = st.columns(len(FORMATS))
     for col, fmt in zip(cols, FORMATS, strict=True):
-        col.download_button(f"Exporter en {fmt.upper()}", data=lambda f=fmt: export_projects(
-            df, f), file_name=export_filename(pack, territoire, fmt),
-            mime=FORMATS[fmt][1], key=f"exp_{fmt}")
+        col.download_button(FORMATS[fmt].label or f"Exporter en {fmt.upper()}",
+                            data=lambda f=fmt: export_projects(df, f),
+                            file_name=export_filename(pack, territoire, fmt),
+                            mime=FORMATS[fmt][1], key=f"exp_{fmt}")
