@@ -949,11 +949,42 @@ def _read_text_table(data: bytes, name: str) -> Table:
     return schema.translate(table, name) if schema.is_projets_table(table.df.columns) else table
 
 
+def _read_schema_package(data: bytes, name: str) -> Table:
+    """A zipped Data Package of the national schema, as a Table of our fields.
+
+    The archive is checked like any upload (size, members, paths); each CSV is read by the
+    CSV reader (encoding, structure, line numbers), then translated.
+    """
+    from carnet.projets import schema_collectivites as schema
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise _reject(name, "archive zip endommagée.") from exc
+    with zf:
+        members = {PurePosixPath(i.filename).name: i
+                   for i in _check_zip(zf, name, {".csv", ".json"})}
+        try:
+            desc = json.loads(_read_member(zf, members[schema.DESCRIPTOR], name)
+                              .decode("utf-8-sig"))
+        except (KeyError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raise _reject(name, f"{schema.DESCRIPTOR} illisible (JSON UTF-8 attendu).") from exc
+        files = schema.resource_files(desc)
+        if files["projets-territoire"] not in members:
+            raise _reject(name, f"la ressource « projets-territoire » "
+                          f"({files['projets-territoire']}) est absente de l'archive.")
+        raw = {k: _read_member(zf, members[v], name) for k, v in files.items() if v in members}
+    label = f"{name} › {files['projets-territoire']}"
+    collectivites = (_read_csv(raw["collectivites"], f"{name} › {files['collectivites']}")
+                     if "collectivites" in raw else None)
+    return schema.translate(_read_csv(raw["projets-territoire"], label), label, collectivites)
+
+
 def _read_zip(data: bytes, name: str) -> Table:
     """A zipped Shapefile, or a zipped Data Package of the national schema."""
     from carnet.projets import schema_collectivites as schema
 
-    return schema.read_package(data, name) if schema.is_package(data) else (
+    return _read_schema_package(data, name) if schema.is_package(data) else (
         _read_shapefile_zip(data, name))
 
 

@@ -33,7 +33,14 @@ from carnet.projets.matching import FIELD_NAMES, Proposal, commune_index, vocab_
 from carnet.projets.phrases import quote_list
 from carnet.projets.repository import backfill_uuid, clean_uuid
 from carnet.projets.territory import guess_crs
-from carnet.projets.validation import clean_projet, clean_text, is_blank, parse_number, ref_key
+from carnet.projets.validation import (
+    clean_projet,
+    clean_text,
+    is_blank,
+    parse_number,
+    ref_key,
+    whole_euros,
+)
 
 VOCAB_FIELDS = ("orientation", "categorie", "nature", "mode", "statut", "territoire")
 TEXT_FIELDS = ("ref", "titre", "description", "enjeu", "maitre_ouvrage", "partenaires",
@@ -259,12 +266,6 @@ def _same(a: Any, b: Any) -> bool:
             b, int | float | np.integer | np.floating):
         return math.isclose(float(a), float(b), abs_tol=1e-6)
     return str(a) == str(b)
-
-
-def _whole_euros(value: Any) -> int:
-    from carnet.projets.schema_collectivites import budget
-
-    return budget(value)
 
 
 def _dup_key(clean: dict) -> tuple | None:
@@ -522,7 +523,7 @@ def build(table, mapping: dict[str, str], ctx, repo=None, territoire: str | None
             if getattr(table, "rounded_amounts", False):  # whole euros in the file
                 changes = {f: v for f, v in changes.items() if not (
                     f in ("cout_total", "participation_cd") and not _blank(v)
-                    and not _blank(target.get(f)) and _whole_euros(target[f]) == v)}
+                    and not _blank(target.get(f)) and whole_euros(target[f]) == v)}
             if changes:
                 report.updates.append({"ligne": line, "id": int(target["id"]),
                                        "version": int(target["version"]),

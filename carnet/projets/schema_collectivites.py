@@ -4,9 +4,9 @@ The « Schéma des projets de transition écologique des collectivités » (beta
 Table Schemas: ``projets-territoire`` and ``collectivites``) is how Mon Espace Collectivité,
 Territoires en Transitions and Recoco exchange projects. :func:`export_package` writes a
 zipped Data Package (``datapackage.json``, ``projets-territoire.csv``, ``collectivites.csv``);
-:func:`read_package` and :func:`translate` turn such a package (or a bare
-``projets-territoire`` CSV) back into a :class:`carnet.projets.importer.Table` of our fields,
-which the ordinary import (mapping, validation, report, all-or-nothing commit) then reads.
+:func:`translate` turns such a package, read safely by :mod:`carnet.projets.importer` (or
+a bare ``projets-territoire`` CSV), back into a ``Table`` of our fields, which the ordinary
+import (mapping, validation, report, all-or-nothing commit) then reads.
 
 What maps to what, and what does not travel, is in docs/SCHEMA_COLLECTIVITES.md; the status
 table is data (``carnet/data/schema_collectivites.toml``). The schema itself is not in this
@@ -23,7 +23,6 @@ import tomllib
 import uuid
 import zipfile
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -32,6 +31,7 @@ import pandas as pd
 
 from carnet.projets.errors import ProjetError
 from carnet.projets.repository import UUID_NAMESPACE, backfill_uuid
+from carnet.projets.validation import whole_euros
 
 PATH = Path(__file__).resolve().parents[1] / "data" / "schema_collectivites.toml"
 FORMAT_ID = "schema-collectivites"
@@ -97,9 +97,7 @@ def commune_uuid(code: str) -> str:
 
 def budget(value: Any) -> int | None:
     """A cost in whole euros, rounded half up (1 200 000,50 € → 1 200 001)."""
-    if _blank(value):
-        return None
-    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return whole_euros(value)
 
 
 def timestamp(value: Any) -> str:
@@ -332,45 +330,14 @@ def is_projets_table(columns) -> bool:
     return set(columns) >= SIGNATURE
 
 
-def read_package(data: bytes, name: str):
-    """Read a zipped Data Package of the schema into a Table of our fields.
-
-    The archive is checked like any upload (size, members, paths); each CSV is read by the
-    ordinary CSV reader (encoding, structure, line numbers).
-    """
-    from carnet.projets import importer
-
-    reject = importer._reject
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise reject(name, "archive zip endommagée.") from exc
-    with zf:
-        infos = importer._check_zip(zf, name, {".csv", ".json"})
-        members = {PurePosixPath(i.filename).name: i for i in infos}
-        try:
-            desc = json.loads(importer._read_member(zf, members[DESCRIPTOR], name)
-                              .decode("utf-8-sig"))
-        except (KeyError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise reject(name, f"{DESCRIPTOR} illisible (JSON UTF-8 attendu).") from exc
-        paths = {}
-        for res in desc.get("resources", []) if isinstance(desc, dict) else []:
-            if isinstance(res, dict) and isinstance(res.get("path"), str):
-                paths[str(res.get("name"))] = PurePosixPath(res["path"]).name
-        wanted = {"projets-territoire": paths.get("projets-territoire", PROJETS_CSV),
-                  "collectivites": paths.get("collectivites", COLLECTIVITES_CSV)}
-        if wanted["projets-territoire"] not in members:
-            raise reject(name, f"la ressource « projets-territoire » ({wanted['projets-territoire']}) "
-                         "est absente de l'archive.")
-        raw = {k: importer._read_member(zf, members[v], name) for k, v in wanted.items()
-               if v in members}
-    projets = importer._read_csv(raw["projets-territoire"],
-                                 f"{name} › {wanted['projets-territoire']}")
-    collectivites = None
-    if "collectivites" in raw:
-        collectivites = importer._read_csv(raw["collectivites"],
-                                           f"{name} › {wanted['collectivites']}")
-    return translate(projets, f"{name} › {wanted['projets-territoire']}", collectivites)
+def resource_files(desc: Any) -> dict[str, str]:
+    """File of each resource of a package's ``datapackage.json`` (ours when it says none)."""
+    paths = {}
+    for res in desc.get("resources", []) if isinstance(desc, dict) else []:
+        if isinstance(res, dict) and isinstance(res.get("path"), str):
+            paths[str(res.get("name"))] = PurePosixPath(res["path"]).name
+    return {"projets-territoire": paths.get("projets-territoire", PROJETS_CSV),
+            "collectivites": paths.get("collectivites", COLLECTIVITES_CSV)}
 
 
 def _collectivite_index(table) -> dict[str, dict]:
@@ -407,7 +374,7 @@ def translate(table, name: str, collectivites=None):
     the registry has no field for stay under their own name (the report lists them as
     ignored when they hold values).
     """
-    from carnet.projets.importer import Table
+    from dataclasses import replace
 
     communes = _collectivite_index(collectivites)
     df = table.df
@@ -479,5 +446,4 @@ def translate(table, name: str, collectivites=None):
         notes.append(f"Phase « {phase or '(vide)'} », statut de phase « {statut} » lu comme "
                      f"« {code} » (le registre n'a pas de statut « {statut} ») : ligne(s) "
                      f"{', '.join(map(str, lines[:20]))}.")
-    return Table(df=out, kind="csv", notes=notes, rows=list(table.rows),
-                 row_errors=errors, rounded_amounts=True)
+    return replace(table, df=out, notes=notes, row_errors=errors, rounded_amounts=True)

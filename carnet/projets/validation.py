@@ -124,6 +124,18 @@ def parse_number(value: Any) -> float | None:
     return number
 
 
+def whole_euros(value: Any) -> int | None:
+    """An amount in whole euros, rounded half up (1 200 000,50 € → 1 200 001), None if blank.
+
+    The national schema of projects wants integers (``budgetPrevisionnel``).
+    """
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if is_blank(value):
+        return None
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def parse_year(value: Any) -> int | None:
     """Parse a year (``2014``, ``"2014"``, ``2014.0``); None if blank; ValueError if bad."""
     number = parse_number(value)

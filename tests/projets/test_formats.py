@@ -33,6 +33,7 @@ def test_every_extension_has_a_reader_and_the_layer_choice_follows_the_table():
 def test_unknown_export_format_lists_the_accepted_ones():
     with pytest.raises(ProjetError) as e:
         exporter.export_projects(None, "ODS")
-    assert str(e.value) == "Format d'export inconnu « ods » (csv, xlsx, geojson, gpkg)."
+    assert str(e.value) == ("Format d'export inconnu « ods » (csv, xlsx, geojson, gpkg, "
+                            "schema-collectivites).")
     assert exporter.export_format("GPKG") is exporter.FORMATS["gpkg"]
     assert exporter.FORMATS["xlsx"][0] == ".xlsx" == exporter.FORMATS["xlsx"].suffix
