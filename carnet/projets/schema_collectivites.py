@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from carnet.projets.errors import ProjetError
+from carnet.projets.errors import ImportRejected, ProjetError
 from carnet.projets.repository import UUID_NAMESPACE, backfill_uuid
 from carnet.projets.validation import whole_euros
 
@@ -378,6 +378,10 @@ def translate(table, name: str, collectivites=None):
 
     communes = _collectivite_index(collectivites)
     df = table.df
+    missing = [c for c in ("id", "nom") if c not in df.columns]
+    if missing:
+        raise ImportRejected(f"Fichier « {name} » refusé : colonne(s) obligatoire(s) du schéma "
+                             f"absente(s) : {', '.join(missing)}.")
     out = pd.DataFrame(index=df.index)
     out["uuid"] = df["id"]
     out["titre"] = df["nom"]
@@ -428,7 +432,8 @@ def translate(table, name: str, collectivites=None):
             errors[i] = " ; ".join(reasons)
     out["statut"] = statuts
     out["territoire"] = terr
-    out["source"] = source
+    if any(source):  # only then: a column of blanks would erase the sources on an update
+        out["source"] = source
     out["commune"] = commune
     for col in df.columns:  # the schema's columns without a field here, when they hold values
         if col not in {"id", "nom", "description", "budgetPrevisionnel",

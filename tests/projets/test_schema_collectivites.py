@@ -353,6 +353,30 @@ def test_a_bare_projets_csv_is_recognised(repo, ctx):
     assert row["ligne"] == 3 and "absente de collectivites.csv" in row["motifs"]
 
 
+def test_reimporting_an_export_keeps_what_the_schema_does_not_carry(repo, ctx):
+    kept = repo.create(sample(ref="S1", source="Document fondateur, p. 3",
+                              partenaires="Région", participation_cd=800000), user="u")
+    data = sc.export_package(repo.dataframe("nord"), ctx)
+    report, created = import_file(data, "export.zip", ctx, repo, "u")
+    assert created == [] and report.updates == [] and report.unchanged == [2]
+    again = repo.get(kept["id"])
+    assert (again["source"], again["partenaires"], again["participation_cd"], again["ref"],
+            again["cout_total"], again["version"]) == (
+        "Document fondateur, p. 3", "Région", 800000.0, "S1", 1200000.5, 1)
+
+
+def test_a_projets_file_without_its_required_columns_is_refused(repo, ctx):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("datapackage.json", "{}")
+        zf.writestr(sc.PROJETS_CSV, "nom,phase\nX,Idée\n")
+    with pytest.raises(ImportRejected, match=r"Fichier « sans-id\.zip › projets-territoire\.csv » "
+                                             r"refusé : colonne\(s\) obligatoire\(s\) du schéma "
+                                             r"absente\(s\) : id\."):
+        import_file(buf.getvalue(), "sans-id.zip", ctx, repo, "u")
+    assert repo.count("nord") == 0
+
+
 def test_a_package_without_its_projects_is_refused(repo, ctx):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
