@@ -111,6 +111,35 @@ def _geojson(features) -> bytes:
     return json.dumps({"type": "FeatureCollection", "features": features}).encode()
 
 
+SCHEMA_HEADER = ("id,createdAt,updatedAt,nom,description,budgetPrevisionnel,"
+                 "dateDebutPrevisionnelle,phase,phaseStatut,programme,porteurCodeSiret,"
+                 "porteurReferentEmail,porteurReferentTelephone,porteurReferentPrenom,"
+                 "porteurReferentNom,porteurReferentFonction,competences,leviers,mecId,tetId,"
+                 "recocoId,collectiviteIds")
+#: uuid5 of the Carnet's namespace over "commune:<code>" (carnet.projets.schema_collectivites)
+SCHEMA_CAMBRAI = "0ce8ecae-cfd8-56d6-8f9a-38d0c59cea11"
+SCHEMA_CAUDRY = "6a6ed4f2-d8bf-56b6-9add-46b963d6ab1a"
+SCHEMA_ROW = (SCHEMA_HEADER + "\n01890e30-5a80-7c22-9842-8263d0d0d890,2025-04-15T14:30:00Z,"
+              "2025-04-15T14:30:00Z,Maison médicale,,120000,2025,Étude,En cours,"
+              "Contrat de territoire du Cambrésis,,,,,,,,,,,,\n").encode()
+
+
+def _schema_package(id: str = "01890e30-5a80-7c22-9842-8263d0d0d890", phase: str = "Étude",
+                    ids: str = f'"[""{SCHEMA_CAMBRAI}""]"') -> bytes:
+    """A zipped package of the national schema: one project in Cambrai (or as told)."""
+    row = (f"{id},2025-04-15T14:30:00Z,2025-04-15T14:30:00Z,Maison médicale,,120000,2025,"
+           f"{phase},En cours,Contrat de territoire du Cambrésis,,,,,,,,,,,,{ids}\n")
+    communes = ("id,nom,type,codeInsee,codeDepartements,codeRegions,codeEpci,siren,createdAt,"
+                f"updatedAt\n{SCHEMA_CAMBRAI},Cambrai,Commune,59122,,,,,2025-04-15T14:30:00Z,"
+                f"2025-04-15T14:30:00Z\n{SCHEMA_CAUDRY},Caudry,Commune,59139,,,,,"
+                "2025-04-15T14:30:00Z,2025-04-15T14:30:00Z\n")
+    return _zip({"datapackage.json": b'{"resources": [{"name": "projets-territoire", "path": '
+                                     b'"projets-territoire.csv"}, {"name": "collectivites", '
+                                     b'"path": "collectivites.csv"}]}',
+                 "projets-territoire.csv": (SCHEMA_HEADER + "\n" + row).encode(),
+                 "collectivites.csv": communes.encode()})
+
+
 def build() -> dict[str, tuple[bytes, str]]:
     """file name → (content, expected French message fragment)."""
     lines = lambda *rows: ("\n".join([HEADER, *rows]) + "\n").encode("utf-8")  # noqa: E731
@@ -158,6 +187,21 @@ def build() -> dict[str, tuple[bytes, str]]:
             _zip({k: v for k, v in _shapefile([(5e7, 9e7)], None).items()}),
             "système de coordonnées absent et impossible à deviner"),
         "vrt_deguise.geojson": (VRT, "fichier VRT de GDAL interdit"),
+        # the national schema's zipped Data Package (docs/SCHEMA_COLLECTIVITES.md)
+        "schema_sans_projets.zip": (_zip({"datapackage.json": b"{}", "autre.csv": b"a,b\n1,2\n"}),
+                                    "la ressource « projets-territoire »"),
+        "schema_descripteur_illisible.zip": (
+            _zip({"datapackage.json": b"{pas du json", "projets-territoire.csv": SCHEMA_ROW}),
+            "datapackage.json illisible"),
+        "schema_chemin_interdit.zip": (
+            _zip({"datapackage.json": b"{}", "../projets-territoire.csv": SCHEMA_ROW}),
+            "chemin interdit"),
+        "schema_uuid_invalide.zip": (_schema_package(id="pas-un-uuid"), "UUID invalide"),
+        "schema_phase_sans_statut.zip": (_schema_package(phase=""),
+                                         "aucun statut du registre ne leur correspond"),
+        "schema_deux_communes.zip": (
+            _schema_package(ids=f'"[""{SCHEMA_CAMBRAI}"",""{SCHEMA_CAUDRY}""]"'),
+            "le registre ne rattache un projet qu'à une commune"),
         "pas_du_json.geojson": (b"titre,commune\nMaison,59122\n", "ce n'est pas un GeoJSON"),
         "json_tronque.geojson": (b'{"type": "FeatureCollection", "features": [',
                                  "JSON invalide"),
