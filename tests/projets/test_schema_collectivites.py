@@ -513,3 +513,31 @@ def test_cli_export_of_the_nord_validates(built_cache, monkeypatch, tmp_path, sc
     assert _without_times(_rows(_unzip(again.read_bytes())[sc.PROJETS_CSV])) == \
         _without_times(rows)
     db.dispose_all()
+
+
+# -- the import wizard of the page ----------------------------------------------------------
+def test_the_wizard_imports_a_package_with_its_uuids(page_repo, ctx):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.support import shown
+
+    page = str(ROOT / "pages" / "plan_actions.py")
+    uid = str(uuid.uuid4())
+    data = _package([_projet(id=uid, nom="**Maison** <b>de santé</b>")], [CAMBRAI])
+    at = AppTest.from_file(page, default_timeout=90)
+    at.session_state["projets_auth"] = {"user": "marie", "role": "editor"}
+    at.run()
+    assert not at.exception, at.exception
+    assert "Exporter au schéma national (ZIP)" in {b.label for b in at.download_button}
+    at.file_uploader[0].set_value(("mec.zip", data, "application/zip"))
+    at.run()
+    assert not at.exception, at.exception
+    notes = [shown(c.value) for c in at.caption]
+    assert any("Fichier au schéma des projets des collectivités (mec.zip › "
+               "projets-territoire.csv)" in n for n in notes), notes
+    button = next(b for b in at.button if b.label.startswith("Importer"))
+    at = button.click().run()
+    assert not at.exception, at.exception
+    (p,) = page_repo.dataframe("nord").to_dict("records")
+    assert (p["uuid"], p["titre"], p["commune"], p["statut"]) == (
+        uid, "**Maison** <b>de santé</b>", "59122", "etude")
