@@ -106,6 +106,9 @@ class Table:
     #: Amounts were rounded to whole euros by the writer (national schema): a registry
     #: amount that rounds to the file's is unchanged.
     rounded_amounts: bool = False
+    #: Row index → creation time (UTC) the file gives its project (a schema file's
+    #: ``createdAt``): a new project keeps it (the audit log keeps the import's time).
+    created_at: dict[int, object] = field(default_factory=dict)
 
     def line_number(self, i: int) -> int:
         """Number shown to users: file line, sheet row or feature number of row ``i``."""

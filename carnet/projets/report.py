@@ -541,7 +541,9 @@ def build(table, mapping: dict[str, str], ctx, repo=None, territoire: str | None
                 report.duplicates.append({"ligne": line, "titre": clean["titre"], "motif": (
                     f"même titre, commune et année que la ligne {seen_keys[key]}")})
             seen_keys.setdefault(key, line)
-        report.valid.append({**clean, "uuid": file_uuid} if file_uuid else clean)
+        created = getattr(table, "created_at", {}).get(i)
+        report.valid.append({**clean, **({"uuid": file_uuid} if file_uuid else {}),
+                             **({"created_at": created} if created else {})})
         report.valid_lines.append(line)
     if l93_rows:
         notes.append(f"Coordonnées Lambert-93 (EPSG:2154) détectées sur {l93_rows} ligne(s) "

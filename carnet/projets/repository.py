@@ -403,8 +403,8 @@ class ProjetRepository:
         try:
             with Session(self.engine) as session, session.begin():
                 objs = [Projet(**{k: r.get(k) for k in EDITABLE_FIELDS}, uuid=uid,
-                               created_at=now, created_by=user, updated_at=now,
-                               updated_by=user, version=1)
+                               created_at=r.get("created_at") or now, created_by=user,
+                               updated_at=now, updated_by=user, version=1)
                         for r, uid in zip(rows, uuids, strict=True)]
                 session.add_all(objs)
                 session.flush()

@@ -111,6 +111,23 @@ def timestamp(value: Any) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$")
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """A schema timestamp (``2025-04-15T14:30:00.000Z``, with a zone) as a UTC datetime.
+
+    Raises
+    ------
+    ValueError
+        When it does not follow the schema's pattern.
+    """
+    text = str(value).strip()
+    if not _STAMP.match(text):
+        raise ValueError(text)
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
 def programme_names(pack_id: str, territoires: dict[str, str]) -> dict[str, str]:
     """Contract territory → programme (« Contrat de territoire du Cambrésis »).
 
@@ -392,6 +409,7 @@ def translate(table, name: str, collectivites=None):
     out["annee_debut"] = df.get("dateDebutPrevisionnelle")
     statuts, terr, source, commune = [], [], [], []
     errors: dict[int, str] = {}
+    created: dict[int, datetime] = {}
     recoded: dict[tuple[str, str], list[int]] = {}
     pairs = set(status_pairs().values())
     for i, rec in enumerate(df.to_dict("records")):
@@ -428,6 +446,13 @@ def translate(table, name: str, collectivites=None):
             reasons.append(f"{len(codes)} communes ({', '.join(codes)}) : le registre ne "
                            "rattache un projet qu'à une commune")
         commune.append(codes[0] if codes else None)
+        stamp = rec.get("createdAt")
+        if not _blank(stamp):
+            try:
+                created[i] = parse_timestamp(stamp)
+            except ValueError:
+                reasons.append(f"createdAt illisible « {str(stamp)[:40]} » (attendu : "
+                               "2025-04-15T14:30:00Z)")
         if reasons:
             errors[i] = " ; ".join(reasons)
     out["statut"] = statuts
@@ -451,4 +476,5 @@ def translate(table, name: str, collectivites=None):
         notes.append(f"Phase « {phase or '(vide)'} », statut de phase « {statut} » lu comme "
                      f"« {code} » (le registre n'a pas de statut « {statut} ») : ligne(s) "
                      f"{', '.join(map(str, lines[:20]))}.")
-    return replace(table, df=out, notes=notes, row_errors=errors, rounded_amounts=True)
+    return replace(table, df=out, notes=notes, row_errors=errors, rounded_amounts=True,
+                   created_at=created)

@@ -243,7 +243,8 @@ def _source_repo(tmp_path, ctx) -> ProjetRepository:
 
 
 def _without_times(rows: list[dict]) -> list[dict]:
-    return [{k: v for k, v in r.items() if k not in ("createdAt", "updatedAt")} for r in rows]
+    """The rows but their ``updatedAt`` (the import is a change: it is the import's time)."""
+    return [{k: v for k, v in r.items() if k != "updatedAt"} for r in rows]
 
 
 def test_round_trip_into_a_fresh_registry_keeps_uuids_and_values(tmp_path, ctx, repo,
@@ -302,6 +303,7 @@ def test_a_foreign_package_is_read_with_its_values(repo, ctx):
     report, created = import_file(data, "mec.zip", ctx, repo, "u")
     assert report.ok, report.rejected
     (p,) = created
+    assert sc.timestamp(p["created_at"]) == "2025-04-15T14:30:00Z"  # the project's own
     assert (p["uuid"], p["titre"], p["statut"], p["cout_total"], p["annee_debut"],
             p["commune"], p["territoire"], p["source"]) == (
         uid, "Pistes cyclables", "en_cours", 450000.0, 2025, "59122", None,
@@ -323,6 +325,7 @@ def test_invalid_rows_are_named_with_file_line_and_reason_and_nothing_is_written
         _projet(id=twice, nom="Premier"),
         _projet(id=twice, nom="Second"),
         _projet(phase="", phaseStatut="Bloqué", nom="Bloqué"),
+        _projet(createdAt="15/04/2025", nom="Date"),
     ], [CAMBRAI, CAUDRY, EPCI])
     with pytest.raises(ImportRejected) as exc:
         import_file(data, "hostile.zip", ctx, repo, "u")
@@ -337,8 +340,12 @@ def test_invalid_rows_are_named_with_file_line_and_reason_and_nothing_is_written
     assert "absente de collectivites.csv" in motifs[7]
     assert "coût total illisible « beaucoup »" in motifs[8]
     assert f"UUID « {twice} » en double dans le fichier (déjà ligne 9)" in motifs[10]
-    assert "statut" in motifs[11]  # « bloque » is not a status of this registry yet
-    assert set(motifs) == {3, 4, 5, 6, 7, 8, 10, 11}
+    assert "createdAt illisible « 15/04/2025 »" in motifs[12]
+    if "bloque" in STATUTS:  # « Bloqué » reads as « bloque », once the registry has it
+        assert set(motifs) == {3, 4, 5, 6, 7, 8, 10, 12}
+    else:
+        assert "statut" in motifs[11]
+        assert set(motifs) == {3, 4, 5, 6, 7, 8, 10, 11, 12}
     assert repo.count("nord") == 0
 
 
