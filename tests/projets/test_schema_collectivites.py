@@ -35,9 +35,17 @@ SCHEMA_DIR = "projets-collectivites"
 
 
 def schemas_dir() -> Path | None:
-    env = os.environ.get("CARNET_SCHEMAS")
-    path = Path(env).resolve() if env else ROOT.parent / "shared" / "data" / "schemas"
-    return path / SCHEMA_DIR if (path / SCHEMA_DIR / "datapackage.json").is_file() else None
+    """``$CARNET_SCHEMAS``, else ``schemas/`` beside ``$CARNET_SOURCES`` (both in
+    ``shared/data/``), else ``../shared/data/schemas`` next to the checkout."""
+    env, sources = os.environ.get("CARNET_SCHEMAS"), os.environ.get("CARNET_SOURCES")
+    candidates = [Path(env)] if env else []
+    if sources:
+        candidates.append(Path(sources).resolve().parent / "schemas")
+    candidates.append(ROOT.parent / "shared" / "data" / "schemas")
+    for path in candidates:
+        if (path / SCHEMA_DIR / "datapackage.json").is_file():
+            return path.resolve() / SCHEMA_DIR
+    return None
 
 
 @pytest.fixture(scope="module")
