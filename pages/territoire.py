@@ -4,7 +4,7 @@ import streamlit as st
 
 from carnet import charts, fiches, summary
 from carnet.maps.thematic import scheme_labels
-from carnet.ui import cartes, components, data, nav, state
+from carnet.ui import carnets, cartes, components, data, nav, state
 from carnet.ui.assets import show_map
 
 p = data.pack()
@@ -89,5 +89,7 @@ with tab3:
     series = fiches.population_with_reference(p, tid, with_departement=indexed)
     st.altair_chart(charts.population_chart(series, indexed=indexed), width="stretch")
     components.sources_caption(fiches.sources_footer(p, fiches.population_ids(p)))
+
+carnets.carnet_sections(p, tid)  # Histoire et patrimoine, Culture, Environnement et paysage
 
 components.perimeter_note(p.config.perimetre.get("note", ""), data.territory_word(p, plural=True, lower=True))
