@@ -276,6 +276,8 @@ def render(text: str, where: str = "le texte", line_offset: int = 0) -> Rendered
         cites = _cites_md(b.citations)
         if b.kind == "item":
             marker = "1." if b.ordered else "-"
+            if items and not items[-1].startswith(marker):  # another kind of list begins
+                flush_items()
             items.append(f"{marker} {inline(b.text)}" + (f" — {cites}" if cites else ""))
         else:
             flush_items()
