@@ -239,7 +239,8 @@ def _histoire(pack, tid: str, n_communes: int) -> Section:
                                  "immeuble protégé au titre des monuments historiques",
                                  "immeubles protégés au titre des monuments historiques",
                                  "est recensé" if n == 1 else "sont recensés"),
-                   f"Communes qui en comptent le plus : {_enum(_leaders(counts))}.")
+                   f"Communes qui en comptent le plus : {_enum(_leaders(counts))}."
+                   if len(counts) > 1 else f"Commune : {counts[0][0]}.")
     return Section("histoire", title, phrases, (lst,), sources=(lst.source,),
                    couches=("monuments",))
 

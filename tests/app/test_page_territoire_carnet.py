@@ -138,6 +138,15 @@ def test_editor_saves_then_stale_save_gets_the_conflict(built_cache, private_db,
         "\\", "")
     assert at.text_area(key=key).value == "Ma version. [source : y]"  # nothing lost
     assert store.current("nord", "cambresis", "histoire").texte == "Autre texte. [source : x]"
+    assert "Autre texte. [source : x]" in [c.value for c in at.code]  # theirs, to compare
+
+    # having seen theirs, the editor saves again: now on top of version 2
+    at.button[[b.label for b in at.button].index("Enregistrer")].click().run()
+    no_exception(at)
+    cur = store.current("nord", "cambresis", "histoire")
+    assert (cur.texte, cur.version, cur.updated_by) == ("Ma version. [source : y]", 3, "marie")
+    assert [h["user"] for h in store.history("nord", "cambresis", "histoire")] == [
+        "marie", "paul", "marie"]
 
 
 def test_somme_says_what_is_missing(somme_app, private_db):

@@ -81,3 +81,22 @@ def test_unicode_and_long_user_names_are_kept(engine):
     out = store.save("nord", "cambresis", "environnement", body, 0, "é" * 150, "editor")
     assert out.texte == body
     assert len(out.updated_by) == 100
+
+
+def test_simultaneous_first_saves_one_wins_the_other_conflicts(engine, monkeypatch):
+    """Two editors both start from the seed (version 0): the unique key refuses the second
+    insert, which becomes a conflict (nothing written), not an error."""
+    store = CarnetStore(engine)
+    store.save("nord", "douaisis", "culture", CITED, 0, "marie", "editor")
+    real, calls = CarnetStore._row, []
+
+    def stale_once(self, *args):  # paul's read happened before marie's write
+        calls.append(args)
+        return None if len(calls) == 1 else real(self, *args)
+
+    monkeypatch.setattr(CarnetStore, "_row", stale_once)
+    with pytest.raises(CarnetConflict, match="modifiée par marie"):
+        store.save("nord", "douaisis", "culture", "Le sien. [source : p]", 0, "paul", "editor")
+    monkeypatch.undo()
+    cur = store.current("nord", "douaisis", "culture")
+    assert (cur.texte, cur.version) == (CITED, 1)
