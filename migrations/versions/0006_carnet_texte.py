@@ -7,7 +7,7 @@ then), with its version (optimistic locking) and who saved it when.
 after, JSON). New tables only: no existing row is touched; the downgrade drops them.
 
 Revision ID: 0006_carnet_texte
-Revises: 0003_pack_territoire
+Revises: 0005_projet_uuid
 Create Date: 2026-12-02
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_carnet_texte"
-down_revision = "0003_pack_territoire"
+down_revision = "0005_projet_uuid"
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,7 @@ from tests.projets.test_migration_pack_territoire import _migrate, bare_engine  
 
 AT = dt.datetime(2026, 11, 30, 8, 15, tzinfo=dt.UTC)
 REV = "0006_carnet_texte"
-BEFORE = "0003_pack_territoire"
+BEFORE = "0005_projet_uuid"
 
 
 def _projects(engine) -> list[tuple]:
