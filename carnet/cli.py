@@ -1,4 +1,4 @@
-"""Command line: ``python -m carnet {sources,build,check,export,...}``.
+"""Command line: ``python -m carnet {sources,build,check,export,besoins,...}``.
 
 Vocabulary: ``--pack`` names a territory pack (``nord``, a folder of ``data/territoires/``;
 default ``$CARNET_PACK``, else ``nord``); ``--territoire`` names a contract territory of
@@ -93,6 +93,10 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--brut", action="store_true",
                    help="valeurs non arrondies (par défaut : arrondies aux décimales de chaque indicateur)")
     e.set_defaults(func=_cmd_export)
+
+    from carnet.contrat.cli_besoins import add_parser as add_besoins
+
+    add_besoins(sub)
 
     try:
         from carnet.projets.cli import add_subparsers
