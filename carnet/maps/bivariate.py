@@ -40,6 +40,8 @@ PALETTE = (
 )
 N_CLASSES = 3
 NOT_CLASSED = "non classée"
+#: Room (px) left beside the polygons for the grid legend when the view is fitted.
+LEGEND_PAD = 190
 
 
 def cell_color(x: int, y: int) -> str:
@@ -64,12 +66,16 @@ def cell_index(x, y) -> np.ndarray:
 
 def legend_html(counts: np.ndarray, *, x_title: str, y_title: str, x_labels: Sequence[str],
                 y_labels: Sequence[str], n_missing: int, source: str, note: str = "",
-                missing_label: str = NOT_CLASSED) -> str:
+                missing_label: str = NOT_CLASSED, corners: Sequence[str] | None = None) -> str:
     """Legend HTML (every text escaped): a 3 × 3 grid of swatches with the count of each cell,
     the classes of both axes, what the corners mean, the unclassed communes and the source.
 
-    ``counts`` is a 3 × 3 array indexed [y][x].
+    ``counts`` is a 3 × 3 array indexed [y][x]; ``corners`` words the two telling corners
+    (x high and y low, x low and y high), by default from the titles and labels.
     """
+    if corners is None:
+        corners = (f"{x_title} {x_labels[2]}, {y_title} {y_labels[0]}",
+                   f"{x_title} {x_labels[0]}, {y_title} {y_labels[2]}")
     sw = ("display:inline-block;width:26px;height:20px;line-height:20px;text-align:center;"
           "font-size:10px;border:1px solid rgba(0,0,0,.15);color:#222")
     cells = []
@@ -83,18 +89,16 @@ def legend_html(counts: np.ndarray, *, x_title: str, y_title: str, x_labels: Seq
                        f"title='{esc(x_labels[x])} ; {esc(y_labels[y])}'>{fmt_int(n)}</span></td>")
         cells.append("<tr>" + "".join(row) + "</tr>")
     xrow = "<tr><td></td>" + "".join(
-        f"<td style='font-size:10px;color:#444;text-align:center;vertical-align:top;"
-        f"white-space:normal;max-width:30px'>{esc(lbl)}</td>" for lbl in x_labels) + "</tr>"
+        f"<td style='font-size:10px;color:#444;text-align:center;vertical-align:top'>"
+        f"{esc(lbl)}</td>" for lbl in x_labels) + "</tr>"
     grid = (f"<table class='bv-grid' style='border-collapse:collapse;margin:2px 0'>"
             f"{''.join(cells)}{xrow}</table>")
-    corner = (f"<div class='lg-s'><i style='display:inline-block;width:12px;height:10px;"
-              f"background:{cell_color(2, 0)};margin-right:4px'></i>{esc(x_labels[2])}, "
-              f"{esc(y_labels[0])} ; <i style='display:inline-block;width:12px;height:10px;"
-              f"background:{cell_color(0, 2)};margin-right:4px'></i>{esc(x_labels[0])}, "
-              f"{esc(y_labels[2])}.</div>")
+    dot = "<i style='display:inline-block;width:12px;height:10px;background:{};margin-right:4px'></i>"
+    corner = (f"<div class='lg-s'>{dot.format(cell_color(2, 0))}{esc(corners[0])}<br>"
+              f"{dot.format(cell_color(0, 2))}{esc(corners[1])}</div>")
     out = [f"<div class='lg-t'>{esc(x_title)} × {esc(y_title)}</div>",
-           f"<div class='lg-s' style='margin-top:0'>↑ {esc(y_title)} ; → {esc(x_title)} "
-           "(nombre de communes dans chaque case)</div>", grid, corner]
+           f"<div class='lg-s' style='margin-top:0'>→ {esc(x_title)} ; ↑ {esc(y_title)} ; "
+           "chiffre : nombre de communes</div>", grid, corner]
     if n_missing:
         out.append(f"<div class='lg-r lg-na'><i></i>{esc(missing_label)}"
                    f"<span class='lg-n'>({fmt_int(n_missing)})</span></div>")
@@ -121,6 +125,7 @@ def bivariate(
     name_field: str = "nom",
     note: str = "",
     missing_label: str = NOT_CLASSED,
+    corners: Sequence[str] | None = None,
     layer_name: str | None = None,
     precision: int = 5,
     tiles: Tiles = None,
@@ -151,6 +156,8 @@ def bivariate(
         Extra columns in the tooltip (dict: column → French label); numbers in French.
     note : str
         A sentence under the grid (how the classes were cut).
+    corners : (str, str), optional
+        Words for the corners x high / y low and x low / y high (legend).
     legend_position : str
         Corner of the grid legend (the projects legend is bottom right).
 
@@ -204,14 +211,17 @@ def bivariate(
                  click_keys=["code", "nom"], attribution=source).add_to(m)
     Legend(legend_html(counts, x_title=x_title, y_title=y_title, x_labels=x_labels,
                        y_labels=y_labels, n_missing=int((idx < 0).sum()), source=source,
-                       note=note, missing_label=missing_label),
+                       note=note, missing_label=missing_label, corners=corners),
            position=legend_position).add_to(m)
     if projects is not None and len(projects):
         from carnet.maps.projects import add_projects
 
         add_projects(m, projects, name=f"Projets ({fmt_int(len(projects))})")
     if fit_bounds and (b := bounds_of(frame)) is not None:
-        m.fit_bounds(b, padding=(8, 8))
+        # keep the polygons clear of the grid legend in its corner
+        side = LEGEND_PAD if legend_position.endswith("left") else 8
+        m.fit_bounds(b, padding_top_left=(side, 8),
+                     padding_bottom_right=(8 if side > 8 else LEGEND_PAD, 8))
     add_layer_control(m, collapsed=True)
     use_local_assets(m, base_url=base_url)
     return m
@@ -243,26 +253,22 @@ def besoins_map(pack, result, territoire: str | None, projects: pd.DataFrame | N
                          for r, n in zip(gdf["rang"], [int(gdf["rang"].notna().sum())] * len(gdf),
                                          strict=True)]
     nb, pm = result.bounds.get("besoin") or [], result.bounds.get("projets")
-    if nb:
-        x_labels = [f"faible (≤ {fmt_number(nb[0], 2)})",
-                    f"moyen (≤ {fmt_number(nb[1], 2)})", f"élevé (> {fmt_number(nb[1], 2)})"]
-    else:
-        x_labels = ["faible", "moyen", "élevé"]
-    if pm is not None:
-        y_labels = ["aucun projet", f"≤ {fmt_number(pm, 1)}", f"> {fmt_number(pm, 1)}"]
-    else:
-        y_labels = ["aucun projet", "quelques projets", "plus de projets"]
+    x_labels = ["faible", "moyen", "élevé"]
+    y_labels = ["aucun", "peu", "plus"]
+    need = (f"faible ≤ {fmt_number(nb[0], 2)} < moyen ≤ {fmt_number(nb[1], 2)} < élevé"
+            if nb else "aucun score")
+    proj = (f"aucun ; peu ≤ {fmt_number(pm, 1)} < plus" if pm is not None else "aucun projet")
     cites = sorted({f"{short_producer(pack.indicator(i).source)}, {pack.indicator(i).vintage}"
                     for i in result.indicators})
     source = " ; ".join(cites) + " ; registre des projets"
-    note = ("Besoin : tiers des communes de référence selon le score ; projets : aucun, puis "
-            "jusqu'à ou au-delà de la médiane des communes de référence qui en ont "
-            "(projets pour 10 000 habitants).")
+    note = (f"Score de besoin : {need} (tiers des communes de référence). Projets pour "
+            f"10 000 hab. : {proj} (médiane des communes de référence qui en ont).")
     return bivariate(gdf, x="classe_besoin", y="classe_projets", x_title="Besoin",
-                     y_title="Projets pour 10 000 hab.", x_labels=x_labels, y_labels=y_labels,
+                     y_title="Projets", x_labels=x_labels, y_labels=y_labels,
                      source=source, m=m, projects=projects, note=note,
+                     corners=("besoin élevé, aucun projet", "besoin faible, plus de projets"),
                      tooltip_fields={"score_texte": "Score de besoin", "rang_texte": "Rang",
-                                     "projets": "Projets",
+                                     "projets": "Nombre de projets",
                                      "projets_texte": "Projets pour 10 000 hab.",
                                      "quadrant": "Quadrant"},
                      layer_name="Besoins et projets", base_url=base_url)

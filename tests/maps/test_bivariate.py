@@ -65,7 +65,7 @@ def test_legend_explains_both_axes(classed):
     legend = next(c for c in m._children.values() if isinstance(c, Legend))
     h = legend.html_content
     assert "Besoin × Projets pour 10 000 hab." in h
-    assert "↑ Projets pour 10 000 hab. ; → Besoin" in h
+    assert "→ Besoin ; ↑ Projets pour 10 000 hab." in h
     for label in ("faible", "moyen", "&lt;b&gt;élevé&lt;/b&gt;", "aucun projet", "≤ 5", "&gt; 5"):
         assert label in h
     # one count per cell (here 1 in five cells, 0 elsewhere), and the unclassed commune
@@ -79,7 +79,8 @@ def test_legend_explains_both_axes(classed):
     assert "non classée" in h and "(1)" in h
     assert "Besoin : tiers des communes." in h and "INSEE &lt;RP 2022&gt;" in h
     # the corners in words
-    assert "&lt;b&gt;élevé&lt;/b&gt;, aucun projet" in h and "faible, &gt; 5" in h
+    assert "Besoin &lt;b&gt;élevé&lt;/b&gt;, Projets pour 10 000 hab. aucun projet" in h
+    assert "Besoin faible, Projets pour 10 000 hab. &gt; 5" in h
 
 
 def test_escaped_tooltips_and_names(classed):

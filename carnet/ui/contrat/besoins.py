@@ -42,7 +42,7 @@ def choices(pack, key: str = KEY) -> tuple[list[str], str]:
     """The indicator and reference pickers; returns (indicator ids, reference)."""
     from carnet.ui.components import indicator_choices
 
-    options = indicator_choices(pack)
+    options = {i: pack.indicator(i).label for i in indicator_choices(pack)}
     default = b.default_indicators(pack.indicators)
     c1, c2 = st.columns([3, 1])
     iids = c1.multiselect("Indicateurs du score de besoin", list(options), default=default,
