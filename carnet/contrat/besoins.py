@@ -380,6 +380,10 @@ class Besoins:
         ``score`` and ``projets_pour_10000`` medians; need terciles and the project median.
     n_reference : int
         Number of reference communes.
+    top : int
+        Size of the top of the sensitivity analysis.
+    reference : str
+        A key of :data:`REFERENCES` (``pack`` when no territory is listed).
     """
 
     table: pd.DataFrame
@@ -391,6 +395,7 @@ class Besoins:
     bounds: dict[str, object]
     n_reference: int
     top: int = 10
+    reference: str = "territoire"
 
     def ranked(self) -> pd.DataFrame:
         """The table sorted by rank (no score last, by code)."""
@@ -565,7 +570,8 @@ def analyse_pack(pack, projects: pd.DataFrame | None, territoire: str | None = N
     iids : sequence of str, optional
         Indicators (default: :func:`default_indicators`).
     reference : {"territoire", "pack"}
-        The communes the z-scores, medians and classes are computed over.
+        The communes the z-scores, medians and classes are computed over (always the
+        pack's when ``territoire`` is None).
 
     Raises
     ------
@@ -588,15 +594,17 @@ def analyse_pack(pack, projects: pd.DataFrame | None, territoire: str | None = N
     counts = project_counts(projects if projects is not None else pd.DataFrame(),
                             unit_of_codes(frame, pack))
     directions = {i: need_direction(pack.indicator(i), reg) for i in iids}
-    return analyse(frame.loc[ref, iids], directions, pop, counts, listed=listed,
-                   names=frame["nom"], codes=frame["code"], statuts=frame["statut"], top=reg.top)
+    result = analyse(frame.loc[ref, iids], directions, pop, counts, listed=listed,
+                     names=frame["nom"], codes=frame["code"], statuts=frame["statut"], top=reg.top)
+    result.reference = reference if territoire is not None else "pack"
+    return result
 
 
 # ---------------------------------------------------------------------- the words
 
 
-def method_text(pack, result: Besoins, reference: str, projects: pd.DataFrame | None = None
-                ) -> list[str]:
+def method_text(pack, result: Besoins, reference: str | None = None,
+                projects: pd.DataFrame | None = None) -> list[str]:
     """The method as the page states it (French Markdown items, no data string unescaped).
 
     Built from the same constants as the code (:data:`DDOF`, :data:`MIN_SHARE`,
@@ -607,6 +615,7 @@ def method_text(pack, result: Besoins, reference: str, projects: pd.DataFrame | 
     from carnet.text import md
 
     reg = registry()
+    reference = reference or result.reference
     labels = [md(pack.indicator(i).label) for i in result.indicators]
     flipped = [md(pack.indicator(i).label) for i in result.indicators if result.directions[i] < 0]
     overrides = [f"{md(pack.indicator(i).label)} : {md(reg.sens[pack.indicator(i).famille][1])}"

@@ -76,7 +76,7 @@ def run(args) -> int:
     where = args.output or "sortie standard"
     print(f"Besoins écrits ({where}) : {len(table)} communes, dont {scored} avec un score ; "
           f"indicateurs {', '.join(result.indicators)} ; référence : "
-          f"{b.REFERENCES[args.reference]} ({result.n_reference} communes) ; "
+          f"{b.REFERENCES[result.reference]} ({result.n_reference} communes) ; "
           f"{len(projects)} projet(s) du registre, dont {excl['abandonnes']} abandonné(s) et "
           f"{excl['sans_commune']} sans commune non comptés ; "
           f"{CSV_DIALECTS[args.format].description}"

@@ -319,3 +319,13 @@ def test_cli_counts_the_registry_projects(tiny, tiny_db, capsys):
     assert rows["02003"][4:] == ["1", "5"]
     assert rows["02002"][4:] == ["0", "0"]
     assert "5 projet(s) du registre, dont 1 abandonné(s)" in err
+
+
+def test_cli_without_territory_ranks_every_commune_of_the_pack(tiny, tiny_db, capsys):
+    from carnet.cli import main
+
+    assert main(["besoins", "--pack", tiny.id, "--brut"]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.strip().splitlines()) == 1 + 6
+    assert "toutes les communes du pack (6 communes)" in err
+    assert "arrondi" not in err

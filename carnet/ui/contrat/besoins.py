@@ -80,7 +80,7 @@ def render_besoins(pack, territoire, *, key: str = KEY) -> None:
 
     with st.expander("Méthode (ce que le calcul fait, dans cet ordre)", expanded=True):
         st.markdown("\n".join(f"{i}. {item}" for i, item in
-                              enumerate(b.method_text(pack, result, reference, projects), 1)))
+                              enumerate(b.method_text(pack, result, projects=projects), 1)))
         table(b.indicators_table(result, pack),
               header=["Indicateur", "Sens du besoin", "Moyenne", "Écart-type (ddof = 0)",
                       "Communes publiées", "Source"], row_headers=False)
