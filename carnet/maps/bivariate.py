@@ -41,7 +41,7 @@ PALETTE = (
 N_CLASSES = 3
 NOT_CLASSED = "non classée"
 #: Room (px) left beside the polygons for the grid legend when the view is fitted.
-LEGEND_PAD = 190
+LEGEND_PAD = 270
 
 
 def cell_color(x: int, y: int) -> str:
@@ -219,9 +219,9 @@ def bivariate(
         add_projects(m, projects, name=f"Projets ({fmt_int(len(projects))})")
     if fit_bounds and (b := bounds_of(frame)) is not None:
         # keep the polygons clear of the grid legend in its corner
-        side = LEGEND_PAD if legend_position.endswith("left") else 8
-        m.fit_bounds(b, padding_top_left=(side, 8),
-                     padding_bottom_right=(8 if side > 8 else LEGEND_PAD, 8))
+        left = legend_position.endswith("left")
+        m.fit_bounds(b, padding_top_left=(LEGEND_PAD if left else 8, 8),
+                     padding_bottom_right=(8 if left else LEGEND_PAD, 8))
     add_layer_control(m, collapsed=True)
     use_local_assets(m, base_url=base_url)
     return m
