@@ -38,6 +38,14 @@ def _projects(pack) -> tuple[pd.DataFrame, object]:
     return enrich(df, repo.ctx), repo
 
 
+@st.cache_data(show_spinner="Calcul du score de besoin…", max_entries=32)
+def analysed(pack_id: str, pack_path: str, tid: str | None, iids: tuple[str, ...], reference: str,
+             projects: pd.DataFrame, _pack) -> b.Besoins:
+    """:func:`carnet.contrat.besoins.analyse_pack`, cached on the pack (id and cache folder),
+    the choices and the projects frame (hashed by value: a registry change recomputes)."""
+    return b.analyse_pack(_pack, projects, tid, list(iids), reference)
+
+
 def choices(pack, key: str = KEY) -> tuple[list[str], str]:
     """The indicator and reference pickers; returns (indicator ids, reference)."""
     from carnet.ui.components import indicator_choices
@@ -75,7 +83,7 @@ def render_besoins(pack, territoire, *, key: str = KEY) -> None:
         st.info("Choisissez au moins un indicateur pour calculer le score de besoin.")
         return
     projects, _ = _projects(pack)
-    result = b.analyse_pack(pack, projects, tid, iids, reference)
+    result = analysed(pack.id, str(pack.path), tid, tuple(iids), reference, projects, pack)
     listed = set(result.table["code"])
 
     with st.expander("Méthode (ce que le calcul fait, dans cet ordre)", expanded=True):
