@@ -329,3 +329,24 @@ def test_cli_without_territory_ranks_every_commune_of_the_pack(tiny, tiny_db, ca
     assert len(out.strip().splitlines()) == 1 + 6
     assert "toutes les communes du pack (6 communes)" in err
     assert "arrondi" not in err
+
+
+def test_display_words_secrecy_and_non_calculable(tiny):
+    """Income only: Castelmont's is secret → no score (« non calculable »), its value
+    « non publié » (never 0); Aubeville 21 000 → z +1 flipped −1, Bellecourt 19 000 → +1."""
+    r = b.analyse_pack(tiny, None, "plateau", ["revenu_median_2021"])
+    d = b.display_table(r, tiny).set_index("Code")
+    assert d.loc["02003", "Rang"] == "non calculable"
+    assert d.loc["02003", "Score de besoin"] == "non calculable"
+    assert d.loc["02003", "Revenu disponible médian 2021"] == "non publié"
+    assert d.loc["02003", "Quadrant"] == b.UNCLASSED
+    assert d.loc["02003", "Indicateurs publiés"] == "0 sur 1"
+    assert (d.loc["02002", "Rang"], d.loc["02002", "Score de besoin"]) == ("1", "1,00")
+    assert d.loc["02001", "Score de besoin"] == "-1,00"
+    assert d.loc["02001", "€ du Département par hab."] == "0,00"  # no project: a true zero
+    assert b.sensitivity_table(r, tiny) == [["Revenu disponible médian 2021",
+                                             "sans objet (seul indicateur)"]]
+    rows = b.indicators_table(r, tiny)
+    assert rows[0][:5] == ["Revenu disponible médian 2021",
+                           "plus bas = plus de besoin (signe inversé)", "20\u202f000,0",
+                           "1\u202f000,0", "2 sur 3"]
