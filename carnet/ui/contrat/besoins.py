@@ -52,14 +52,13 @@ def choices(pack, key: str = KEY) -> tuple[list[str], str]:
 
     options = {i: pack.indicator(i).label for i in indicator_choices(pack)}
     default = b.default_indicators(pack.indicators)
-    c1, c2 = st.columns([3, 1])
-    iids = c1.multiselect("Indicateurs du score de besoin", list(options), default=default,
+    iids = st.multiselect("Indicateurs du score de besoin", list(options), default=default,
                           format_func=options.get, key=f"{key}_indicateurs",
                           placeholder="Choisir…",
                           help="Par défaut : chômage des 15-64 ans, revenu médian, taux de "
                                "pauvreté, part des 75 ans ou plus et évolution de la population, "
                                "au dernier millésime du carnet.")
-    reference = c2.radio("Communes de référence", list(REFERENCE_LABELS),
+    reference = st.radio("Communes de référence", list(REFERENCE_LABELS), horizontal=True,
                          format_func=REFERENCE_LABELS.get, key=f"{key}_reference",
                          help="Les moyennes, écarts-types et médianes sont calculés sur ces "
                               "communes ; le classement porte sur les communes du territoire.")
