@@ -41,6 +41,9 @@ SECTION_LAYERS: dict[str, tuple[str, ...]] = {
     "environnement": ("pnr", "gares"),
 }
 
+#: The layers of the carnet's map, in drawing order (zones under the points).
+MAP_LAYERS: tuple[str, ...] = ("pnr", "monuments", "musees", "gares")
+
 #: A Mérimée reference of a protected building: ``PA`` + two characters of the département
 #: (``59``, ``2A``) + six digits (``PA00107879``, ``PA59000162``).
 MERIMEE_REF = re.compile(r"PA[0-9][0-9AB][0-9]{6}")

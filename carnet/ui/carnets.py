@@ -34,7 +34,6 @@ HEADING = "Histoire, culture et environnement"
 INTRO = ("L'approche « historique, culturelle et environnementale » du Carnet de territoire : "
          "ce que disent les couches de données du Carnet, puis le texte sourcé de chaque section "
          "(chaque affirmation y porte sa source).")
-MAP_LAYERS = ("pnr", "monuments", "musees", "gares")
 log = logging.getLogger("carnet.ui")
 
 
@@ -175,7 +174,7 @@ def carnet_sections(p, tid: str) -> None:
     for tab, s in zip(st.tabs([s.titre for s in sections]), sections, strict=True):
         with tab:
             _section(repo, s, p.id, tid)
-    couches = tuple(lid for lid in MAP_LAYERS if lid in p.layer_ids)
+    couches = tuple(lid for lid in secs.MAP_LAYERS if lid in p.layer_ids)
     if couches:
         st.markdown("##### Carte")
         show_map(cached_map(p.id, cache_key(), tid, couches), key=f"carte_carnet_{tid}",
