@@ -365,7 +365,10 @@ def legend_html(pack_id: str | None = None) -> str:
             "background:#555'></i>")
     dashed = ("<i style='width:12px;height:12px;border-radius:6px;border:2px dashed #555;"
               "background:rgba(85,85,85,.15)'></i>")
+    blocked = ("<i style='width:12px;height:12px;border-radius:6px;border:2px dashed #555;"
+               "background:rgba(85,85,85,.45)'></i>")
     rows += (f"<div class='lg-r' style='margin-top:4px'>{full}Engagé, en cours, réalisé</div>"
+             f"<div class='lg-r'>{blocked}Bloqué</div>"
              f"<div class='lg-r'>{dashed}Idée, étude, abandonné, non renseigné</div>"
              "<div class='lg-s'>Chiffre : projets regroupés (cliquer pour zoomer)</div>")
     return f"<div class='lg-t'>Projets</div>{rows}"

@@ -23,6 +23,7 @@ STATUTS: dict[str, str] = {
     "etude": "À l'étude",
     "engage": "Engagé",
     "en_cours": "En cours",
+    "bloque": "Bloqué",
     "realise": "Réalisé",
     "abandonne": "Abandonné",
 }
@@ -34,9 +35,15 @@ STATUT_STYLES: dict[str, tuple[int, str | None, float]] = {
     "etude": (5, "4,3", 0.35),
     "engage": (7, None, 0.8),
     "en_cours": (7, None, 0.9),
+    "bloque": (7, "8,4", 0.45),  # long dashes: stands apart from both solid and dotted ones
     "realise": (6, None, 1.0),
     "abandonne": (4, "1,4", 0.05),
 }
+#: Statuses after which a project can no longer be late (« en retard » is derived, never stored:
+#: see :func:`carnet.contrat.progress.en_retard`).
+STATUTS_CLOS: frozenset[str] = frozenset({"realise", "abandonne"})
+#: Label of the derived « en retard » (end year passed, project neither realised nor abandoned).
+EN_RETARD = "En retard"
 #: Label of a field left empty (filters, fiche, map tooltips).
 NON_RENSEIGNE = "Non renseigné"
 
@@ -71,7 +78,7 @@ _LOOKUPS = {
     "statut": _lookup(
         STATUTS,
         {"a l etude": "etude", "etude": "etude", "engagee": "engage", "realisee": "realise",
-         "abandonnee": "abandonne", "en cours": "en_cours"},
+         "abandonnee": "abandonne", "en cours": "en_cours", "bloquee": "bloque"},
     ),
 }
 
