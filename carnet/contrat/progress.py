@@ -95,7 +95,7 @@ def en_retard(df: pd.DataFrame, today: date) -> pd.Series:
             & ~statut.isin(STATUTS_CLOS)).astype(bool)
 
 
-def _local_day(value) -> date | None:
+def jour_local(value) -> date | None:
     """The Paris calendar day of a timestamp (naive values are UTC, as SQLite returns them)."""
     if value is None or (not isinstance(value, datetime | pd.Timestamp) and pd.isna(value)):
         return None
@@ -160,7 +160,7 @@ def avancement(df: pd.DataFrame, today: date, b: Bareme | None = None) -> Avance
     stamps = [d for d in (pd.to_datetime(df["updated_at"], errors="coerce", utc=True)
                           if "updated_at" in df else []) if not pd.isna(d)]
     last = max(stamps).to_pydatetime() if stamps else None
-    last_day = _local_day(last)
+    last_day = jour_local(last)
     counts = live["statut"].value_counts()
     return Avancement(
         projets=int(len(live)),

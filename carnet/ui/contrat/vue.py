@@ -1,0 +1,242 @@
+"""The Contrat page's sections: timeline, governance, Cadre d'Action Stratégique.
+
+Every data string reaches the browser as plain text: ``plain.md`` in Markdown calls
+(titles, captions, alerts, expander labels), ``plain.table`` (escaped HTML) for tables, and
+Vega text in the chart (never HTML).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from carnet.contrat import progress
+from carnet.contrat.charts import timeline_chart
+from carnet.contrat.model import Contrat
+from carnet.formatting import fmt_date, fmt_int, fmt_percent
+from carnet.projets.constants import NON_RENSEIGNE, STATUTS
+from carnet.projets.orientations import orientations as pack_orientations
+from carnet.ui import plain
+from carnet.ui.contrat import data
+from carnet.ui.contrat import texte as tx
+from carnet.ui.plain import md
+
+
+# ------------------------------------------------------------------ no contract
+def aucun_contrat(pack_id: str, territoire: str, nom: str, others: dict[str, str],
+                  word: str = "territoire") -> None:
+    """« Aucun contrat déclaré » and how to declare one."""
+    st.info(md(f"Aucun contrat déclaré pour ce {word} ({nom})."), icon=":material/draft:")
+    st.markdown(
+        "Pour déclarer le contrat de ce territoire, créez le fichier "
+        f"`{data.declaration_path(pack_id, territoire)}` dans le dépôt (titre, statut, "
+        "dates des phases, instances, chiffres publiés, enjeux : chaque fait avec sa citation), "
+        f"selon le format décrit dans `{data.DOC}`, puis relancez l'application : le contrat "
+        "est alors chargé dans la base, où les éditeurs le complètent.")
+    if others:
+        st.caption(md("Contrats déclarés dans ce carnet : " + ", ".join(others.values()) + "."))
+    else:
+        st.caption("Aucun territoire de ce carnet n'a encore de contrat déclaré.")
+
+
+def entete(contrat: Contrat, today: date) -> None:
+    """The contract's status and where the page's facts come from."""
+    statut = data.contract_statuses().get(contrat.statut, contrat.statut)
+    st.caption(md(f"Statut : {statut} · au {fmt_date(today)} · déclaré dans "
+                  f"{data.declaration_path(contrat.pack, contrat.territoire)} ; chaque fait "
+                  "indique d'où il vient (document et extrait, source, ou saisie d'un éditeur)."))
+    if contrat.notes:
+        st.caption(md(contrat.notes))
+
+
+# ------------------------------------------------------------------ timeline
+def _date_text(end: data.DatePhase) -> str:
+    if end.valeur is None:
+        return "date inconnue" if end.etat == "inconnue" else ""
+    return fmt_date(end.valeur)
+
+
+def _etat(start: data.DatePhase, end: data.DatePhase) -> str:
+    kinds = {start.etat, end.etat} - {"sans"}
+    if any(e.connue is not None and e.connue.certitude == "incertaine" for e in (start, end)):
+        return "incertaine"
+    if "calculee" in kinds:
+        return "calculee"
+    return "connue" if "connue" in kinds else "inconnue"
+
+
+def _note(start: data.DatePhase, end: data.DatePhase) -> str:
+    notes = []
+    for e in (start, end):
+        if e.connue is not None and e.connue.note:
+            notes.append(e.connue.note)
+        if e.etat == "calculee":
+            notes.append(f"Date calculée : {e.regle}")
+        if e.etat == "inconnue" and e.regle:
+            notes.append(f"Inconnue : se calculera ({e.regle}) quand la date de base sera connue")
+    return " ; ".join(dict.fromkeys(notes))
+
+
+def _origin(start: data.DatePhase, end: data.DatePhase) -> str:
+    words = []
+    for e in (start, end):
+        if e.connue is not None:
+            words.append(tx.provenance(e.connue.provenance))
+        elif e.etat == "calculee":
+            words.append(f"Calculée ({e.regle}) d'après la date connue")
+    return " ; ".join(dict.fromkeys(words)) or "Aucune : date inconnue"
+
+
+def timeline_frame(rows) -> pd.DataFrame:
+    out = []
+    for i, (spec, start, end) in enumerate(rows):
+        texts = [t for t in (_date_text(start), _date_text(end)) if t]
+        if start.valeur is None and end.valeur is not None:
+            texts = [f"fin : {_date_text(end)}"]
+        out.append({"ordre": i, "phase": spec["libelle"], "debut": start.valeur,
+                    "fin": end.valeur if end.etat != "sans" else None,
+                    "etat": _etat(start, end),
+                    "texte": " – ".join(dict.fromkeys(texts)) or "date inconnue",
+                    "note": _note(start, end), "origine": _origin(start, end)})
+    return pd.DataFrame(out)
+
+
+def calendrier(contrat: Contrat, today: date) -> None:
+    st.subheader("Les étapes du contrat")
+    frame = timeline_frame(data.timeline(contrat))
+    st.altair_chart(timeline_chart(frame, today), width="stretch")
+    st.caption(md(f"Trait rouge : aujourd'hui ({fmt_date(today)}). Plein : date connue ; "
+                  "losange orange et « ? » : date incertaine ; creux en pointillé : date "
+                  "calculée (règle du contrat, non publiée) ; « date inconnue » : ni publiée "
+                  "ni calculable, jamais inventée."))
+    uncertain = frame[frame["etat"] == "incertaine"]
+    for _, r in uncertain.iterrows():
+        st.warning(md(f"Date incertaine — {r['phase']} ({r['texte']}) : "
+                      f"{r['note'] or 'le document est ambigu'}."), icon=":material/help:")
+    plain.table(([r["phase"], r["texte"], tx.ETAT_WORDS[r["etat"]], r["origine"]]
+                 for _, r in frame.iterrows()),
+                header=["Phase", "Date(s)", "Nature", "D'où vient la date"],
+                css_class="carnet-contrat-phases")
+
+
+# ------------------------------------------------------------------ governance
+def gouvernance(contrat: Contrat) -> None:
+    st.subheader("Gouvernance")
+    if contrat.instances:
+        rows = sorted(contrat.instances, key=lambda i: (i.cote != "interne", i.niveau, i.libelle))
+        plain.table(([i.libelle, tx.COTE_WORDS.get(i.cote, i.cote),
+                      tx.NIVEAU_WORDS.get(i.niveau, i.niveau) or "—", tx.provenance(i.provenance)]
+                     for i in rows),
+                    header=["Instance", "Côté", "Niveau", "D'où"], css_class="carnet-contrat-instances")
+    else:
+        st.caption("Aucune instance saisie pour ce contrat.")
+    if contrat.chiffres:
+        st.markdown("**Chiffres publiés** — des comptes donnés par le document, pas des réunions "
+                    "enregistrées une à une :")
+        for c in contrat.chiffres:
+            st.markdown(md(tx.chiffre(c)))
+            st.caption(md(tx.provenance(c.provenance)))
+    st.markdown("**Réunions enregistrées**")
+    if contrat.reunions:
+        names = {i.code: i.libelle for i in contrat.instances}
+        plain.table(([fmt_date(r.date), names.get(r.instance, r.instance), r.objet, r.document or "—",
+                      tx.provenance(r.provenance)]
+                     for r in sorted(contrat.reunions, key=lambda r: r.date, reverse=True)),
+                    header=["Date", "Instance", "Objet", "Document", "D'où"],
+                    css_class="carnet-contrat-reunions")
+    else:
+        st.caption("Aucune réunion enregistrée : les éditeurs les saisissent au fil du contrat.")
+
+
+# ------------------------------------------------------------------ Cadre d'Action Stratégique
+def _labels(contrat: Contrat) -> dict:
+    labels = dict(pack_orientations(contrat.pack).labels)
+    labels.update({o.code: o.libelle for o in contrat.orientations})
+    return labels
+
+
+def _figures_row(name: str, a: progress.Avancement) -> list[str]:
+    return [name, fmt_int(a.projets) if not a.vide else tx.AUCUN_PROJET, tx.progression(a),
+            tx.budget(a), tx.departement(a), tx.vigilance(a) or "—", tx.mise_a_jour(a) or "—"]
+
+
+FIGURES_HEADER = ["", "Projets", "Avancement", "Coût total", "Participation du Département",
+                  "Vigilance", "Dernière mise à jour"]
+
+
+def _projects_table(df: pd.DataFrame, labels: dict, today: date, key: str) -> None:
+    late = progress.en_retard(df, today)
+    b = progress.bareme()
+    rows = []
+    for (_, r), is_late in zip(df.iterrows(), late, strict=True):
+        statut = STATUTS.get(r["statut"], NON_RENSEIGNE) if pd.notna(r["statut"]) else NON_RENSEIGNE
+        share = b.part(r["statut"])
+        part = "hors calcul" if r["statut"] in b.exclus else (
+            fmt_percent(share, 0) if share is not None else "—")
+        fin = "" if pd.isna(r["annee_fin"]) else str(int(r["annee_fin"]))
+        rows.append([r["titre"], labels.get(r["orientation"], NON_RENSEIGNE)
+                     if pd.notna(r["orientation"]) else NON_RENSEIGNE,
+                     statut + (" — en retard" if is_late else ""), part, tx.euros(r["cout_total"]),
+                     tx.euros(r["participation_cd"]), fin or "—",
+                     fmt_date(progress.jour_local(r["updated_at"]), missing="—")])
+    plain.table(rows, header=["Projet", "Orientation", "Statut", "Part", "Coût total",
+                              "Département", "Fin prévue", "Mis à jour"],
+                css_class=f"carnet-contrat-projets {key}")
+
+
+def cadre(contrat: Contrat, df: pd.DataFrame | None, today: date) -> None:
+    """Enjeux → orientations → projets, each node with its figures."""
+    st.subheader("Cadre d'Action Stratégique")
+    if df is None:
+        return
+    labels = _labels(contrat)
+    order = list(labels)
+    b = progress.bareme()
+    st.caption(md(
+        "Avancement calculé, jamais saisi : moyenne des parts des projets ayant un statut "
+        f"(idée {fmt_percent(b.parts['idee'], 0)}, à l'étude {fmt_percent(b.parts['etude'], 0)}, "
+        f"engagé {fmt_percent(b.parts['engage'], 0)}, en cours {fmt_percent(b.parts['en_cours'], 0)}, "
+        f"bloqué {fmt_percent(b.parts['bloque'], 0)}, réalisé {fmt_percent(b.parts['realise'], 0)} ; "
+        "abandonnés hors calcul ; barème : carnet/data/avancement.toml). Montants : sommes des "
+        "montants connus (registre des projets) ; part du Département : rapport des sommes sur "
+        "les projets chiffrés des deux côtés. « En retard » : année de fin passée, ni réalisé "
+        f"ni abandonné. « À actualiser » : aucune mise à jour depuis plus de {b.jours_ancien} jours."))
+    total = progress.avancement(df, today)
+    c = st.columns(4)
+    c[0].metric("Projets du contrat", fmt_int(total.projets),
+                help="Registre des projets (Plan d'actions), abandonnés exclus.")
+    c[1].metric("Avancement", tx.progression(total).split(" (")[0])
+    c[2].metric("Coût total", tx.euros(total.cout_total))
+    c[3].metric("En retard / bloqués", f"{fmt_int(total.en_retard)} / {fmt_int(total.bloques)}")
+    st.markdown("**Par orientation** (tous les projets du contrat)")
+    by_o = progress.par_orientation(df, today, order)
+    plain.table((_figures_row(labels.get(k, NON_RENSEIGNE) if k else "Orientation non renseignée", a)
+                 for k, a in by_o.items()),
+                header=["Orientation", *FIGURES_HEADER[1:]], css_class="carnet-contrat-orientations")
+
+    tree = progress.arbre(contrat, df, today, order)
+    if not contrat.enjeux:
+        st.info("Aucun enjeu saisi pour ce contrat : les projets sont présentés par orientation. "
+                "Les éditeurs peuvent saisir les enjeux (onglet « Modifier »).")
+    for i, node in enumerate(tree):
+        e = node.enjeu
+        title = f"Enjeu : {e.titre}" if e is not None else "Projets sans enjeu du contrat"
+        st.markdown(f"#### {md(title)}")
+        if e is not None:
+            if e.texte:
+                st.markdown(md(e.texte))
+            st.caption(md(tx.provenance(e.provenance)))
+            if e.indicateurs:
+                st.caption(md("Indicateurs : " + ", ".join(e.indicateurs)))
+        plain.table([_figures_row("Ensemble", node.avancement),
+                     *(_figures_row("→ " + (labels.get(br.orientation, br.orientation)
+                                            if br.orientation else "Orientation non renseignée"),
+                                    br.avancement) for br in node.branches)],
+                    header=FIGURES_HEADER, css_class="carnet-contrat-enjeu")
+        if not node.avancement.vide:
+            n = node.avancement.projets + node.avancement.abandonnes
+            with st.expander(md(f"Voir les projets ({fmt_int(n)}) — {title}")):
+                shown = pd.concat([br.projets for br in node.branches]) if node.branches else df.iloc[:0]
+                _projects_table(shown, labels, today, key=f"enjeu-{i}")
