@@ -91,7 +91,7 @@ def timeline_chart(df: pd.DataFrame, today: date) -> alt.LayerChart:
     now = pd.DataFrame({"jour": [today.isoformat()], "texte": ["Aujourd'hui"]})
     rule = alt.Chart(now).mark_rule(color=TODAY, strokeWidth=2).encode(
         x=alt.X("jour:T", scale=x_scale), tooltip=alt.Tooltip("texte:N", title="Repère"))
-    label = alt.Chart(now).mark_text(color=TODAY, align="left", dx=4, dy=-6, fontSize=12,
+    label = alt.Chart(now).mark_text(color=TODAY, align="right", dx=-4, dy=-6, fontSize=12,
                                      fontWeight="bold").encode(
         x=alt.X("jour:T", scale=x_scale), y=alt.value(0), text="texte:N")
     layers = [periods, points, flags, unknown, rule, label]

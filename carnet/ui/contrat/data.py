@@ -102,14 +102,27 @@ def _interim_seed(pack_id: str, territoire: str) -> Contrat | None:
 
 # ------------------------------------------------------------------ the timeline
 @dataclass(frozen=True)
-class DatePhase:
-    """One end of a phase as shown: ``etat`` is ``connue``, ``calculee`` or ``inconnue``."""
+class _DateEtape:
+    """Interim twin of :class:`carnet.contrat.phases.DateEtape` (same attributes)."""
 
     etat: str
     valeur: date | None = None
-    connue: DateConnue | None = None
-    #: For a derived date: the rule, in French (« signature + 6 ans »).
+    provenance: Provenance | None = None
+    certitude: str = ""
+    note: str = ""
     regle: str = ""
+
+
+@dataclass(frozen=True)
+class _Etape:
+    """Interim twin of :class:`carnet.contrat.phases.Etape`."""
+
+    code: str
+    libelle: str
+    debut: _DateEtape
+    fin: _DateEtape
+    jalon: bool = False
+    en_cours: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -128,46 +141,43 @@ def _plus_years(d: date, n: int) -> date:
         return d.replace(year=d.year + n, day=28)
 
 
-def _rule(text: str, known: dict[tuple[str, str], date], labels: dict[str, str]):
-    """``"signature.debut + 6 ans"`` → (date or None, French rule)."""
-    base, _, years = text.partition("+")
-    code, _, end = base.strip().partition(".")
-    n = int(years.strip().split()[0])
-    words = f"{labels.get(code, code).lower()} + {n} an{'s' if n > 1 else ''}"
-    b = known.get((code, end))
-    return (None if b is None else _plus_years(b, n)), words
+def timeline(contrat: Contrat, today: date) -> list:
+    """Each phase of the registry, in order, its two dates connue / calculee / inconnue.
 
-
-def timeline(contrat: Contrat) -> list[tuple[dict, DatePhase, DatePhase]]:
-    """Each phase of the registry, in order, with its start and end as shown.
-
-    A known date wins; else a rule whose base is known gives a *calculée* date; else the
-    date is *inconnue* (never invented). A phase without an end rule and no known end has
-    an *inconnue* end only when it is a period (its start is not its end: « Mise en
-    œuvre »); single events (signature) have no end.
+    :func:`carnet.contrat.phases.timeline` when installed; else an interim reading of the
+    same registry (a known date wins; a rule whose base is known gives a calculated date
+    that inherits the base's provenance and certainty; anything else is unknown).
     """
-    registry = phase_registry()
-    labels = {p["code"]: p["libelle"] for p in registry}
-    known = {}
-    for ph in contrat.phases:
-        for end in ("debut", "fin"):
-            d = getattr(ph, end)
-            if d is not None:
-                known[(ph.code, end)] = d.valeur
+    try:
+        from carnet.contrat.phases import timeline as phases_timeline
+    except ImportError:
+        pass
+    else:
+        return phases_timeline(contrat, today=today)
+    stored = {p.code: p for p in contrat.phases}
+    specs = {p["code"]: p for p in phase_registry()}
+
+    def resolve(code: str, end: str, depth: int = 0) -> _DateEtape:
+        known = getattr(stored.get(code), end, None) if code in stored else None
+        if known is not None:
+            return _DateEtape("connue", known.valeur, known.provenance, known.certitude, known.note)
+        rule = specs.get(code, {}).get(end)
+        if not rule or depth > 10:
+            return _DateEtape("inconnue")
+        base_ref, _, years = rule.partition("+")
+        b_code, _, b_end = base_ref.strip().partition(".")
+        base = resolve(b_code, b_end, depth + 1)
+        if base.valeur is None:
+            return _DateEtape("inconnue", regle=rule)
+        return _DateEtape("calculee", _plus_years(base.valeur, int(years.split()[0])),
+                          base.provenance, base.certitude, regle=rule)
+
     out = []
-    for spec in registry:
-        ph = contrat.phase(spec["code"]) or Phase(spec["code"])
-        ends = []
-        for end in ("debut", "fin"):
-            d = getattr(ph, end)
-            if d is not None:
-                ends.append(DatePhase("connue", d.valeur, d))
-            elif end in spec:
-                value, words = _rule(spec[end], known, labels)
-                ends.append(DatePhase("calculee" if value else "inconnue", value, regle=words))
-            else:
-                ends.append(DatePhase("inconnue" if end == "debut" else "sans"))
-        out.append((spec, *ends))
+    for spec in phase_registry():
+        jalon = bool(spec.get("jalon", False))
+        debut = resolve(spec["code"], "debut")
+        out.append(_Etape(spec["code"], spec["libelle"], debut,
+                          debut if jalon else resolve(spec["code"], "fin"), jalon))
     return out
 
 

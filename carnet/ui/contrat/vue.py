@@ -7,6 +7,7 @@ Vega text in the chart (never HTML).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -52,65 +53,97 @@ def entete(contrat: Contrat, today: date) -> None:
 
 
 # ------------------------------------------------------------------ timeline
-def _date_text(end: data.DatePhase) -> str:
-    if end.valeur is None:
-        return "date inconnue" if end.etat == "inconnue" else ""
-    return fmt_date(end.valeur)
+def _date_text(d) -> str:
+    return fmt_date(d.valeur) if d.valeur is not None else "date inconnue"
 
 
-def _etat(start: data.DatePhase, end: data.DatePhase) -> str:
-    kinds = {start.etat, end.etat} - {"sans"}
-    if any(e.connue is not None and e.connue.certitude == "incertaine" for e in (start, end)):
+def _dates(etape) -> list:
+    return [etape.debut] if etape.jalon or etape.fin is etape.debut else [etape.debut, etape.fin]
+
+
+def _etat(etape) -> str:
+    dates = _dates(etape)
+    kinds = {d.etat for d in dates}
+    if any(d.valeur is not None and d.certitude == "incertaine" for d in dates):
         return "incertaine"
     if "calculee" in kinds:
         return "calculee"
     return "connue" if "connue" in kinds else "inconnue"
 
 
-def _note(start: data.DatePhase, end: data.DatePhase) -> str:
+_RULE = re.compile(r"\s*([a-z_]+)\.(debut|fin)\s*\+\s*(\d+)\s*ans?\s*")
+
+
+def regle_fr(regle: str) -> str:
+    """``signature.debut + 6 ans`` → « signature du contrat + 6 ans »."""
+    m = _RULE.fullmatch(str(regle))
+    if m is None:
+        return str(regle)
+    labels = {p["code"]: p["libelle"] for p in data.phase_registry()}
+    what = labels.get(m[1], m[1])
+    what = what[0].lower() + what[1:]
+    if m[2] == "fin":
+        what = f"fin de « {what} »"
+    n = int(m[3])
+    return f"{what} + {n} an{'s' if n > 1 else ''}"
+
+
+def _note(etape) -> str:
     notes = []
-    for e in (start, end):
-        if e.connue is not None and e.connue.note:
-            notes.append(e.connue.note)
-        if e.etat == "calculee":
-            notes.append(f"Date calculée : {e.regle}")
-        if e.etat == "inconnue" and e.regle:
-            notes.append(f"Inconnue : se calculera ({e.regle}) quand la date de base sera connue")
+    for d in _dates(etape):
+        if d.note:
+            notes.append(d.note)
+        if d.etat == "calculee":
+            notes.append(f"date calculée : {regle_fr(d.regle)}")
+        if d.etat == "inconnue" and d.regle:
+            notes.append(f"se calculera ({regle_fr(d.regle)}) quand sa date de base sera connue")
     return " ; ".join(dict.fromkeys(notes))
 
 
-def _origin(start: data.DatePhase, end: data.DatePhase) -> str:
+def _origin(etape) -> str:
     words = []
-    for e in (start, end):
-        if e.connue is not None:
-            words.append(tx.provenance(e.connue.provenance))
-        elif e.etat == "calculee":
-            words.append(f"Calculée ({e.regle}) d'après la date connue")
-    return " ; ".join(dict.fromkeys(words)) or "Aucune : date inconnue"
+    for d in _dates(etape):
+        if d.etat == "connue":
+            words.append(tx.provenance(d.provenance))
+        elif d.etat == "calculee":
+            words.append(f"Calculée ({regle_fr(d.regle)}) d'après la date de base — "
+                          + tx.provenance(d.provenance))
+    return " ; ".join(dict.fromkeys(words)) or "Aucune : date ni publiée ni calculable"
 
 
-def timeline_frame(rows) -> pd.DataFrame:
+def timeline_frame(etapes) -> pd.DataFrame:
+    """One row per phase for :func:`carnet.contrat.charts.timeline_chart` and the table."""
     out = []
-    for i, (spec, start, end) in enumerate(rows):
-        texts = [t for t in (_date_text(start), _date_text(end)) if t]
-        if start.valeur is None and end.valeur is not None:
-            texts = [f"fin : {_date_text(end)}"]
-        out.append({"ordre": i, "phase": spec["libelle"], "debut": start.valeur,
-                    "fin": end.valeur if end.etat != "sans" else None,
-                    "etat": _etat(start, end),
-                    "texte": " – ".join(dict.fromkeys(texts)) or "date inconnue",
-                    "note": _note(start, end), "origine": _origin(start, end)})
+    for i, e in enumerate(etapes):
+        dates = _dates(e)
+        if len(dates) == 1:
+            texte = _date_text(dates[0])
+        elif e.debut.valeur is None and e.fin.valeur is None:
+            texte = "date inconnue"
+        else:
+            texte = f"{_date_text(e.debut)} – {_date_text(e.fin)}"
+        valued = [d.valeur for d in dates if d.valeur is not None]
+        out.append({"ordre": i, "phase": e.libelle,
+                    "debut": valued[0] if valued else None,
+                    "fin": valued[1] if len(valued) > 1 else None,
+                    "etat": _etat(e), "texte": texte, "note": _note(e), "origine": _origin(e),
+                    "en_cours": bool(getattr(e, "en_cours", False))})
     return pd.DataFrame(out)
 
 
 def calendrier(contrat: Contrat, today: date) -> None:
     st.subheader("Les étapes du contrat")
-    frame = timeline_frame(data.timeline(contrat))
+    etapes = data.timeline(contrat, today)
+    frame = timeline_frame(etapes)
     st.altair_chart(timeline_chart(frame, today), width="stretch")
     st.caption(md(f"Trait rouge : aujourd'hui ({fmt_date(today)}). Plein : date connue ; "
                   "losange orange et « ? » : date incertaine ; creux en pointillé : date "
                   "calculée (règle du contrat, non publiée) ; « date inconnue » : ni publiée "
                   "ni calculable, jamais inventée."))
+    position = getattr(etapes, "position", None)
+    if position is not None:
+        where = next((r["phase"] for _, r in frame.iterrows() if r["en_cours"]), "")
+        st.markdown(md(f"Aujourd'hui : {position.libelle}" + (f" — {where}" if where else "") + "."))
     uncertain = frame[frame["etat"] == "incertaine"]
     for _, r in uncertain.iterrows():
         st.warning(md(f"Date incertaine — {r['phase']} ({r['texte']}) : "
@@ -136,7 +169,7 @@ def gouvernance(contrat: Contrat) -> None:
         st.markdown("**Chiffres publiés** — des comptes donnés par le document, pas des réunions "
                     "enregistrées une à une :")
         for c in contrat.chiffres:
-            st.markdown(md(tx.chiffre(c)))
+            st.markdown(f"**{md(tx.chiffre(c))}**")
             st.caption(md(tx.provenance(c.provenance)))
     st.markdown("**Réunions enregistrées**")
     if contrat.reunions:
@@ -158,7 +191,7 @@ def _labels(contrat: Contrat) -> dict:
 
 
 def _figures_row(name: str, a: progress.Avancement) -> list[str]:
-    return [name, fmt_int(a.projets) if not a.vide else tx.AUCUN_PROJET, tx.progression(a),
+    return [name, fmt_int(a.projets), tx.progression(a),
             tx.budget(a), tx.departement(a), tx.vigilance(a) or "—", tx.mise_a_jour(a) or "—"]
 
 
@@ -204,12 +237,8 @@ def cadre(contrat: Contrat, df: pd.DataFrame | None, today: date) -> None:
         "les projets chiffrés des deux côtés. « En retard » : année de fin passée, ni réalisé "
         f"ni abandonné. « À actualiser » : aucune mise à jour depuis plus de {b.jours_ancien} jours."))
     total = progress.avancement(df, today)
-    c = st.columns(4)
-    c[0].metric("Projets du contrat", fmt_int(total.projets),
-                help="Registre des projets (Plan d'actions), abandonnés exclus.")
-    c[1].metric("Avancement", tx.progression(total).split(" (")[0])
-    c[2].metric("Coût total", tx.euros(total.cout_total))
-    c[3].metric("En retard / bloqués", f"{fmt_int(total.en_retard)} / {fmt_int(total.bloques)}")
+    plain.table([_figures_row("Ensemble du contrat", total)], header=FIGURES_HEADER,
+                css_class="carnet-contrat-total")
     st.markdown("**Par orientation** (tous les projets du contrat)")
     by_o = progress.par_orientation(df, today, order)
     plain.table((_figures_row(labels.get(k, NON_RENSEIGNE) if k else "Orientation non renseignée", a)
@@ -230,6 +259,10 @@ def cadre(contrat: Contrat, df: pd.DataFrame | None, today: date) -> None:
             st.caption(md(tx.provenance(e.provenance)))
             if e.indicateurs:
                 st.caption(md("Indicateurs : " + ", ".join(e.indicateurs)))
+        if e is None and not contrat.enjeux:  # the orientations' table above says it all
+            with st.expander(md(f"Voir les projets ({fmt_int(len(df))})")):
+                _projects_table(df, labels, today, key="tous")
+            break
         plain.table([_figures_row("Ensemble", node.avancement),
                      *(_figures_row("→ " + (labels.get(br.orientation, br.orientation)
                                             if br.orientation else "Orientation non renseignée"),
