@@ -174,7 +174,10 @@ def timeline(contrat: Contrat, today: date) -> list:
 
     out = []
     for spec in phase_registry():
-        jalon = bool(spec.get("jalon", False))
+        # the registry marks events ``jalon = true``; before it did, signatures and phases
+        # with a start rule only (revoyure, fin) were the events
+        jalon = bool(spec.get("jalon", spec["code"].startswith("signature")
+                              or ("debut" in spec and "fin" not in spec)))
         debut = resolve(spec["code"], "debut")
         out.append(_Etape(spec["code"], spec["libelle"], debut,
                           debut if jalon else resolve(spec["code"], "fin"), jalon))

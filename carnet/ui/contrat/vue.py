@@ -29,7 +29,8 @@ from carnet.ui.plain import md
 def aucun_contrat(pack_id: str, territoire: str, nom: str, others: dict[str, str],
                   word: str = "territoire") -> None:
     """« Aucun contrat déclaré » and how to declare one."""
-    st.info(md(f"Aucun contrat déclaré pour ce {word} ({nom})."), icon=":material/draft:")
+    ce = "cet" if word[:1].lower() in "aeiouyéèêh" else "ce"
+    st.info(md(f"Aucun contrat déclaré pour {ce} {word} ({nom})."), icon=":material/draft:")
     st.markdown(
         "Pour déclarer le contrat de ce territoire, créez le fichier "
         f"`{data.declaration_path(pack_id, territoire)}` dans le dépôt (titre, statut, "
