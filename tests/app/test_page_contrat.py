@@ -62,18 +62,18 @@ def test_cambresis_timeline_dates_known_calculated_unknown_with_their_origin(app
     signature = next(p for p in seed["phases"] if p["code"] == "signature")
     phases = _phases(at)
     row = phases.loc["Signature du contrat"]
-    assert row["Date(s)"].startswith("7 juillet 2011") and row["Nature"] == "date connue"
+    assert row["Date(s)"].startswith("7 juillet 2011") and row["Nature"] == "connue"
     # the citation: the document's full title and the very words the date rests on
     assert seed["documents"]["fondateur"] in row["D'où vient la date"]
     assert f"« {signature['extrait']} »" in row["D'où vient la date"]
     # signature + 6 years, + 3 years: calculated, said so, never shown as known
     fin = phases.loc["Fin du contrat"]
-    assert (fin["Date(s)"], fin["Nature"]) == ("7 juillet 2017", "date calculée")
-    assert "signature du contrat + 6 ans" in fin["D'où vient la date"]
+    assert (fin["Date(s)"], fin["Nature"]) == ("7 juillet 2017", "calculée")
+    assert fin["D'où vient la date"] == "Calculée : signature du contrat + 6 ans"
     assert phases.loc["Clause de revoyure (mi-parcours)", "Date(s)"] == "7 juillet 2014"
     assert phases.loc["Mise en œuvre (six ans)", "Date(s)"] == "7 juillet 2011 – 7 juillet 2017"
     diag = phases.loc["Diagnostic partagé"]
-    assert (diag["Date(s)"], diag["Nature"]) == ("date inconnue", "date inconnue")
+    assert (diag["Date(s)"], diag["Nature"]) == ("date inconnue", "inconnue")
     assert "Trait rouge : aujourd'hui" in texts(at).replace("\\", "")
 
 

@@ -69,7 +69,7 @@ def check_phase(code: str, debut: date | None, fin: date | None, certitude: str,
                 user: str, base: Phase | None = None) -> tuple[Phase | None, list[str]]:
     """A phase from the form, or the French reasons it is refused."""
     errors: list[str] = []
-    codes = [p["code"] for p in data.phase_registry()]
+    codes = list(data.phase_labels())
     if code not in codes:
         errors.append(f"Phase : « {code} » n'est pas une phase du contrat")
     note = _text(note, "Note", NOTE_MAX, errors)
@@ -205,7 +205,7 @@ def editeur(contrat: Contrat, user: str) -> None:
 
 
 def _phase_form(contrat: Contrat, user: str) -> None:
-    labels = {p["code"]: p["libelle"] for p in data.phase_registry()}
+    labels = data.phase_labels()
     code = st.selectbox("Phase", list(labels), format_func=labels.get, key="ct_phase")
     base = contrat.phase(code) or Phase(code)
     with st.form("ct_phase_form"):

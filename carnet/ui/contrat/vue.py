@@ -45,12 +45,17 @@ def aucun_contrat(pack_id: str, territoire: str, nom: str, others: dict[str, str
 
 def entete(contrat: Contrat, today: date) -> None:
     """The contract's status and where the page's facts come from."""
-    statut = data.contract_statuses().get(contrat.statut, contrat.statut)
+    statut = data.contract_status(contrat.statut)
     st.caption(md(f"Statut : {statut} · au {fmt_date(today)} · déclaré dans "
                   f"{data.declaration_path(contrat.pack, contrat.territoire)} ; chaque fait "
                   "indique d'où il vient (document et extrait, source, ou saisie d'un éditeur)."))
     if contrat.notes:
         st.caption(md(contrat.notes))
+    faits = getattr(contrat, "faits", ())
+    if faits:
+        with st.expander(f"Ce que le document établit sur ce contrat ({fmt_int(len(faits))})"):
+            plain.table(([f.libelle, tx.provenance(f.provenance)] for f in faits),
+                        header=["Fait", "D'où"], css_class="carnet-contrat-faits")
 
 
 # ------------------------------------------------------------------ timeline
@@ -80,13 +85,13 @@ def regle_fr(regle: str) -> str:
     m = _RULE.fullmatch(str(regle))
     if m is None:
         return str(regle)
-    labels = {p["code"]: p["libelle"] for p in data.phase_registry()}
+    labels = data.phase_labels()
     what = labels.get(m[1], m[1])
     what = what[0].lower() + what[1:]
     if m[2] == "fin":
         what = f"fin de « {what} »"
     n = int(m[3])
-    return f"{what} + {n} an{'s' if n > 1 else ''}"
+    return f"{what} + {n} an{'s' if n > 1 else ''}" if n else f"date de {what}"
 
 
 def _note(etape) -> str:
@@ -106,10 +111,9 @@ def _origin(etape) -> str:
     for d in _dates(etape):
         if d.etat == "connue":
             words.append(tx.provenance(d.provenance))
-        elif d.etat == "calculee":
-            words.append(f"Calculée ({regle_fr(d.regle)}) d'après la date de base — "
-                          + tx.provenance(d.provenance))
-    return " ; ".join(dict.fromkeys(words)) or "Aucune : date ni publiée ni calculable"
+        elif d.etat == "calculee":  # the base date's citation is on the base's own row
+            words.append(f"Calculée : {regle_fr(d.regle)}")
+    return " ; ".join(dict.fromkeys(words)) or "Aucune : ni publiée ni calculable"
 
 
 def timeline_frame(etapes) -> pd.DataFrame:
@@ -124,7 +128,7 @@ def timeline_frame(etapes) -> pd.DataFrame:
         else:
             texte = f"{_date_text(e.debut)} – {_date_text(e.fin)}"
         valued = [d.valeur for d in dates if d.valeur is not None]
-        out.append({"ordre": i, "phase": e.libelle,
+        out.append({"ordre": i, "code": e.code, "phase": e.libelle,
                     "debut": valued[0] if valued else None,
                     "fin": valued[1] if len(valued) > 1 else None,
                     "etat": _etat(e), "texte": texte, "note": _note(e), "origine": _origin(e),
@@ -144,12 +148,19 @@ def calendrier(contrat: Contrat, today: date) -> None:
     position = getattr(etapes, "position", None)
     if position is not None:
         where = next((r["phase"] for _, r in frame.iterrows() if r["en_cours"]), "")
-        st.markdown(md(f"Aujourd'hui : {position.libelle}" + (f" — {where}" if where else "") + "."))
+        since = getattr(position, "depuis", None)
+        basis = ""
+        if position.etat == "apres_fin" and since is not None:
+            fin = next((r for _, r in frame.iterrows() if r["code"] == "fin"), None)
+            calc = fin is not None and fin["etat"] == "calculee"
+            basis = f", selon la date de fin {'calculée' if calc else 'connue'} du {fmt_date(since)}"
+        st.markdown(md(f"Aujourd'hui ({fmt_date(today)}) : {position.libelle}"
+                       + (f" — {where}" if where else "") + basis + "."))
     uncertain = frame[frame["etat"] == "incertaine"]
     for _, r in uncertain.iterrows():
         st.warning(md(f"Date incertaine — {r['phase']} ({r['texte']}) : "
                       f"{r['note'] or 'le document est ambigu'}."), icon=":material/help:")
-    plain.table(([r["phase"], r["texte"], tx.ETAT_WORDS[r["etat"]], r["origine"]]
+    plain.table(([r["phase"], r["texte"], tx.ETAT_WORDS[r["etat"]].removeprefix("date "), r["origine"]]
                  for _, r in frame.iterrows()),
                 header=["Phase", "Date(s)", "Nature", "D'où vient la date"],
                 css_class="carnet-contrat-phases")
@@ -169,9 +180,11 @@ def gouvernance(contrat: Contrat) -> None:
     if contrat.chiffres:
         st.markdown("**Chiffres publiés** — des comptes donnés par le document, pas des réunions "
                     "enregistrées une à une :")
-        for c in contrat.chiffres:
+        chiffres = list(contrat.chiffres)
+        for i, c in enumerate(chiffres):  # one citation under the counts that share it
             st.markdown(f"**{md(tx.chiffre(c))}**")
-            st.caption(md(tx.provenance(c.provenance)))
+            if i + 1 == len(chiffres) or chiffres[i + 1].provenance != c.provenance:
+                st.caption(md(tx.provenance(c.provenance)))
     st.markdown("**Réunions enregistrées**")
     if contrat.reunions:
         names = {i.code: i.libelle for i in contrat.instances}
@@ -227,6 +240,9 @@ def cadre(contrat: Contrat, df: pd.DataFrame | None, today: date) -> None:
         return
     labels = _labels(contrat)
     order = list(labels)
+    from carnet.ui.data import pack
+
+    indicators = {i: ind.label for i, ind in pack().indicators.items()}
     b = progress.bareme()
     st.caption(md(
         "Avancement calculé, jamais saisi : moyenne des parts des projets ayant un statut "
@@ -259,7 +275,8 @@ def cadre(contrat: Contrat, df: pd.DataFrame | None, today: date) -> None:
                 st.markdown(md(e.texte))
             st.caption(md(tx.provenance(e.provenance)))
             if e.indicateurs:
-                st.caption(md("Indicateurs : " + ", ".join(e.indicateurs)))
+                st.caption(md("Indicateurs qui l'établissent (carnet du territoire) : "
+                              + ", ".join(indicators.get(i, i) for i in e.indicateurs)))
         if e is None and not contrat.enjeux:  # the orientations' table above says it all
             with st.expander(md(f"Voir les projets ({fmt_int(len(df))})")):
                 _projects_table(df, labels, today, key="tous")
