@@ -188,12 +188,17 @@ def test_editor_forms_refuse_bad_input_in_french_and_save_nothing(registry):
 
     at.button(key="FormSubmitter:ct_instance_form-Ajouter l'instance").click().run()
     assert "Nom de l'instance : obligatoire" in _errors(at)
-    at.text_input(key="ct_inst_libelle").set_value("Comité de pilotage")
+    at.text_input(key="ct_inst_libelle").set_value("comité DE pilotage")  # the seed's own
     at.radio(key="ct_inst_niveau").set_value("politique")
     at.button(key="FormSubmitter:ct_instance_form-Ajouter l'instance").click().run()
-    assert "seules les instances partenariales ont un niveau" in _errors(at)
-    # a meeting needs a body first
-    assert any("Ajoutez d'abord une instance" in i.value for i in at.info)
+    errors = _errors(at)
+    assert "seules les instances partenariales ont un niveau" in errors
+    assert "« comité DE pilotage » existe déjà dans ce contrat" in errors
+    # a meeting needs a date, one of the contract's bodies and an object
+    at.button(key="FormSubmitter:ct_reunion_form-Ajouter la réunion").click().run()
+    errors = _errors(at)
+    assert "Date : obligatoire" in errors and "Objet : obligatoire" in errors
+    assert "Instance : choisissez une instance du contrat" in errors
 
 
 def test_somme_has_no_contract_and_says_how_to_declare_one(somme_app):
