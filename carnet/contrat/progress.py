@@ -95,6 +95,13 @@ def en_retard(df: pd.DataFrame, today: date) -> pd.Series:
             & ~statut.isin(STATUTS_CLOS)).astype(bool)
 
 
+def today_paris() -> date:
+    """Today in the Nord's time (« en retard », « à actualiser »)."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(DISPLAY_TZ)).date()
+
+
 def jour_local(value) -> date | None:
     """The Paris calendar day of a timestamp (naive values are UTC, as SQLite returns them)."""
     if value is None or (not isinstance(value, datetime | pd.Timestamp) and pd.isna(value)):

@@ -156,3 +156,14 @@ def test_by_orientation_includes_declared_ones_without_projects():
     out = progress.par_orientation(_frame(ROWS[:2]), TODAY, ["cohesion", "environnement"])
     assert list(out) == ["cohesion", "environnement"]
     assert out["cohesion"].avancement == 30.0 and out["environnement"].vide
+
+
+def test_the_plan_d_actions_table_shows_en_retard_beside_the_status():
+    from carnet.ui.projets.table import table_view
+
+    df = _frame(ROWS).assign(
+        titre=[f"p{i}" for i in range(1, 8)], categorie=None, maitre_ouvrage=None, annee_debut=pd.NA,
+        illustratif=False, pack="nord")
+    shown = table_view(df, today=TODAY).set_index("Titre")["Statut"]
+    assert shown["p2"] == "En cours — en retard" and shown["p6"] == "Bloqué — en retard"
+    assert shown["p3"] == "Réalisé" and shown["p5"] == "Non renseigné" and shown["p1"] == "Idée"

@@ -110,9 +110,6 @@ def projects(pack_id: str, territoire: str) -> pd.DataFrame | None:
 
 def today() -> date:
     """Today in the Nord's time (the timeline's red rule, « en retard », « à actualiser »)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    from carnet.contrat.progress import today_paris
 
-    from carnet.formatting import DISPLAY_TZ
-
-    return datetime.now(ZoneInfo(DISPLAY_TZ)).date()
+    return today_paris()

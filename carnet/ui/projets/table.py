@@ -16,12 +16,14 @@ from carnet.projets.views import NON_RENSEIGNE
 TABLE_COLUMNS = ["N°", "Titre", "Commune", "Statut", "Coût total", "Participation CD", "Années"]
 
 
-def table_view(df: pd.DataFrame) -> pd.DataFrame:
+def table_view(df: pd.DataFrame, today=None) -> pd.DataFrame:
     """Display-ready table: French headers, labels and amounts (pure pandas, shown by the page).
 
     Amounts are exact (``1 250 000 €``) and years plain (``2024``); a missing value reads
-    « non renseigné », never ``None`` or an empty cell.
+    « non renseigné », never ``None`` or an empty cell. A late project's status reads
+    « En cours — en retard » (derived as of ``today``, default today: never stored).
     """
+    from carnet.contrat.progress import en_retard, today_paris
     from carnet.projets.views import fmt_euros
 
     def year(v) -> str:
@@ -49,6 +51,8 @@ def table_view(df: pd.DataFrame) -> pd.DataFrame:
         "Fin": df["annee_fin"].map(year).astype(object),
         "Illustratif": df["illustratif"].map({True: "oui", False: "non"}).fillna("non"),
     })
+    late = en_retard(df, today or today_paris()) if len(df) else pd.Series(False, index=df.index)
+    out.loc[late, "Statut"] = out.loc[late, "Statut"] + " — en retard"
     return out.fillna({"Orientation": NON_RENSEIGNE, "Statut": NON_RENSEIGNE, "Catégorie": NON_RENSEIGNE,
                        "Commune": missing, "Contrat": missing, "Maître d'ouvrage": missing,
                        "Titre": ""})
