@@ -21,7 +21,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from carnet.charts import FONT, HIGHLIGHT, REFERENCE, _base
+from carnet.charts import FONT, FR_LOCALE, HIGHLIGHT, REFERENCE
 
 #: Legend labels of the kinds of dates, and their colours (Okabe-Ito).
 ETATS = {"connue": "Date connue", "incertaine": "Date incertaine", "calculee": "Date calculée"}
@@ -98,4 +98,8 @@ def timeline_chart(df: pd.DataFrame, today: date) -> alt.LayerChart:
     if not dated.any():
         layers = [unknown, rule, label]
     chart = alt.layer(*layers).properties(height=36 * len(d) + 40)
-    return _base(chart)
+    # as the atlas's charts (carnet.charts): French number locale, readable sizes, no frame
+    return (chart.configure(locale={"number": FR_LOCALE})
+            .configure_axis(labelFontSize=13, titleFontSize=13, labelFont=FONT, titleFont=FONT)
+            .configure_legend(labelFontSize=13, titleFontSize=13)
+            .configure_view(stroke=None))
