@@ -38,7 +38,7 @@ with tab_cas:
     vue.cadre(contrat, contrat_data.projects(p.id, tid), today)
 if can_edit:
     with tab_edit[0]:
-        edition.editeur(contrat, user)
+        edition.editeur(contrat, user, role)
 else:
     st.caption(md("Lecture seule : connectez-vous avec un compte éditeur (barre latérale) pour "
                   "modifier les phases, les instances, les réunions et les enjeux."))

@@ -207,6 +207,17 @@ def match_enjeux(values: pd.Series, enjeux: Iterable) -> pd.Series:
     return values.map(lambda v: None if v is None or pd.isna(v) else table.get(fold(v)))
 
 
+def enjeux_of(df: pd.DataFrame, enjeux) -> pd.Series:
+    """Each project's enjeu code: its link (``enjeu_id``) first, else its free-text ``enjeu``."""
+    enjeux = list(enjeux)
+    codes = match_enjeux(df["enjeu"], enjeux)
+    if "enjeu_id" in df:
+        by_id = {e.id: e.code for e in enjeux if e.id is not None}
+        linked = df["enjeu_id"].map(lambda v: None if pd.isna(v) else by_id.get(int(v)))
+        codes = linked.where(linked.notna(), codes)
+    return codes.astype(object).where(codes.notna(), None)
+
+
 @dataclass(frozen=True)
 class Branche:
     """An orientation under an enjeu (or under « sans enjeu »), with its projects."""
@@ -259,7 +270,7 @@ def arbre(contrat, df: pd.DataFrame, today: date, orientations: Iterable[str] = 
         branches even without projects: « aucun projet » shows), then one ``enjeu=None``
         node for the projects that name no enjeu of the contract, when there are some.
     """
-    df = df.assign(_enjeu=match_enjeux(df["enjeu"], contrat.enjeux) if len(df) else None)
+    df = df.assign(_enjeu=enjeux_of(df, contrat.enjeux) if len(df) else None)
     orientation = df["orientation"]
     out = []
     order = list(orientations) + [o.code for o in contrat.orientations]

@@ -210,3 +210,50 @@ def test_somme_has_no_contract_and_says_how_to_declare_one(somme_app):
     assert "Aucun contrat déclaré pour cet arrondissement (Arrondissement d'Amiens)" in out
     assert "`data/territoires/somme/contrats/amiens.toml`" in out and "`docs/CONTRAT.md`" in out
     assert not somme_app.get("vega_lite_chart")
+
+
+def test_editor_adds_a_meeting_recorded_as_their_entry_and_shown_as_text(registry):
+    from datetime import date
+
+    at = _page_alone("editor")
+    at.date_input(key="ct_reun_date").set_value(date(2013, 3, 14))
+    at.selectbox(key="ct_reun_instance").set_value("comite_pilotage")
+    at.text_input(key="ct_reun_objet").set_value("Bilan <b>annuel</b> [lien](https://exemple.invalid)")
+    at.button(key="FormSubmitter:ct_reunion_form-Ajouter la réunion").click().run()
+    assert_no_leak(at)
+    assert any("Enregistré à votre nom" in s.value for s in at.success)
+    (table,) = html_tables(at, "carnet-contrat-reunions")
+    row = table.iloc[0]
+    assert (row["Date"], row["Instance"]) == ("14 mars 2013", "Comité de pilotage")
+    assert row["Objet"] == "Bilan <b>annuel</b> [lien](https://exemple.invalid)"
+    assert row["D'où"].startswith("Saisie de marie le ")
+    body = next(e.proto.body for e in at.get("html") if "carnet-contrat-reunions" in e.proto.body)
+    assert "<b>annuel" not in body and "&lt;b&gt;annuel" in body
+
+
+def test_a_stale_phase_gets_the_conflict_message_and_nothing_is_overwritten(registry):
+    from dataclasses import replace
+    from datetime import date
+
+    from carnet.contrat.model import DateConnue, Provenance
+    from carnet.contrat.repository import ContratRepository
+
+    at = _page_alone("editor")
+    at.selectbox(key="ct_phase").set_value("signature").run()  # marie opens the signature
+    store = ContratRepository(registry.engine, "nord")
+    signature = store.get("cambresis").phase("signature")
+    store.save_phase("cambresis", replace(signature, debut=DateConnue(
+        date(2011, 7, 8), Provenance(kind="saisie"), "incertaine", "Vérifier la date")), user="bruno")
+    at.date_input(key="ct_debut_signature").set_value(date(2011, 7, 6))
+    at.button(key="FormSubmitter:ct_phase_form-Enregistrer la phase").click().run()
+    assert_no_leak(at)
+    errors = _errors(at)
+    assert "Conflit" in errors and "bruno" in errors and "Rien n'a été écrasé" in errors
+    assert store.get("cambresis").phase("signature").debut.valeur == date(2011, 7, 8)
+    # the form now starts from bruno's version: saving again applies marie's input on it
+    at.button(key="FormSubmitter:ct_phase_form-Enregistrer la phase").click().run()
+    assert_no_leak(at)
+    assert any("Enregistré à votre nom (marie)" in s.value.replace("\\", "") for s in at.success)
+    saved = store.get("cambresis").phase("signature").debut
+    assert (saved.valeur, saved.provenance.kind, saved.provenance.user) == (date(2011, 7, 6), "saisie",
+                                                                            "marie")

@@ -167,3 +167,10 @@ def test_the_plan_d_actions_table_shows_en_retard_beside_the_status():
     shown = table_view(df, today=TODAY).set_index("Titre")["Statut"]
     assert shown["p2"] == "En cours — en retard" and shown["p6"] == "Bloqué — en retard"
     assert shown["p3"] == "Réalisé" and shown["p5"] == "Non renseigné" and shown["p1"] == "Idée"
+
+
+def test_a_project_s_enjeu_link_wins_over_its_free_text():
+    enjeux = [Enjeu(code="base", titre="Base aérienne", id=7), Enjeu(code="canal", titre="Canal", id=8)]
+    df = _frame(ROWS[:3]).assign(enjeu_id=pd.array([8, None, None], dtype="Int64"))
+    # 1 says « base » in text but is linked to 8 (canal); 2 names the base by title; 3 « base »
+    assert list(progress.enjeux_of(df, enjeux)) == ["canal", None, "base"]

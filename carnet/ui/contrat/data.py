@@ -42,15 +42,13 @@ def declared(pack_id: str) -> list[str]:
 
 # ------------------------------------------------------------------ the contract
 def store():
-    """The contract store of the app's database, or None while it is not installed."""
-    try:
-        from carnet.contrat.repository import ContratRepository
-    except ImportError:
-        return None
-    from carnet.db import get_database_url, get_engine
-    from carnet.ui.data import pack_id
+    """The contract store of the app's database (the one the projects registry opens; opening
+    it seeds the pack's contracts there), or None without a pack."""
+    from carnet.contrat.repository import ContratRepository
+    from carnet.ui import projets as ui
 
-    return ContratRepository(get_engine(get_database_url()), pack_id())
+    repo = ui.repository()
+    return None if repo is None else ContratRepository(repo.engine, repo.ctx.pack_id)
 
 
 def load(pack_id: str, territoire: str) -> Contrat | None:

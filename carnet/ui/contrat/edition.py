@@ -39,6 +39,8 @@ OBJET_MAX = 500
 TEXTE_MAX = 5000
 NOTE_MAX = 1000
 FLASH = "contrat_flash"
+#: Session keys of the versions the editor opened forms on.
+BASE = "ct_opened_"
 
 
 def _saisie(user: str) -> Provenance:
@@ -93,7 +95,7 @@ def check_phase(code: str, debut: date | None, fin: date | None, certitude: str,
         return DateConnue(new, prov, certitude, note)
 
     base = base or Phase(code)
-    return Phase(code, keep(base.debut, debut), keep(base.fin, fin)), []
+    return replace(base, debut=keep(base.debut, debut), fin=keep(base.fin, fin)), []
 
 
 def check_instance(libelle: str, cote: str, niveau: str, user: str,
@@ -165,29 +167,51 @@ def _refused(errors: list[str]) -> None:
     st.error(md("Rien n'a été enregistré : " + " ; ".join(errors) + "."), icon=":material/error:")
 
 
-def _save(method: str, contrat: Contrat, *args, **kwargs) -> bool:
-    """Call the store's ``method``; French messages for a missing store, a conflict, a refusal."""
-    repo = data.store()
-    if repo is None:
-        st.warning("Rien n'a été enregistré : le stockage des contrats n'est pas installé sur ce "
-                   "serveur (les données affichées viennent du fichier du carnet).",
+def opened(key: str, current):
+    """The version of a record the editor opened the form on (kept across reruns).
+
+    Every rerun reads the store again: without this, a form submitted after someone else
+    saved would carry the *new* version and silently overwrite their change.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = current
+    return st.session_state[key]
+
+
+def _save(method: str, contrat: Contrat, item, user: str, role: str, opened_key: str = "") -> bool:
+    """Call the store's ``method`` as ``user`` (its role checked again by the store).
+
+    After a save or a conflict the opened version is forgotten: the form starts again from
+    the stored one (the editor's input stays in the widgets).
+    """
+    from carnet.contrat.repository import UserContratRepository
+
+    shared = data.store()
+    if shared is None:
+        st.warning("Rien n'a été enregistré : la base des contrats est inaccessible.",
                    icon=":material/database_off:")
         return False
     try:
-        getattr(repo, method)(contrat.territoire, *args, **kwargs)
+        getattr(UserContratRepository(shared, user, role), method)(contrat.territoire, item,
+                                                                   user=user)
     except CarnetError as exc:
         if hasattr(exc, "theirs"):  # optimistic locking, as for projects
-            st.error(md(f"{exc} Rechargez la page pour voir la version enregistrée ; votre saisie "
-                        "reste dans le formulaire."), icon=":material/call_split:")
+            if opened_key:
+                st.session_state.pop(opened_key, None)
+            st.error(md(f"{exc} Votre saisie reste dans le formulaire ; la page montre "
+                        "maintenant la version enregistrée : « Enregistrer » appliquera votre "
+                        "saisie sur elle."), icon=":material/call_split:")
         else:
             st.error(md(exc), icon=":material/error:")
         return False
-    st.session_state[FLASH] = "Enregistré."
+    if opened_key:
+        st.session_state.pop(opened_key, None)
+    st.session_state[FLASH] = f"Enregistré à votre nom ({user})."
     st.rerun()
     return True  # pragma: no cover - st.rerun does not return
 
 
-def editeur(contrat: Contrat, user: str) -> None:
+def editeur(contrat: Contrat, user: str, role: str) -> None:
     """The four forms (an editor's tab)."""
     if msg := st.session_state.pop(FLASH, None):
         st.success(md(msg), icon=":material/check:")
@@ -195,19 +219,19 @@ def editeur(contrat: Contrat, user: str) -> None:
                   "les affiche « saisie de … le … »."))
     t_phase, t_inst, t_reun, t_enjeu = st.tabs(["Phases", "Instances", "Réunions", "Enjeux"])
     with t_phase:
-        _phase_form(contrat, user)
+        _phase_form(contrat, user, role)
     with t_inst:
-        _instance_form(contrat, user)
+        _instance_form(contrat, user, role)
     with t_reun:
-        _reunion_form(contrat, user)
+        _reunion_form(contrat, user, role)
     with t_enjeu:
-        _enjeu_form(contrat, user)
+        _enjeu_form(contrat, user, role)
 
 
-def _phase_form(contrat: Contrat, user: str) -> None:
+def _phase_form(contrat: Contrat, user: str, role: str) -> None:
     labels = data.phase_labels()
     code = st.selectbox("Phase", list(labels), format_func=labels.get, key="ct_phase")
-    base = contrat.phase(code) or Phase(code)
+    base = opened(f"{BASE}phase_{contrat.territoire}_{code}", contrat.phase(code) or Phase(code))
     with st.form("ct_phase_form"):
         debut = st.date_input("Début (ou date de l'événement)",
                               value=base.debut.valeur if base.debut else None,
@@ -229,10 +253,11 @@ def _phase_form(contrat: Contrat, user: str) -> None:
             if errors:
                 _refused(errors)
             else:
-                _save("save_phase", contrat, phase, user=user, expected_version=contrat.version)
+                _save("save_phase", contrat, phase, user, role,
+                      opened_key=f"{BASE}phase_{contrat.territoire}_{code}")
 
 
-def _instance_form(contrat: Contrat, user: str) -> None:
+def _instance_form(contrat: Contrat, user: str, role: str) -> None:
     with st.form("ct_instance_form", clear_on_submit=False):
         libelle = st.text_input("Nom de l'instance *", key="ct_inst_libelle", max_chars=LIBELLE_MAX)
         cote = st.radio("Côté", list(COTES), format_func=tx.COTE_WORDS.get, horizontal=True,
@@ -245,10 +270,10 @@ def _instance_form(contrat: Contrat, user: str) -> None:
             if errors:
                 _refused(errors)
             else:
-                _save("save_instance", contrat, inst, user=user)
+                _save("save_instance", contrat, inst, user, role)
 
 
-def _reunion_form(contrat: Contrat, user: str) -> None:
+def _reunion_form(contrat: Contrat, user: str, role: str) -> None:
     if not contrat.instances:
         st.info("Ajoutez d'abord une instance (onglet « Instances ») : une réunion est celle d'une instance.")
         return
@@ -266,10 +291,10 @@ def _reunion_form(contrat: Contrat, user: str) -> None:
             if errors:
                 _refused(errors)
             else:
-                _save("add_reunion", contrat, reunion, user=user)
+                _save("add_reunion", contrat, reunion, user, role)
 
 
-def _enjeu_form(contrat: Contrat, user: str) -> None:
+def _enjeu_form(contrat: Contrat, user: str, role: str) -> None:
     from carnet.projets.orientations import orientations
     from carnet.ui.data import pack
 
@@ -279,6 +304,8 @@ def _enjeu_form(contrat: Contrat, user: str) -> None:
     choices = {"": "Nouvel enjeu", **{e.code: e.titre for e in contrat.enjeux}}
     which = st.selectbox("Enjeu", list(choices), format_func=choices.get, key="ct_enjeu_which")
     base = next((e for e in contrat.enjeux if e.code == which), None)
+    if base is not None:
+        base = opened(f"{BASE}enjeu_{contrat.territoire}_{which}", base)
     with st.form("ct_enjeu_form"):
         titre = st.text_input("Titre de l'enjeu *", value=base.titre if base else "",
                               key=f"ct_enjeu_titre_{which}", max_chars=LIBELLE_MAX)
@@ -296,5 +323,5 @@ def _enjeu_form(contrat: Contrat, user: str) -> None:
             if errors:
                 _refused(errors)
             else:
-                _save("save_enjeu", contrat, enjeu, user=user,
-                      expected_version=base.version if base else None)
+                _save("save_enjeu", contrat, enjeu, user, role,
+                      opened_key=f"{BASE}enjeu_{contrat.territoire}_{which}")
