@@ -62,19 +62,32 @@ def test_cambresis_timeline_dates_known_calculated_unknown_with_their_origin(app
     signature = next(p for p in seed["phases"] if p["code"] == "signature")
     phases = _phases(at)
     row = phases.loc["Signature du contrat"]
-    assert row["Date(s)"].startswith("7 juillet 2011") and row["Nature"] == "connue"
+    assert row["Date(s)"] == "7 juillet 2011"
     # the citation: the document's full title and the very words the date rests on
     assert seed["documents"]["fondateur"] in row["D'où vient la date"]
     assert f"« {signature['extrait']} »" in row["D'où vient la date"]
     # signature + 6 years, + 3 years: calculated, said so, never shown as known
     fin = phases.loc["Fin du contrat"]
-    assert (fin["Date(s)"], fin["Nature"]) == ("7 juillet 2017", "calculée")
+    assert fin["Date(s)"] == "7 juillet 2017 (calculée)"
     assert fin["D'où vient la date"] == "Calculée : signature du contrat + 6 ans"
-    assert phases.loc["Clause de revoyure (mi-parcours)", "Date(s)"] == "7 juillet 2014"
-    assert phases.loc["Mise en œuvre (six ans)", "Date(s)"] == "7 juillet 2011 – 7 juillet 2017"
+    assert phases.loc["Clause de revoyure (mi-parcours)", "Date(s)"] == "7 juillet 2014 (calculée)"
+    assert phases.loc["Mise en œuvre (six ans)", "Date(s)"] == "7 juillet 2011 – 7 juillet 2017 (calculée)"
     diag = phases.loc["Diagnostic partagé"]
-    assert (diag["Date(s)"], diag["Nature"]) == ("date inconnue", "inconnue")
+    assert diag["Date(s)"] == "date inconnue"
     assert "Trait rouge : aujourd'hui" in texts(at).replace("\\", "")
+
+
+def test_an_uncertain_date_is_flagged_with_its_note(app, registry):
+    at = _open(app, territoire="flandre-maritime")
+    seed = tomllib.loads((SEED.parent / "flandre-maritime.toml").read_text(encoding="utf-8"))
+    debut = next(p for p in seed["phases"] if p["code"] == "diagnostic")["debut"]
+    assert debut["certitude"] == "incertaine"
+    (warning,) = [w.value.replace("\\", "") for w in at.warning if "Date incertaine" in w.value]
+    assert warning.startswith("Date incertaine — Diagnostic partagé (17 février 2012")
+    assert debut["note"].rstrip(".")[:80] in warning and not warning.endswith("..")
+    assert _phases(at).loc["Diagnostic partagé", "Date(s)"].endswith("(incertaine)")
+    (chart,) = at.get("vega_lite_chart")
+    assert "incertaine" in str(chart.proto) and "2012-02-17" in str(chart.proto)
 
 
 def test_governance_shows_published_counts_as_such_with_their_citation(app, registry):

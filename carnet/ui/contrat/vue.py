@@ -159,10 +159,13 @@ def calendrier(contrat: Contrat, today: date) -> None:
     uncertain = frame[frame["etat"] == "incertaine"]
     for _, r in uncertain.iterrows():
         st.warning(md(f"Date incertaine — {r['phase']} ({r['texte']}) : "
-                      f"{r['note'] or 'le document est ambigu'}."), icon=":material/help:")
-    plain.table(([r["phase"], r["texte"], tx.ETAT_WORDS[r["etat"]].removeprefix("date "), r["origine"]]
-                 for _, r in frame.iterrows()),
-                header=["Phase", "Date(s)", "Nature", "D'où vient la date"],
+                      f"{(r['note'] or 'le document est ambigu').rstrip('.')}."), icon=":material/help:")
+    def dates(r) -> str:  # the kind beside the date (a narrow column of its own wrapped badly)
+        kind = {"calculee": "calculée", "incertaine": "incertaine"}.get(r["etat"])
+        return f"{r['texte']} ({kind})" if kind else r["texte"]
+
+    plain.table(([r["phase"], dates(r), r["origine"]] for _, r in frame.iterrows()),
+                header=["Phase", "Date(s)", "D'où vient la date"],
                 css_class="carnet-contrat-phases")
 
 
