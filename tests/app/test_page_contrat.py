@@ -97,6 +97,13 @@ def test_governance_shows_published_counts_as_such_with_their_citation(app, regi
     assert "pas des réunions enregistrées une à une" in out
     assert "« 8 Conférences partenariales et plus de 30 groupes de travail »" in out
     assert "Aucune réunion enregistrée" in out  # the count is not turned into records
+    (bodies,) = html_tables(at, "carnet-contrat-instances")
+    groups = dict(zip(bodies["Côté et niveau"], bodies["Instances"], strict=True))
+    assert list(groups) == ["Interne", "Partenarial — politique", "Partenarial — technique"]
+    assert "Comité de pilotage" in groups["Interne"]
+    assert groups["Partenarial — politique"] == "Conférence partenariale"
+    assert groups["Partenarial — technique"] == "Groupes techniques territoriaux"
+    assert "« Une gouvernance spécifique pour l" in out  # the one citation, once
     assert not html_tables(at, "carnet-contrat-reunions")
 
 

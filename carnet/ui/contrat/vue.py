@@ -173,11 +173,23 @@ def calendrier(contrat: Contrat, today: date) -> None:
 def gouvernance(contrat: Contrat) -> None:
     st.subheader("Gouvernance")
     if contrat.instances:
-        rows = sorted(contrat.instances, key=lambda i: (i.cote != "interne", i.niveau, i.libelle))
-        plain.table(([i.libelle, tx.COTE_WORDS.get(i.cote, i.cote),
-                      tx.NIVEAU_WORDS.get(i.niveau, i.niveau) or "—", tx.provenance(i.provenance)]
-                     for i in rows),
-                    header=["Instance", "Côté", "Niveau", "D'où"], css_class="carnet-contrat-instances")
+        rows = sorted(contrat.instances, key=lambda i: (i.cote != "interne", i.niveau != "politique"))
+        origins = list(dict.fromkeys(tx.provenance(i.provenance) for i in rows))
+        groups: dict[str, list[str]] = {}
+        for i in rows:
+            side = tx.COTE_WORDS.get(i.cote, i.cote)
+            level = tx.NIVEAU_WORDS.get(i.niveau, i.niveau)
+            groups.setdefault(f"{side} — {level.lower()}" if level else side, []).append(i.libelle)
+        if len(origins) == 1:  # one citation for all (the founding document's diagram)
+            plain.table(([g, ", ".join(names)] for g, names in groups.items()),
+                        header=["Côté et niveau", "Instances"], css_class="carnet-contrat-instances")
+            st.caption(md(origins[0]))
+        else:
+            plain.table(([i.libelle, tx.COTE_WORDS.get(i.cote, i.cote),
+                          tx.NIVEAU_WORDS.get(i.niveau, i.niveau) or "—", tx.provenance(i.provenance)]
+                         for i in rows),
+                        header=["Instance", "Côté", "Niveau", "D'où"],
+                        css_class="carnet-contrat-instances")
     else:
         st.caption("Aucune instance saisie pour ce contrat.")
     if contrat.chiffres:
