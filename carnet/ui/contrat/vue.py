@@ -46,9 +46,12 @@ def aucun_contrat(pack_id: str, territoire: str, nom: str, others: dict[str, str
 def entete(contrat: Contrat, today: date) -> None:
     """The contract's status and where the page's facts come from."""
     statut = data.contract_status(contrat.statut)
-    st.caption(md(f"Statut : {statut} · au {fmt_date(today)} · déclaré dans "
-                  f"{data.declaration_path(contrat.pack, contrat.territoire)} ; chaque fait "
-                  "indique d'où il vient (document et extrait, source, ou saisie d'un éditeur)."))
+    # the status is the one declared (the seed reads the founding document, December 2012):
+    # today's position is the timeline's, computed from the dates (below)
+    st.caption(md(f"Statut déclaré : {statut} (contrat déclaré dans "
+                  f"{data.declaration_path(contrat.pack, contrat.territoire)} ; la position au "
+                  f"{fmt_date(today)} se lit sur la frise des étapes). Chaque fait indique d'où il "
+                  "vient (document et extrait, source, ou saisie d'un éditeur)."))
     if contrat.notes:
         st.caption(md(contrat.notes))
     faits = getattr(contrat, "faits", ())
