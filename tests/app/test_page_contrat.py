@@ -10,6 +10,7 @@ from carnet.paths import ROOT
 from tests.app.conftest import no_exception, texts
 from tests.app.inert import assert_no_leak
 from tests.app.tables import html_tables
+from tests.support import shown
 
 pytestmark = pytest.mark.integration
 
@@ -56,8 +57,8 @@ def test_cambresis_timeline_dates_known_calculated_unknown_with_their_origin(app
     at = _open(app)
     assert at.title[0].value == "Contrat de territoire du Cambrésis"
     # the declared status (December 2012) is said as declared, not as today's state
-    assert any(str(c.value).startswith("Statut déclaré : Signé, en mise en œuvre (contrat déclaré")
-               for c in at.caption)
+    assert any(shown(str(c.value)).startswith("Statut déclaré : Signé, en mise en œuvre (contrat "
+                                              "déclaré") for c in at.caption)
     assert [t.label for t in at.tabs] == ["Étapes", "Gouvernance", "Cadre d'Action Stratégique"]
     (chart,) = at.get("vega_lite_chart")  # the timeline: the signature and today on it
     assert "2011-07-07" in str(chart.proto) and "2017-07-07" in str(chart.proto)
