@@ -110,9 +110,13 @@ class Part:
     total: int | None
     origine: str
     chiffres: tuple[ChiffrePublie, ...] = ()
+    #: Registry: how many of ``total`` have a status (no status at all: no share, not 0 %).
+    renseignes: int | None = None
 
     @property
     def part(self) -> float | None:
+        if self.renseignes == 0:
+            return None
         return self.n / self.total if self.n is not None and self.total else None
 
 
@@ -191,7 +195,8 @@ def implementation(df: pd.DataFrame, contrat: Contrat | None = None, *, today: d
         "illustratifs": int(df["illustratif"].fillna(False).astype(bool).sum())
         if "illustratif" in df else 0,
         "statut_renseigne": int(statut.notna().sum()),
-        "engages": Part(int(statut.isin(STATUTS_ENGAGES).sum()), total, "registre"),
+        "engages": Part(int(statut.isin(STATUTS_ENGAGES).sum()), total, "registre",
+                        renseignes=int(statut.notna().sum())),
         "engages_publie": published_engaged(contrat),
         "realises": int((statut == REALISE).sum()),
         "en_retard": int(late.sum()),

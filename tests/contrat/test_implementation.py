@@ -113,6 +113,14 @@ def test_no_projects_and_no_contract():
     assert r["par_statut"].empty and r["en_retard"] == 0
 
 
+def test_no_status_at_all_is_no_share_not_zero():
+    # The founding document's 10 projects: no status entered. Not « 0 % engagés ».
+    df = frame()
+    df["statut"] = None
+    r = implementation(df, CONTRAT, today=TODAY)
+    assert (r["engages"].n, r["engages"].renseignes, r["engages"].part) == (0, 0, None)
+
+
 def test_published_share_with_only_the_total():
     c = Contrat(pack="nord", territoire="x", titre="X", statut="signe",
                 chiffres=(ChiffrePublie("projets", "projets", 280, CITE),))

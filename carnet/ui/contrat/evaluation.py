@@ -1,0 +1,381 @@
+"""The page « Évaluation » (clause de revoyure): T0 and evolution, implementation, needs.
+
+:func:`render` draws the whole page for one territoire; ``pages/evaluation.py`` only picks
+the territoire. The figures come from :mod:`carnet.contrat.t0` (frozen T0, evolution) and
+:mod:`carnet.contrat.implementation`; every data string (a citation, an enjeu's title, a
+project's) reaches the page as plain text (``st.dataframe`` or :func:`carnet.ui.plain.md`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from carnet import formatting
+from carnet.charts import FONT, FR_LOCALE, HIGHLIGHT, REFERENCE
+from carnet.contrat import implementation as impl
+from carnet.contrat import t0 as t0mod
+from carnet.contrat.model import Contrat, Provenance
+from carnet.errors import CarnetError
+from carnet.ui.guard import page_guard
+from carnet.ui.plain import md
+
+NBSP = "\u202f"
+MINUS = "\u2212"
+
+# --------------------------------------------------------------------------- the contract
+
+
+def _store(pack_id: str):
+    """The contract store of the pack (``ContratRepository``), None until it exists."""
+    try:
+        from carnet.contrat.repository import ContratRepository
+    except ImportError:  # the store lands with the « store » part of issue #10
+        return None
+    from carnet.db import get_database_url, get_engine
+
+    return ContratRepository(get_engine(get_database_url()), pack_id)
+
+
+def _seeded(pack_id: str, tid: str) -> Contrat | None:
+    """The pack's declared contract of ``tid`` (``data/territoires/<pack>/contrats/``)."""
+    try:
+        from carnet.contrat.seed import contrats
+    except ImportError:  # the seed reader lands with the « seed » part of issue #10
+        return None
+    found = contrats(pack_id)
+    if isinstance(found, dict):
+        return found.get(tid)
+    return next((c for c in found if c.territoire == tid), None)
+
+
+def contrat_of(pack, tid: str):
+    """``(contrat, store)`` of territoire ``tid``: from the store when there is one (the
+    reference once seeded), else from the pack's seed; ``(None, store)`` if none declared."""
+    store = _store(pack.id)
+    if store is not None:
+        try:
+            found = store.get(tid)
+        except (LookupError, CarnetError):
+            found = None
+        if found is not None:
+            return found, store
+    return _seeded(pack.id, tid), store
+
+
+def how_to_declare(pack, tid: str, nom: str) -> None:
+    st.info(md(f"Aucun contrat déclaré pour {nom}."), icon=":material/info:")
+    st.markdown(
+        "La clause de revoyure compare un territoire à son état au moment de la signature de "
+        "son contrat : sans contrat, il n'y a ni date de signature, ni état de référence (T0), "
+        "ni plan d'actions à évaluer.\n\n"
+        "**Déclarer un contrat** : décrivez-le dans le fichier "
+        f"`data/territoires/{pack.id}/contrats/{tid}.toml` du carnet (titre, statut, date de "
+        "signature et, pour chaque fait, le document et la phrase dont il vient ; le format est "
+        "décrit dans `docs/CONTRAT.md`, un exemple est celui du Cambrésis dans le carnet du "
+        "Nord), puis rechargez la page. Un éditeur peut aussi saisir les phases et les enjeux "
+        "sur la page « Contrat ».")
+
+
+def _provenance_text(p: Provenance) -> str:
+    """Where a fact comes from, in French (plain text: escaped by the caller)."""
+    if p.kind == "document" and p.citation is not None:
+        return f"{p.citation.document} : « {p.citation.extrait} »"
+    if p.kind == "source":
+        return f"source {p.source}"
+    if p.kind == "saisie":
+        when = formatting.fmt_datetime(p.at) if p.at else "date inconnue"
+        return f"saisie de {p.user or 'anonyme'} le {when}"
+    return "origine non précisée"
+
+
+def _plus_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def dates_block(contrat: Contrat) -> date | None:
+    """Signature and revoyure dates, with what they rest on; returns the signature date."""
+    signed = t0mod.signature_date(contrat)
+    if signed is None:
+        st.warning("Date de signature inconnue : l'état de référence (T0) se fige à la signature. "
+                   "Renseignez-la (page « Contrat » ou fichier du contrat).", icon=":material/event_busy:")
+        return None
+    debut = contrat.phase("signature").debut
+    doubt = " (date incertaine)" if debut.certitude == "incertaine" else ""
+    st.markdown(md(f"Contrat signé le {formatting.fmt_date(signed)}{doubt}") + " · clause de revoyure : "
+                + md(formatting.fmt_date(_plus_years(signed, 3))) + " (*date calculée* : signature + 3 ans)"
+                + " · fin : " + md(formatting.fmt_date(_plus_years(signed, 6))) + " (*date calculée*).")
+    note = f" {debut.note}" if debut.note else ""
+    st.caption("Date de signature : " + md(_provenance_text(debut.provenance) + note) + ".")
+    return signed
+
+
+# --------------------------------------------------------------------------- T0 and evolution
+
+ETAT_TEXT = {"non_publie": "non publié", "non_agregeable": "non agrégeable"}
+VERDICT_TEXT = {"favorable": "favorable", "defavorable": "défavorable", "stable": "stable",
+                "neutre": "sans objet", "non_calculable": "non calculable",
+                "meme_millesime": "pas de millésime plus récent"}
+
+
+def fmt_level(value, state: str, unit: str, decimals: int) -> str:
+    """A T0 or latest value; a blank says why (« non publié », « non agrégeable »)."""
+    if value is None or pd.isna(value):
+        return ETAT_TEXT.get(state, "non publié")
+    return formatting.fmt_value(value, unit, decimals)
+
+
+def fmt_change(change, unit: str) -> str:
+    """``+2,4 %``, ``−2,7 pts``; a blank is « — »."""
+    if change is None or pd.isna(change):
+        return "—"
+    text = formatting.fmt_number(abs(change), t0mod.CHANGE_DECIMALS)
+    sign = "" if text.strip("0,") == "" else ("+" if change > 0 else MINUS)
+    return f"{sign}{text}{NBSP}{unit}"
+
+
+def evolution_table(ev: pd.DataFrame) -> pd.DataFrame:
+    """The evolution as French text, one row per indicator (for ``st.dataframe``)."""
+    rows = []
+    for _, r in ev.iterrows():
+        unit, dec = r["unite"], int(r["decimales"])
+        late = " (postérieur à la signature)" if r["choix"] == "posterieur" else ""
+        t0_vintage = r["t0_millesime"] + late
+        rows.append({
+            "Indicateur": r["libelle"],
+            "T0 : millésime": t0_vintage,
+            "Territoire T0": fmt_level(r["territoire_t0"], r["territoire_t0_etat"], unit, dec),
+            "Dernier millésime": r["dernier_millesime"] or "—",
+            "Territoire aujourd'hui": fmt_level(r["territoire_dernier"], r["territoire_dernier_etat"],
+                                                unit, dec),
+            "Évolution du territoire": fmt_change(r["territoire_evolution"], r["evolution_unite"]),
+            "Lecture (territoire)": VERDICT_TEXT[r["territoire_verdict"]],
+            "Département T0": fmt_level(r["departement_t0"], r["departement_t0_etat"], unit, dec),
+            "Département aujourd'hui": fmt_level(r["departement_dernier"], r["departement_dernier_etat"],
+                                                 unit, dec),
+            "Évolution du département": fmt_change(r["departement_evolution"], r["evolution_unite"]),
+            "Lecture (département)": VERDICT_TEXT[r["departement_verdict"]],
+        })
+    return pd.DataFrame(rows)
+
+
+def chart_frame(ev: pd.DataFrame, territoire_nom: str, dep_nom: str) -> pd.DataFrame:
+    """Long frame of the small multiples: a rate as it is, a count as an index (T0 = 100)."""
+    rows = []
+    for _, r in ev.iterrows():
+        if r["territoire_verdict"] == "meme_millesime" or r["dernier_annee"] is None:
+            continue
+        rate = r["unite"] in t0mod.POINT_UNITS
+        panel = f"{r['libelle']} ({r['unite']})" if rate else f"{r['libelle']} (indice, T0 = 100)"
+        for level, nom in (("territoire", territoire_nom), ("departement", dep_nom)):
+            base, last = r[f"{level}_t0"], r[f"{level}_dernier"]
+            if base is None or last is None or pd.isna(base) or pd.isna(last) or (not rate and not base):
+                continue
+            points = (("T0", r["t0_annee"], r["t0_millesime"], base),
+                      ("Aujourd'hui", r["dernier_annee"], r["dernier_millesime"], last))
+            for moment, annee, millesime, v in points:
+                shown = v if rate else v / base * 100
+                rows.append({"panneau": panel, "niveau": nom, "moment": moment, "annee": int(annee),
+                             "millesime": millesime, "valeur": shown,
+                             "texte": formatting.fmt_value(v, r["unite"], int(r["decimales"]))})
+    return pd.DataFrame(rows, columns=["panneau", "niveau", "moment", "annee", "millesime", "valeur",
+                                       "texte"])
+
+
+def evolution_chart(frame: pd.DataFrame, territoire_nom: str, dep_nom: str) -> alt.FacetChart:
+    """Small multiples: one panel per indicator, T0 → latest for the territoire and the département."""
+    base = alt.Chart(frame).encode(
+        x=alt.X("annee:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0)),
+        y=alt.Y("valeur:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(format=",~r")),
+        color=alt.Color("niveau:N", title=None, sort=[territoire_nom, dep_nom],
+                        scale=alt.Scale(domain=[territoire_nom, dep_nom], range=[HIGHLIGHT, REFERENCE]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("niveau:N", title="Niveau"), alt.Tooltip("moment:N", title="Moment"),
+                 alt.Tooltip("millesime:N", title="Millésime"), alt.Tooltip("texte:N", title="Valeur")])
+    layered = (base.mark_line(strokeWidth=3) + base.mark_point(size=70, filled=True)).properties(
+        width=210, height=150)
+    chart = layered.facet(facet=alt.Facet("panneau:N", title=None,
+                                          header=alt.Header(labelFontSize=13, labelFont=FONT,
+                                                            labelLimit=260)),
+                          columns=3).resolve_scale(y="independent", x="independent")
+    return (chart.configure(locale={"number": FR_LOCALE})
+            .configure_axis(labelFontSize=12, labelFont=FONT)
+            .configure_legend(labelFontSize=13)
+            .configure_view(stroke=None))
+
+
+def _t0(store, pack, contrat: Contrat) -> tuple[dict | None, bool]:
+    """``(T0, frozen)``: the stored T0 (frozen now if it never was), else computed for the page."""
+    if store is not None and hasattr(store, "freeze_t0"):
+        from carnet.ui.auth import current_user
+
+        return t0mod.frozen(store, pack, contrat, user=current_user()[0]), True
+    return t0mod.snapshot(pack, contrat), False
+
+
+def t0_section(pack, contrat: Contrat, store, territoire_nom: str) -> None:
+    st.subheader("État de référence (T0) et évolution")
+    snap, frozen = _t0(store, pack, contrat)
+    if snap is None:
+        return
+    when = formatting.fmt_datetime(snap.get("calcule_le"))
+    if frozen:
+        st.caption(md(f"T0 figé le {when} dans la base des contrats, à partir du carnet construit le "
+                      f"{formatting.fmt_datetime(snap['carnet']['construit_le'])} : une mise à jour "
+                      "des sources ne le réécrit pas."))
+    else:
+        st.warning("T0 calculé pour cet affichage, pas encore figé : la base des contrats n'est "
+                   "pas encore disponible dans cette version du Carnet.", icon=":material/lock_open:")
+    st.caption(md(snap["regle"]) + " Valeurs du territoire et du département : rapports des "
+               "sommes des communes (jamais une moyenne de taux). Une médiane ou un taux de pauvreté "
+               "n'est publié que par commune : « non agrégeable ».")
+    ev = t0mod.evolution(pack, snap)
+    if ev.empty:
+        st.info("Aucun indicateur du T0 dans ce carnet.")
+        return
+    st.dataframe(evolution_table(ev), hide_index=True, width="stretch")
+    st.caption("Évolution en points pour un taux ou une part, en % pour un effectif ou un niveau. "
+               "Lecture : « favorable » quand l'indicateur a évolué dans le sens souhaité (baisse du "
+               "chômage, de la vacance ou de la pauvreté ; hausse du revenu ou de l'emploi), « sans "
+               "objet » quand aucun sens n'est favorable en soi (population, âges).")
+    frame = chart_frame(ev, territoire_nom, pack.config.dep_nom)
+    if not frame.empty:
+        st.altair_chart(evolution_chart(frame, territoire_nom, pack.config.dep_nom), width="content")
+    cites = list(dict.fromkeys([*ev["t0_citation"], *ev["dernier_citation"].dropna()]))
+    st.caption("Sources : " + md(" ; ".join(cites)) + ".")
+
+
+# --------------------------------------------------------------------------- implementation
+
+TABLES = {"par_statut": "Par statut", "par_orientation": "Par orientation", "par_enjeu": "Par enjeu",
+          "par_categorie": "Par catégorie"}
+
+
+def _euros(v) -> str:
+    return formatting.fmt_meuros(v, "non renseigné")
+
+
+def _share(part) -> str:
+    if part is not None and part.renseignes == 0:
+        return "non renseignée (aucun statut saisi)"
+    if part is None or part.part is None:
+        n = "non publié" if part is None or part.n is None else formatting.fmt_int(part.n)
+        tot = "non publié" if part is None or part.total is None else formatting.fmt_int(part.total)
+        return f"{n} / {tot}"
+    return (f"{formatting.fmt_percent(part.part * 100)} ({formatting.fmt_int(part.n)} / "
+            f"{formatting.fmt_int(part.total)})")
+
+
+def group_table(g: pd.DataFrame, first: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        first: g["libelle"],
+        "Projets": g["projets"].map(formatting.fmt_int),
+        "Coût total": g["cout_total"].map(_euros),
+        "Coût renseigné pour": g["cout_renseigne"].map(lambda n: f"{n} projet(s)"),
+        "Participation du Département": g["participation_cd"].map(_euros),
+        "Participation renseignée pour": g["participation_renseignee"].map(lambda n: f"{n} projet(s)"),
+    })
+
+
+def implementation_section(pack, contrat: Contrat, tid: str, today: date) -> None:
+    st.subheader("Mise en œuvre du plan d'actions")
+    from carnet.ui import projets as ui
+
+    shared = ui.repository()
+    if shared is None:
+        return
+    df = shared.dataframe(pack.id, territoire=tid)
+    r = impl.implementation(df, contrat, today=today, pack_id=pack.id)
+    if r["illustratifs"]:
+        st.warning(f"{r['illustratifs']} projet(s) illustratif(s) compté(s) : données fictives générées "
+                   "pour la démonstration, à ne pas citer.", icon="⚠️")
+    pub = r["engages_publie"]
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Projets au registre du Carnet", formatting.fmt_int(r["total"]))
+    c2.metric("Part engagée : registre du Carnet", _share(r["engages"]),
+              help="Projets engagés, en cours ou réalisés, sur tous les projets du registre.")
+    c3.metric("Part engagée : publiée", _share(pub),
+              help="Chiffres publiés par le document fondateur du contrat (non recalculés).")
+    c4, c5, c6 = st.columns(3)
+    c4.metric("Réalisés", formatting.fmt_int(r["realises"]))
+    c5.metric("En retard", formatting.fmt_int(r["en_retard"]),
+              help="Année de fin passée, ni réalisé ni abandonné (un projet sans statut compte).")
+    c6.metric("Bloqués", formatting.fmt_int(r["bloques"]))
+    built = f"registre des projets du Carnet au {formatting.fmt_date(today)}"
+    if pub is not None:
+        cites = dict.fromkeys(_provenance_text(c.provenance) for c in pub.chiffres)
+        st.caption("Part publiée : " + md(" ; ".join(cites))
+                   + ". Part du registre, réalisés, en retard, bloqués : " + md(built) + ".")
+    else:
+        st.caption("Le contrat ne publie pas de nombre de projets engagés. Chiffres : " + md(built) + ".")
+
+    rows = []
+    for col, label in (("cout_total", "Coût total des projets"),
+                       ("participation_cd", "Participation du Département")):
+        e = r["euros"][col]
+        rows.append({"Montant": label,
+                     "Programmé": _euros(e["programme"]),
+                     "Programmé : renseigné pour":
+                         f"{e['programme_renseignes']} projet(s) sur {e['programme_projets']}",
+                     "Engagé": _euros(e["engage"]),
+                     "Engagé : renseigné pour":
+                         f"{e['engage_renseignes']} projet(s) sur {e['engage_projets']}"})
+    st.markdown("**Euros programmés et engagés**")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption("Programmé : tous les projets sauf les abandonnés ; engagé : projets engagés, en cours ou "
+               "réalisés. Sommes des montants renseignés (un montant absent n'est jamais compté 0). "
+               "Source : " + md(built) + ".")
+    tabs = st.tabs(list(TABLES.values()))
+    for tab, (key, label) in zip(tabs, TABLES.items(), strict=True):
+        with tab:
+            if r[key].empty:
+                st.caption("Aucun projet.")
+            else:
+                st.dataframe(group_table(r[key], label.removeprefix("Par ").capitalize()),
+                             hide_index=True, width="stretch")
+    if r["en_retard"]:
+        with st.expander(f"Projets en retard ({r['en_retard']})"):
+            late = r["retards"].rename(columns={"id": "N°", "titre": "Projet", "annee_fin": "Année de fin",
+                                                "statut": "Statut"})
+            st.dataframe(late, hide_index=True, width="stretch")
+
+
+# --------------------------------------------------------------------------- needs vs projects
+
+
+def besoins_section(pack, tid: str) -> None:
+    """The needs-vs-projects section (the « besoins » part of issue #10), when it exists."""
+    try:
+        from carnet.ui.contrat.besoins import render_besoins
+    except ImportError:
+        return
+    with page_guard("La section « Besoins et projets » n'a pas pu s'afficher"):
+        render_besoins(pack, tid)
+
+
+# --------------------------------------------------------------------------- page
+
+
+def render(pack, tid: str, nom: str, today: date | None = None) -> None:
+    """The page « Évaluation » of territoire ``tid`` (``nom``: its name)."""
+    today = today or date.today()
+    contrat, store = contrat_of(pack, tid)
+    if contrat is None:
+        how_to_declare(pack, tid, nom)
+        besoins_section(pack, tid)
+        return
+    st.markdown(f"**{md(contrat.titre)}**")
+    signed = dates_block(contrat)
+    if signed is not None:
+        with page_guard("L'état de référence (T0) n'a pas pu s'afficher"):
+            t0_section(pack, contrat, store, nom)
+    with page_guard("La mise en œuvre du plan d'actions n'a pas pu s'afficher"):
+        implementation_section(pack, contrat, tid, today)
+    besoins_section(pack, tid)
+

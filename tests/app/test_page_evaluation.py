@@ -1,0 +1,252 @@
+"""The page « Évaluation » (issue #10 §3): T0 and evolution, implementation, no contract.
+
+Fast tier on the tiny pack (figures by hand from ``tests/fixtures.py``), the Nord (the
+Cambrésis, figures recomputed from the raw INSEE file) and the Somme (no contract).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from datetime import date
+
+import pandas as pd
+import pytest
+
+import carnet.ui.contrat.evaluation as evaluation
+from carnet.contrat.model import (
+    ChiffrePublie,
+    Citation,
+    Contrat,
+    DateConnue,
+    Enjeu,
+    Phase,
+    Provenance,
+)
+from tests.app.conftest import APP, NBSP, no_exception, texts
+from tests.app.inert import HOSTILE, assert_inert, assert_no_leak, displayed
+from tests.contrat.test_t0 import MemoryStore as T0Store
+
+PAGE = "pages/evaluation.py"
+
+
+class MemoryStore(T0Store):
+    """The store stand-in of tests/contrat, holding no contract (the page reads the seed)."""
+
+    def get(self, territoire):
+        return None
+
+DOC = "Document fondateur"
+
+
+def signed(day: date, extrait: str) -> tuple[Phase, ...]:
+    return (Phase("signature", DateConnue(day, Provenance(citation=Citation(DOC, extrait)))),)
+
+
+PLATEAU = Contrat(pack="mini", territoire="plateau", titre="Contrat du Pays du Plateau",
+                  statut="signe", phases=signed(date(2020, 5, 1), "signé le 1er mai 2020"),
+                  chiffres=(ChiffrePublie("projets", "projets", 40, Provenance(
+                      citation=Citation(DOC, "40 projets dont 10 engagés"))),
+                      ChiffrePublie("projets_engages", "engagés", 10, Provenance(
+                          citation=Citation(DOC, "40 projets dont 10 engagés")))))
+
+
+def declare(monkeypatch, contrats: dict, store=None):
+    """The contracts the page finds (the pack's seed) and the store it freezes T0 in."""
+    monkeypatch.setattr(evaluation, "_seeded", lambda pack_id, tid: contrats.get(tid))
+    monkeypatch.setattr(evaluation, "_store", lambda pack_id: store)
+
+
+def t0_table(at) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if "T0 : millésime" in d.value.columns).set_index("Indicateur")
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture
+def tiny_eval(tiny_pack, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CARNET_DATABASE_URL", f"sqlite:///{tmp_path / 'projets.sqlite'}")
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def test_tiny_t0_frozen_once_and_kept_after_a_rebuild(tiny_pack, tiny_eval, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests import fixtures
+
+    store = MemoryStore()
+    declare(monkeypatch, {"plateau": PLATEAU}, store)
+    at = tiny_eval
+    at.switch_page(PAGE).run()
+    no_exception(at)
+    assert at.title[0].value == "Évaluation — Pays du Plateau"
+    out = texts(at)
+    assert "Contrat signé le 1er mai 2020" in out and "7 mai" not in out
+    assert "1er mai 2023 (*date calculée* : signature + 3 ans)" in out
+    assert "signé le 1er mai 2020" in out  # the citation the date rests on
+    assert store.writes == 1 and "T0 figé le" in out
+    t = t0_table(at)
+    assert t.at["Population municipale", "T0 : millésime"] == "RP 2018"  # 2018 < 2020
+    assert t.at["Population municipale", "Territoire T0"] == f"6{NBSP}000{NBSP}hab."  # 900+3 100+2 000
+    assert t.at["Population municipale", "Département T0"] == f"12{NBSP}750{NBSP}hab."
+    assert t.at["Population municipale", "Évolution du département"] == f"+2,0{NBSP}%"  # 13 000 / 12 750
+    assert t.at["Population municipale", "Lecture (département)"] == "sans objet"
+    chom = t.loc["Taux de chômage des 15-64 ans"]
+    assert chom["T0 : millésime"] == "RP 2022 (postérieur à la signature)"
+    assert (chom["Territoire T0"], chom["Département T0"]) == (f"15,0{NBSP}%", f"12,5{NBSP}%")
+    assert t.at["Revenu disponible médian", "Territoire T0"] == "non agrégeable"  # never 0
+    assert metrics(at)["Part engagée : publiée"] == f"25,0{NBSP}% (10 / 40)"
+    assert metrics(at)["Part engagée : registre du Carnet"] == "non renseignée (aucun statut saisi)"
+
+    # Corrected sources (every population +100), rebuilt into another cache folder.
+    rows = [(*r[:4], r[4] + 100, r[5] + 100, *r[6:]) for r in fixtures.COMMUNES]
+    monkeypatch.setattr(fixtures, "COMMUNES", rows)
+    rebuilt = fixtures.make_pack(tmp_path / "rebuilt")
+    monkeypatch.setenv("CARNET_CACHE", str(rebuilt.cache_dir))
+    monkeypatch.setattr("carnet.paths.PACKS_DIR", rebuilt.packs_dir)
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.switch_page(PAGE).run()
+    no_exception(again)
+    t = t0_table(again)
+    assert t.at["Population municipale", "Territoire T0"] == f"6{NBSP}000{NBSP}hab."  # as frozen
+    assert t.at["Population municipale", "Territoire aujourd'hui"] == f"6{NBSP}300{NBSP}hab."
+    assert t.at["Population municipale", "Évolution du territoire"] == f"+5,0{NBSP}%"
+    assert store.writes == 1
+
+
+def test_tiny_without_store_says_t0_is_not_frozen(tiny_eval, monkeypatch):
+    declare(monkeypatch, {"plateau": PLATEAU}, None)
+    tiny_eval.switch_page(PAGE).run()
+    no_exception(tiny_eval)
+    assert "pas encore figé" in texts(tiny_eval)
+    assert t0_table(tiny_eval).at["Population municipale", "Territoire T0"] == f"6{NBSP}000{NBSP}hab."
+
+
+def test_tiny_no_contract_says_how_to_declare_one(tiny_eval, monkeypatch):
+    declare(monkeypatch, {"plateau": PLATEAU})
+    tiny_eval.query_params["territoire"] = "val"
+    tiny_eval.switch_page(PAGE).run()
+    no_exception(tiny_eval)
+    out = displayed(texts(tiny_eval))
+    assert "Aucun contrat déclaré pour Val d'Aubette." in out
+    assert "data/territoires/mini/contrats/val.toml" in out and "docs/CONTRAT.md" in out
+    assert not tiny_eval.dataframe and not tiny_eval.metric
+
+
+def test_tiny_unsigned_contract_has_no_t0(tiny_eval, monkeypatch):
+    store = MemoryStore()
+    unsigned = Contrat(pack="mini", territoire="plateau", titre="Contrat en élaboration",
+                       statut="en_elaboration")
+    declare(monkeypatch, {"plateau": unsigned}, store)
+    tiny_eval.switch_page(PAGE).run()
+    no_exception(tiny_eval)
+    assert "Date de signature inconnue" in texts(tiny_eval)
+    assert store.rows == {}  # nothing frozen before signature
+    assert "Projets au registre du Carnet" in metrics(tiny_eval)
+
+
+def test_tiny_hostile_contract_texts_are_inert(tiny_eval, monkeypatch):
+    hostile = Contrat(pack="mini", territoire="plateau", titre=f"Contrat {HOSTILE}", statut="signe",
+                      phases=signed(date(2020, 5, 1), f"signé {HOSTILE}"),
+                      enjeux=(Enjeu("e", f"Enjeu {HOSTILE}", indicateurs=("densite_2022",)),))
+    declare(monkeypatch, {"plateau": hostile}, MemoryStore())
+    tiny_eval.switch_page(PAGE).run()
+    no_exception(tiny_eval)
+    assert_inert(tiny_eval)
+    assert_no_leak(tiny_eval)
+
+
+# --------------------------------------------------------------------------- real packs
+
+
+def cambresis_contract(monkeypatch) -> None:
+    """The Cambrésis contract as the pack declares it, once the seed reader exists; until
+    then the same facts built here (signature 7 July 2011, 280 projects, 91 engaged)."""
+    try:
+        from carnet.contrat.seed import contrats  # noqa: F401
+    except ImportError:
+        cite = Provenance(citation=Citation(DOC, "280 projets inscrits dont 91 déjà engagés"))
+        c = Contrat(pack="nord", territoire="cambresis", titre="Contrat de territoire du Cambrésis",
+                    statut="signe",
+                    phases=signed(date(2011, 7, 7),
+                                  "Après la signature du Contrat du Cambrésis le 7 juillet 2011"),
+                    chiffres=(ChiffrePublie("projets", "projets inscrits", 280, cite),
+                              ChiffrePublie("projets_engages", "projets engagés", 91, cite)))
+        monkeypatch.setattr(evaluation, "_seeded", lambda pack_id, tid: c if tid == "cambresis" else None)
+    monkeypatch.setattr(evaluation, "_store", lambda pack_id: MemoryStore())
+
+
+def raw_comparateur_2021(sources) -> pd.DataFrame:
+    """INSEE's comparateur 2021 (RP 2018) read straight from its zip, secrets as NaN."""
+    with zipfile.ZipFile(sources / "insee-comparateur-2021" / "base_cc_comparateur_csv.zip") as z:
+        raw = z.read("base_cc_comparateur.CSV")
+    df = pd.read_csv(io.BytesIO(raw), sep=";", dtype={"CODGEO": str}, na_values=["s"],
+                     usecols=["CODGEO", "P18_CHOM1564", "P18_ACT1564"])
+    return df.set_index("CODGEO")
+
+
+@pytest.fixture
+def nord_eval(built_cache, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CARNET_CACHE", str(built_cache))
+    monkeypatch.delenv("CARNET_PACK", raising=False)
+    monkeypatch.setenv("CARNET_DATABASE_URL", f"sqlite:///{tmp_path / 'projets.sqlite'}")
+    return AppTest.from_file(APP, default_timeout=120)
+
+
+def test_nord_cambresis(nord_eval, monkeypatch):
+    from carnet.pack import load_pack
+    from tests.support import sources_dir
+
+    cambresis_contract(monkeypatch)
+    nord_eval.query_params["territoire"] = "cambresis"
+    nord_eval.switch_page(PAGE).run()
+    no_exception(nord_eval)
+    out = texts(nord_eval)
+    assert "Contrat signé le 7 juillet 2011" in out
+    assert "7 juillet 2014 (*date calculée* : signature + 3 ans)" in out
+    t = t0_table(nord_eval)
+    # No census had ended by July 2011: the earliest of the pack, said so.
+    assert t.at["Population municipale", "T0 : millésime"] == "RP 2011 (postérieur à la signature)"
+    chom = t.loc["Taux de chômage des 15-64 ans"]
+    assert chom["T0 : millésime"] == "RP 2018 (postérieur à la signature)"
+    assert chom["Dernier millésime"] == "RP 2022" and chom["Lecture (territoire)"] == "favorable"
+    # Independent: Σ chômeurs / Σ actifs 15-64 of the raw file over the Cambrésis communes.
+    raw = raw_comparateur_2021(sources_dir())
+    codes = load_pack("nord").communes.query("territoire == 'cambresis'")["code"].astype(str)
+    part = raw.loc[raw.index.isin(set(codes))]
+    assert len(part) == len(codes)
+    expected = part["P18_CHOM1564"].sum() / part["P18_ACT1564"].sum() * 100
+    assert chom["Territoire T0"] == f"{expected:.1f}".replace(".", ",") + f"{NBSP}%"
+    dep = raw.loc[raw.index.str.startswith("59")]
+    expected_dep = dep["P18_CHOM1564"].sum() / dep["P18_ACT1564"].sum() * 100
+    assert chom["Département T0"] == f"{expected_dep:.1f}".replace(".", ",") + f"{NBSP}%"
+    m = metrics(nord_eval)
+    assert m["Part engagée : publiée"] == f"32,5{NBSP}% (91 / 280)"
+    assert "280 projets inscrits dont 91 déjà engagés" in out
+    assert m["Projets au registre du Carnet"] == "10"  # the founding document's named projects
+    assert "Sources : INSEE" in out and "RP 2018" in out
+    assert os.environ.get("CARNET_PACK") is None
+
+
+def test_somme_has_no_contract(somme_cache, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CARNET_CACHE", str(somme_cache))
+    monkeypatch.setenv("CARNET_PACK", "somme")
+    monkeypatch.setenv("CARNET_DATABASE_URL", f"sqlite:///{tmp_path / 'projets.sqlite'}")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["territoire"] = "amiens"
+    at.switch_page(PAGE).run()
+    no_exception(at)
+    out = displayed(texts(at))
+    assert at.title[0].value == "Évaluation — Arrondissement d'Amiens"
+    assert "Aucun contrat déclaré pour Arrondissement d'Amiens." in out
+    assert "data/territoires/somme/contrats/amiens.toml" in out
+    assert "territoire de contrat" not in out.lower()
