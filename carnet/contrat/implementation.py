@@ -120,15 +120,40 @@ class Part:
         return self.n / self.total if self.n is not None and self.total else None
 
 
-def _chiffre(contrat: Contrat | None, codes) -> ChiffrePublie | None:
-    if contrat is None:
-        return None
-    return next((c for code in codes if (c := contrat.chiffre(code)) is not None), None)
+def _chiffre(contrat: Contrat | None, codes, extra=()) -> ChiffrePublie | None:
+    own = contrat.chiffres if contrat is not None else ()
+    for pool in (own, extra):
+        found = next((c for code in codes for c in pool if c.code == code), None)
+        if found is not None:
+            return found
+    return None
 
 
-def published_engaged(contrat: Contrat | None) -> Part | None:
-    """The founding document's engaged share (« 91 » of « 280 »), None if it gives none."""
-    total, engaged = _chiffre(contrat, CHIFFRE_PROJETS), _chiffre(contrat, CHIFFRE_ENGAGES)
+def plan_totals(totaux: dict | None) -> tuple[ChiffrePublie, ...]:
+    """The published totals of the projects' seed file (``carnet.projets.seed.published_totals``
+    of one territoire: ``projets``, ``engages``, ``note``, ``source``) as published counts
+    citing that document, for a contract whose own ``chiffres`` do not give them."""
+    if not totaux:
+        return ()
+    from carnet.contrat.model import Citation, Provenance
+
+    prov = Provenance(citation=Citation(str(totaux.get("source", "")), str(totaux.get("note", ""))))
+    out = []
+    for key, code, label in (("projets", "projets", "projets inscrits"),
+                             ("engages", "projets_engages", "projets engagés")):
+        v = totaux.get(key)
+        if isinstance(v, int) and not isinstance(v, bool):
+            out.append(ChiffrePublie(code, label, v, prov))
+    return tuple(out)
+
+
+def published_engaged(contrat: Contrat | None, extra: tuple[ChiffrePublie, ...] = ()) -> Part | None:
+    """The founding document's engaged share (« 91 » of « 280 »), None if it gives none.
+
+    From the contract's ``chiffres``; failing that, from ``extra`` (:func:`plan_totals`).
+    """
+    total = _chiffre(contrat, CHIFFRE_PROJETS, extra)
+    engaged = _chiffre(contrat, CHIFFRE_ENGAGES, extra)
     if total is None and engaged is None:
         return None
     return Part(engaged.valeur if engaged else None, total.valeur if total else None, "document",
@@ -152,7 +177,7 @@ def overdue(df: pd.DataFrame, today: date) -> pd.Series:
 
 
 def implementation(df: pd.DataFrame, contrat: Contrat | None = None, *, today: date,
-                   pack_id: str | None = None) -> dict:
+                   pack_id: str | None = None, publies: tuple[ChiffrePublie, ...] = ()) -> dict:
     """The implementation figures of a set of projects (one territoire's, usually).
 
     Parameters
@@ -167,6 +192,8 @@ def implementation(df: pd.DataFrame, contrat: Contrat | None = None, *, today: d
         Decides which end years are over.
     pack_id : str, optional
         Whose orientations name the ``orientation`` codes.
+    publies : tuple of ChiffrePublie, optional
+        Published counts to use where the contract gives none (:func:`plan_totals`).
 
     Returns
     -------
@@ -197,7 +224,7 @@ def implementation(df: pd.DataFrame, contrat: Contrat | None = None, *, today: d
         "statut_renseigne": int(statut.notna().sum()),
         "engages": Part(int(statut.isin(STATUTS_ENGAGES).sum()), total, "registre",
                         renseignes=int(statut.notna().sum())),
-        "engages_publie": published_engaged(contrat),
+        "engages_publie": published_engaged(contrat, publies),
         "realises": int((statut == REALISE).sum()),
         "en_retard": int(late.sum()),
         "bloques": int((statut == BLOQUE).sum()),

@@ -85,7 +85,7 @@ def test_tiny_t0_frozen_once_and_kept_after_a_rebuild(tiny_pack, tiny_eval, tmp_
     at.switch_page(PAGE).run()
     no_exception(at)
     assert at.title[0].value == "Évaluation — Pays du Plateau"
-    out = texts(at)
+    out = displayed(texts(at))
     assert "Contrat signé le 1er mai 2020" in out and "7 mai" not in out
     assert "1er mai 2023 (*date calculée* : signature + 3 ans)" in out
     assert "signé le 1er mai 2020" in out  # the citation the date rests on
@@ -165,19 +165,7 @@ def test_tiny_hostile_contract_texts_are_inert(tiny_eval, monkeypatch):
 
 
 def cambresis_contract(monkeypatch) -> None:
-    """The Cambrésis contract as the pack declares it, once the seed reader exists; until
-    then the same facts built here (signature 7 July 2011, 280 projects, 91 engaged)."""
-    try:
-        from carnet.contrat.seed import contrats  # noqa: F401
-    except ImportError:
-        cite = Provenance(citation=Citation(DOC, "280 projets inscrits dont 91 déjà engagés"))
-        c = Contrat(pack="nord", territoire="cambresis", titre="Contrat de territoire du Cambrésis",
-                    statut="signe",
-                    phases=signed(date(2011, 7, 7),
-                                  "Après la signature du Contrat du Cambrésis le 7 juillet 2011"),
-                    chiffres=(ChiffrePublie("projets", "projets inscrits", 280, cite),
-                              ChiffrePublie("projets_engages", "projets engagés", 91, cite)))
-        monkeypatch.setattr(evaluation, "_seeded", lambda pack_id, tid: c if tid == "cambresis" else None)
+    """The Cambrésis contract as the pack declares it (its seed file), T0 in a memory store."""
     monkeypatch.setattr(evaluation, "_store", lambda pack_id: MemoryStore())
 
 
@@ -208,7 +196,7 @@ def test_nord_cambresis(nord_eval, monkeypatch):
     nord_eval.query_params["territoire"] = "cambresis"
     nord_eval.switch_page(PAGE).run()
     no_exception(nord_eval)
-    out = texts(nord_eval)
+    out = displayed(texts(nord_eval))
     assert "Contrat signé le 7 juillet 2011" in out
     assert "7 juillet 2014 (*date calculée* : signature + 3 ans)" in out
     t = t0_table(nord_eval)

@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carnet.contrat.implementation import BLOQUE, implementation, overdue, published_engaged
+from carnet.contrat.implementation import (
+    BLOQUE,
+    implementation,
+    overdue,
+    plan_totals,
+    published_engaged,
+)
 from carnet.contrat.model import ChiffrePublie, Citation, Contrat, Enjeu, Orientation, Provenance
 
 CITE = Provenance(citation=Citation("Document fondateur", "280 projets inscrits dont 91 déjà engagés"))
@@ -132,3 +138,15 @@ def test_overdue_needs_the_end_year_to_be_over():
     df = frame()
     assert overdue(df, date(2024, 12, 31))[6] is np.False_  # 2024 still running
     assert overdue(df, date(2025, 1, 1))[6] is np.True_
+
+
+def test_published_share_from_the_plan_seed_when_the_contract_has_none():
+    from carnet.projets.seed import published_totals
+
+    bare = Contrat(pack="nord", territoire="cambresis", titre="X", statut="signe")
+    extra = plan_totals(published_totals("nord", "cambresis")["cambresis"])
+    p = published_engaged(bare, extra)
+    assert (p.n, p.total, p.origine) == (91, 280, "document")
+    assert "280 projets inscrits dont 91 déjà engagés" in p.chiffres[0].provenance.citation.extrait
+    assert published_engaged(CONTRAT, (ChiffrePublie("projets", "x", 1, CITE),)).total == 280  # own first
+    assert plan_totals(None) == () and plan_totals({"projets": "280"}) == ()

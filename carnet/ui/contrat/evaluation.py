@@ -92,27 +92,32 @@ def _provenance_text(p: Provenance) -> str:
     return "origine non précisée"
 
 
-def _plus_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
+def _date_text(d) -> str:
+    """A timeline date (:class:`carnet.contrat.phases.DateEtape`) with its state, in French."""
+    if d.valeur is None:
+        return "date inconnue"
+    doubt = ", incertaine" if d.certitude == "incertaine" else ""
+    if d.etat == "calculee":
+        rule = d.regle.replace("signature.debut", "signature").replace(" + 0 ans", "")
+        return f"{md(formatting.fmt_date(d.valeur))} (*date calculée* : {md(rule)}{doubt})"
+    return md(formatting.fmt_date(d.valeur)) + (" (date incertaine)" if doubt else "")
 
 
-def dates_block(contrat: Contrat) -> date | None:
-    """Signature and revoyure dates, with what they rest on; returns the signature date."""
+def dates_block(contrat: Contrat, today: date) -> date | None:
+    """Signature, revoyure and end dates, with what they rest on; returns the signature date."""
+    from carnet.contrat.phases import timeline
+
     signed = t0mod.signature_date(contrat)
     if signed is None:
         st.warning("Date de signature inconnue : l'état de référence (T0) se fige à la signature. "
                    "Renseignez-la (page « Contrat » ou fichier du contrat).", icon=":material/event_busy:")
         return None
-    debut = contrat.phase("signature").debut
-    doubt = " (date incertaine)" if debut.certitude == "incertaine" else ""
-    st.markdown(md(f"Contrat signé le {formatting.fmt_date(signed)}{doubt}") + " · clause de revoyure : "
-                + md(formatting.fmt_date(_plus_years(signed, 3))) + " (*date calculée* : signature + 3 ans)"
-                + " · fin : " + md(formatting.fmt_date(_plus_years(signed, 6))) + " (*date calculée*).")
-    note = f" {debut.note}" if debut.note else ""
-    st.caption("Date de signature : " + md(_provenance_text(debut.provenance) + note) + ".")
+    tl = timeline(contrat, today=today)
+    sig = tl.etape("signature").debut
+    st.markdown(f"Contrat signé le {_date_text(sig)} · clause de revoyure : "
+                f"{_date_text(tl.etape('revoyure').debut)} · fin : {_date_text(tl.etape('fin').debut)}.")
+    note = f" {sig.note}" if sig.note else ""
+    st.caption("Date de signature : " + md(_provenance_text(sig.provenance) + note) + ".")
     return signed
 
 
@@ -291,7 +296,10 @@ def implementation_section(pack, contrat: Contrat, tid: str, today: date) -> Non
     if shared is None:
         return
     df = shared.dataframe(pack.id, territoire=tid)
-    r = impl.implementation(df, contrat, today=today, pack_id=pack.id)
+    from carnet.projets.seed import published_totals
+
+    plan = impl.plan_totals(published_totals(pack.id, tid).get(tid))
+    r = impl.implementation(df, contrat, today=today, pack_id=pack.id, publies=plan)
     if r["illustratifs"]:
         st.warning(f"{r['illustratifs']} projet(s) illustratif(s) compté(s) : données fictives générées "
                    "pour la démonstration, à ne pas citer.", icon="⚠️")
@@ -371,7 +379,7 @@ def render(pack, tid: str, nom: str, today: date | None = None) -> None:
         besoins_section(pack, tid)
         return
     st.markdown(f"**{md(contrat.titre)}**")
-    signed = dates_block(contrat)
+    signed = dates_block(contrat, today)
     if signed is not None:
         with page_guard("L'état de référence (T0) n'a pas pu s'afficher"):
             t0_section(pack, contrat, store, nom)
