@@ -26,6 +26,7 @@ from carnet.contrat.model import (
 )
 from tests.app.conftest import APP, NBSP, no_exception, texts
 from tests.app.inert import HOSTILE, assert_inert, assert_no_leak, displayed
+from tests.app.tables import html_tables
 from tests.contrat.test_t0 import MemoryStore as T0Store
 
 PAGE = "pages/evaluation.py"
@@ -59,7 +60,11 @@ def declare(monkeypatch, contrats: dict, store=None):
 
 
 def t0_table(at) -> pd.DataFrame:
-    return next(d.value for d in at.dataframe if "T0 : millésime" in d.value.columns).set_index("Indicateur")
+    """The T0 table (escaped HTML), indexed by indicator, columns renamed to their role."""
+    t = html_tables(at, "carnet-t0")[0].set_index("Indicateur")
+    t.columns = ["millesimes", "territoire", "evolution_territoire", "departement",
+                 "evolution_departement"]
+    return t
 
 
 def metrics(at) -> dict[str, str]:
@@ -90,18 +95,27 @@ def test_tiny_t0_frozen_once_and_kept_after_a_rebuild(tiny_pack, tiny_eval, tmp_
     assert "1er mai 2023 (*date calculée* : signature + 3 ans)" in out
     assert "signé le 1er mai 2020" in out  # the citation the date rests on
     assert store.writes == 1 and "T0 figé le" in out
+    hab = f"{NBSP}hab."
     t = t0_table(at)
-    assert t.at["Population municipale", "T0 : millésime"] == "RP 2018"  # 2018 < 2020
-    assert t.at["Population municipale", "Territoire T0"] == f"6{NBSP}000{NBSP}hab."  # 900+3 100+2 000
-    assert t.at["Population municipale", "Département T0"] == f"12{NBSP}750{NBSP}hab."
-    assert t.at["Population municipale", "Évolution du département"] == f"+2,0{NBSP}%"  # 13 000 / 12 750
-    assert t.at["Population municipale", "Lecture (département)"] == "sans objet"
+    pop = t.loc["Population municipale"]
+    assert pop["millesimes"] == "RP 2018 → RP 2022"  # 2018 < 2020
+    assert pop["territoire"] == f"6{NBSP}000{hab} → 6{NBSP}000{hab}"  # 900 + 3 100 + 2 000
+    assert pop["departement"] == f"12{NBSP}750{hab} → 13{NBSP}000{hab}"
+    assert pop["evolution_departement"] == f"+2,0{NBSP}%"  # no reading: neither good nor bad
+    assert pop["evolution_territoire"] == f"0,0{NBSP}%"
+    assert list(t.columns) == ["millesimes", "territoire", "evolution_territoire", "departement",
+                               "evolution_departement"]
+    header = html_tables(at, "carnet-t0")[0].columns
+    assert "Pays du Plateau : T0 → aujourd'hui" in header
+    assert "Département de l'Aisne : T0 → aujourd'hui" in header
     chom = t.loc["Taux de chômage des 15-64 ans"]
-    assert chom["T0 : millésime"] == "RP 2022 (postérieur à la signature)"
-    assert (chom["Territoire T0"], chom["Département T0"]) == (f"15,0{NBSP}%", f"12,5{NBSP}%")
-    assert t.at["Revenu disponible médian", "Territoire T0"] == "non agrégeable"  # never 0
+    assert chom["millesimes"] == "RP 2022 (postérieur à la signature) → RP 2022"
+    assert (chom["territoire"], chom["departement"]) == (f"15,0{NBSP}%", f"12,5{NBSP}%")
+    assert chom["evolution_territoire"] == "— (pas de millésime plus récent)"
+    med = t.loc["Revenu disponible médian"]
+    assert med["territoire"] == "non agrégeable"  # never 0 (one vintage: Filosofi 2021)
     assert metrics(at)["Part engagée : publiée"] == f"25,0{NBSP}% (10 / 40)"
-    assert metrics(at)["Part engagée : registre du Carnet"] == "non renseignée (aucun statut saisi)"
+    assert metrics(at)["Part engagée : registre du Carnet"] == "non renseignée"
 
     # Corrected sources (every population +100), rebuilt into another cache folder.
     rows = [(*r[:4], r[4] + 100, r[5] + 100, *r[6:]) for r in fixtures.COMMUNES]
@@ -112,10 +126,9 @@ def test_tiny_t0_frozen_once_and_kept_after_a_rebuild(tiny_pack, tiny_eval, tmp_
     again = AppTest.from_file(APP, default_timeout=60)
     again.switch_page(PAGE).run()
     no_exception(again)
-    t = t0_table(again)
-    assert t.at["Population municipale", "Territoire T0"] == f"6{NBSP}000{NBSP}hab."  # as frozen
-    assert t.at["Population municipale", "Territoire aujourd'hui"] == f"6{NBSP}300{NBSP}hab."
-    assert t.at["Population municipale", "Évolution du territoire"] == f"+5,0{NBSP}%"
+    pop = t0_table(again).loc["Population municipale"]
+    assert pop["territoire"] == f"6{NBSP}000{hab} → 6{NBSP}300{hab}"  # T0 as frozen, today rebuilt
+    assert pop["evolution_territoire"] == f"+5,0{NBSP}%"
     assert store.writes == 1
 
 
@@ -124,7 +137,7 @@ def test_tiny_without_store_says_t0_is_not_frozen(tiny_eval, monkeypatch):
     tiny_eval.switch_page(PAGE).run()
     no_exception(tiny_eval)
     assert "pas encore figé" in texts(tiny_eval)
-    assert t0_table(tiny_eval).at["Population municipale", "Territoire T0"] == f"6{NBSP}000{NBSP}hab."
+    assert t0_table(tiny_eval).at["Population municipale", "territoire"].startswith(f"6{NBSP}000")
 
 
 def test_tiny_no_contract_says_how_to_declare_one(tiny_eval, monkeypatch):
@@ -201,20 +214,20 @@ def test_nord_cambresis(nord_eval, monkeypatch):
     assert "7 juillet 2014 (*date calculée* : signature + 3 ans)" in out
     t = t0_table(nord_eval)
     # No census had ended by July 2011: the earliest of the pack, said so.
-    assert t.at["Population municipale", "T0 : millésime"] == "RP 2011 (postérieur à la signature)"
+    assert t.at["Population municipale", "millesimes"] == "RP 2011 (postérieur à la signature) → RP 2022"
     chom = t.loc["Taux de chômage des 15-64 ans"]
-    assert chom["T0 : millésime"] == "RP 2018 (postérieur à la signature)"
-    assert chom["Dernier millésime"] == "RP 2022" and chom["Lecture (territoire)"] == "favorable"
+    assert chom["millesimes"] == "RP 2018 (postérieur à la signature) → RP 2022"
+    assert chom["evolution_territoire"].endswith("pts · favorable")
     # Independent: Σ chômeurs / Σ actifs 15-64 of the raw file over the Cambrésis communes.
     raw = raw_comparateur_2021(sources_dir())
     codes = load_pack("nord").communes.query("territoire == 'cambresis'")["code"].astype(str)
     part = raw.loc[raw.index.isin(set(codes))]
     assert len(part) == len(codes)
     expected = part["P18_CHOM1564"].sum() / part["P18_ACT1564"].sum() * 100
-    assert chom["Territoire T0"] == f"{expected:.1f}".replace(".", ",") + f"{NBSP}%"
+    assert chom["territoire"].startswith(f"{expected:.1f}".replace(".", ",") + f"{NBSP}% → ")
     dep = raw.loc[raw.index.str.startswith("59")]
     expected_dep = dep["P18_CHOM1564"].sum() / dep["P18_ACT1564"].sum() * 100
-    assert chom["Département T0"] == f"{expected_dep:.1f}".replace(".", ",") + f"{NBSP}%"
+    assert chom["departement"].startswith(f"{expected_dep:.1f}".replace(".", ",") + f"{NBSP}% → ")
     m = metrics(nord_eval)
     assert m["Part engagée : publiée"] == f"32,5{NBSP}% (91 / 280)"
     assert "280 projets inscrits dont 91 déjà engagés" in out

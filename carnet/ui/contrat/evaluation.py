@@ -20,6 +20,7 @@ from carnet.contrat import implementation as impl
 from carnet.contrat import t0 as t0mod
 from carnet.contrat.model import Contrat, Provenance
 from carnet.errors import CarnetError
+from carnet.ui import plain
 from carnet.ui.guard import page_guard
 from carnet.ui.plain import md
 
@@ -145,28 +146,32 @@ def fmt_change(change, unit: str) -> str:
     return f"{sign}{text}{NBSP}{unit}"
 
 
-def evolution_table(ev: pd.DataFrame) -> pd.DataFrame:
-    """The evolution as French text, one row per indicator (for ``st.dataframe``)."""
+def _reading(change, unit: str, verdict: str) -> str:
+    if verdict == "meme_millesime":
+        return "— (pas de millésime plus récent)"
+    if verdict == "non_calculable":
+        return "non calculable"
+    text = fmt_change(change, unit)
+    return text if verdict == "neutre" else f"{text} · {VERDICT_TEXT[verdict]}"
+
+
+def evolution_table(ev: pd.DataFrame, territoire_nom: str, dep_titre: str) -> pd.DataFrame:
+    """The evolution as French text, one row per indicator: vintages, then for the
+    territoire and the département « T0 → aujourd'hui » and the change with its reading."""
     rows = []
     for _, r in ev.iterrows():
         unit, dec = r["unite"], int(r["decimales"])
         late = " (postérieur à la signature)" if r["choix"] == "posterieur" else ""
-        t0_vintage = r["t0_millesime"] + late
-        rows.append({
-            "Indicateur": r["libelle"],
-            "T0 : millésime": t0_vintage,
-            "Territoire T0": fmt_level(r["territoire_t0"], r["territoire_t0_etat"], unit, dec),
-            "Dernier millésime": r["dernier_millesime"] or "—",
-            "Territoire aujourd'hui": fmt_level(r["territoire_dernier"], r["territoire_dernier_etat"],
-                                                unit, dec),
-            "Évolution du territoire": fmt_change(r["territoire_evolution"], r["evolution_unite"]),
-            "Lecture (territoire)": VERDICT_TEXT[r["territoire_verdict"]],
-            "Département T0": fmt_level(r["departement_t0"], r["departement_t0_etat"], unit, dec),
-            "Département aujourd'hui": fmt_level(r["departement_dernier"], r["departement_dernier_etat"],
-                                                 unit, dec),
-            "Évolution du département": fmt_change(r["departement_evolution"], r["evolution_unite"]),
-            "Lecture (département)": VERDICT_TEXT[r["departement_verdict"]],
-        })
+        vintages = f"{r['t0_millesime']}{late} → {r['dernier_millesime'] or 'aucun'}"
+        row = {"Indicateur": r["libelle"], "Millésimes : T0 → dernier": vintages}
+        for level, nom in (("territoire", territoire_nom), ("departement", dep_titre)):
+            before = fmt_level(r[f"{level}_t0"], r[f"{level}_t0_etat"], unit, dec)
+            now = fmt_level(r[f"{level}_dernier"], r[f"{level}_dernier_etat"], unit, dec)
+            row[f"{nom} : T0 → aujourd'hui"] = before if r[f"{level}_verdict"] == "meme_millesime" \
+                else f"{before} → {now}"
+            row[f"Évolution ({'territoire' if level == 'territoire' else 'département'})"] = _reading(
+                r[f"{level}_evolution"], r["evolution_unite"], r[f"{level}_verdict"])
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -177,7 +182,7 @@ def chart_frame(ev: pd.DataFrame, territoire_nom: str, dep_nom: str) -> pd.DataF
         if r["territoire_verdict"] == "meme_millesime" or r["dernier_annee"] is None:
             continue
         rate = r["unite"] in t0mod.POINT_UNITS
-        panel = f"{r['libelle']} ({r['unite']})" if rate else f"{r['libelle']} (indice, T0 = 100)"
+        panel = f"{r['libelle']}|({r['unite']})" if rate else f"{r['libelle']}|(indice, T0 = 100)"
         for level, nom in (("territoire", territoire_nom), ("departement", dep_nom)):
             base, last = r[f"{level}_t0"], r[f"{level}_dernier"]
             if base is None or last is None or pd.isna(base) or pd.isna(last) or (not rate and not base):
@@ -194,21 +199,29 @@ def chart_frame(ev: pd.DataFrame, territoire_nom: str, dep_nom: str) -> pd.DataF
 
 
 def evolution_chart(frame: pd.DataFrame, territoire_nom: str, dep_nom: str) -> alt.FacetChart:
-    """Small multiples: one panel per indicator, T0 → latest for the territoire and the département."""
+    """Small multiples: one panel per indicator, T0 → latest for the territoire and the département.
+
+    ``frame`` comes from :func:`chart_frame`; a panel's title is its ``panneau`` split on
+    ``|`` (two lines: the indicator, then its unit or « indice, T0 = 100 »). The x axis
+    names the two vintages (« RP 2018 », « RP 2022 »), in time order.
+    """
+    order = list(dict.fromkeys(frame["panneau"]))
+    years = frame.sort_values("annee")["millesime"].drop_duplicates().tolist()
     base = alt.Chart(frame).encode(
-        x=alt.X("annee:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0)),
+        x=alt.X("millesime:N", title=None, sort=years, axis=alt.Axis(labelAngle=0, labelLimit=120)),
         y=alt.Y("valeur:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(format=",~r")),
         color=alt.Color("niveau:N", title=None, sort=[territoire_nom, dep_nom],
                         scale=alt.Scale(domain=[territoire_nom, dep_nom], range=[HIGHLIGHT, REFERENCE]),
                         legend=alt.Legend(orient="bottom")),
+        detail="niveau:N",
         tooltip=[alt.Tooltip("niveau:N", title="Niveau"), alt.Tooltip("moment:N", title="Moment"),
                  alt.Tooltip("millesime:N", title="Millésime"), alt.Tooltip("texte:N", title="Valeur")])
     layered = (base.mark_line(strokeWidth=3) + base.mark_point(size=70, filled=True)).properties(
-        width=210, height=150)
-    chart = layered.facet(facet=alt.Facet("panneau:N", title=None,
-                                          header=alt.Header(labelFontSize=13, labelFont=FONT,
-                                                            labelLimit=260)),
-                          columns=3).resolve_scale(y="independent", x="independent")
+        width=220, height=150)
+    header = alt.Header(labelFontSize=13, labelFont=FONT, labelLimit=0,
+                        labelExpr="split(datum.value, '|')")
+    chart = layered.facet(facet=alt.Facet("panneau:N", title=None, sort=order, header=header),
+                          columns=3, spacing=30).resolve_scale(y="independent", x="independent")
     return (chart.configure(locale={"number": FR_LOCALE})
             .configure_axis(labelFontSize=12, labelFont=FONT)
             .configure_legend(labelFontSize=13)
@@ -244,14 +257,15 @@ def t0_section(pack, contrat: Contrat, store, territoire_nom: str) -> None:
     if ev.empty:
         st.info("Aucun indicateur du T0 dans ce carnet.")
         return
-    st.dataframe(evolution_table(ev), hide_index=True, width="stretch")
+    table = evolution_table(ev, territoire_nom, pack.config.titre)
+    plain.table(table.itertuples(index=False), header=list(table.columns), css_class="carnet-t0")
     st.caption("Évolution en points pour un taux ou une part, en % pour un effectif ou un niveau. "
                "Lecture : « favorable » quand l'indicateur a évolué dans le sens souhaité (baisse du "
                "chômage, de la vacance ou de la pauvreté ; hausse du revenu ou de l'emploi), « sans "
                "objet » quand aucun sens n'est favorable en soi (population, âges).")
-    frame = chart_frame(ev, territoire_nom, pack.config.dep_nom)
+    frame = chart_frame(ev, territoire_nom, pack.config.titre)
     if not frame.empty:
-        st.altair_chart(evolution_chart(frame, territoire_nom, pack.config.dep_nom), width="content")
+        st.altair_chart(evolution_chart(frame, territoire_nom, pack.config.titre), width="content")
     cites = list(dict.fromkeys([*ev["t0_citation"], *ev["dernier_citation"].dropna()]))
     st.caption("Sources : " + md(" ; ".join(cites)) + ".")
 
@@ -268,7 +282,7 @@ def _euros(v) -> str:
 
 def _share(part) -> str:
     if part is not None and part.renseignes == 0:
-        return "non renseignée (aucun statut saisi)"
+        return "non renseignée"
     if part is None or part.part is None:
         n = "non publié" if part is None or part.n is None else formatting.fmt_int(part.n)
         tot = "non publié" if part is None or part.total is None else formatting.fmt_int(part.total)
@@ -307,7 +321,8 @@ def implementation_section(pack, contrat: Contrat, tid: str, today: date) -> Non
     c1, c2, c3 = st.columns(3)
     c1.metric("Projets au registre du Carnet", formatting.fmt_int(r["total"]))
     c2.metric("Part engagée : registre du Carnet", _share(r["engages"]),
-              help="Projets engagés, en cours ou réalisés, sur tous les projets du registre.")
+              help="Projets engagés, en cours ou réalisés, sur tous les projets du registre ; "
+                   "« non renseignée » tant qu'aucun projet n'a de statut.")
     c3.metric("Part engagée : publiée", _share(pub),
               help="Chiffres publiés par le document fondateur du contrat (non recalculés).")
     c4, c5, c6 = st.columns(3)
@@ -316,6 +331,9 @@ def implementation_section(pack, contrat: Contrat, tid: str, today: date) -> Non
               help="Année de fin passée, ni réalisé ni abandonné (un projet sans statut compte).")
     c6.metric("Bloqués", formatting.fmt_int(r["bloques"]))
     built = f"registre des projets du Carnet au {formatting.fmt_date(today)}"
+    if r["total"] and not r["statut_renseigne"]:
+        st.caption("Aucun projet du registre n'a encore de statut : la part engagée du registre "
+                   "n'est pas calculable (elle n'est pas de 0 %).")
     if pub is not None:
         cites = dict.fromkeys(_provenance_text(c.provenance) for c in pub.chiffres)
         st.caption("Part publiée : " + md(" ; ".join(cites))
