@@ -33,10 +33,15 @@ PAGE = "pages/evaluation.py"
 
 
 class MemoryStore(T0Store):
-    """The store stand-in of tests/contrat, holding no contract (the page reads the seed)."""
+    """The store stand-in of tests/contrat, holding the contracts it was given."""
+
+    def __init__(self, contrats: dict | None = None):
+        super().__init__()
+        self.contrats = dict(contrats or {})
 
     def get(self, territoire):
-        return None
+        return self.contrats.get(territoire)
+
 
 DOC = "Document fondateur"
 
@@ -54,9 +59,12 @@ PLATEAU = Contrat(pack="mini", territoire="plateau", titre="Contrat du Pays du P
 
 
 def declare(monkeypatch, contrats: dict, store=None):
-    """The contracts the page finds (the pack's seed) and the store it freezes T0 in."""
+    """The contracts the page finds (the pack's seed, and the store's when given: ``store``
+    then holds them, as after seeding) and the store it freezes T0 in."""
+    if store is not None:
+        store.contrats.update(contrats)
     monkeypatch.setattr(evaluation, "_seeded", lambda pack_id, tid: contrats.get(tid))
-    monkeypatch.setattr(evaluation, "_store", lambda pack_id: store)
+    monkeypatch.setattr(evaluation, "_store", lambda pack_id, engine: store)
 
 
 def t0_table(at) -> pd.DataFrame:
@@ -179,7 +187,10 @@ def test_tiny_hostile_contract_texts_are_inert(tiny_eval, monkeypatch):
 
 def cambresis_contract(monkeypatch) -> None:
     """The Cambrésis contract as the pack declares it (its seed file), T0 in a memory store."""
-    monkeypatch.setattr(evaluation, "_store", lambda pack_id: MemoryStore())
+    from carnet.contrat.seed import contrats
+
+    store = MemoryStore(contrats("nord"))
+    monkeypatch.setattr(evaluation, "_store", lambda pack_id, engine: store)
 
 
 def raw_comparateur_2021(sources) -> pd.DataFrame:

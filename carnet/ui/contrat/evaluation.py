@@ -30,15 +30,14 @@ MINUS = "\u2212"
 # --------------------------------------------------------------------------- the contract
 
 
-def _store(pack_id: str):
-    """The contract store of the pack (``ContratRepository``), None until it exists."""
+def _store(pack_id: str, engine):
+    """The contract store of the pack (``ContratRepository`` on the registry's database),
+    None until it exists or without a database."""
     try:
         from carnet.contrat.repository import ContratRepository
     except ImportError:  # the store lands with the « store » part of issue #10
         return None
-    from carnet.db import get_database_url, get_engine
-
-    return ContratRepository(get_engine(get_database_url()), pack_id)
+    return None if engine is None else ContratRepository(engine, pack_id)
 
 
 def _seeded(pack_id: str, tid: str) -> Contrat | None:
@@ -53,18 +52,21 @@ def _seeded(pack_id: str, tid: str) -> Contrat | None:
     return next((c for c in found if c.territoire == tid), None)
 
 
-def contrat_of(pack, tid: str):
-    """``(contrat, store)`` of territoire ``tid``: from the store when there is one (the
-    reference once seeded), else from the pack's seed; ``(None, store)`` if none declared."""
-    store = _store(pack.id)
+def contrat_of(pack, tid: str, engine=None):
+    """``(contrat, store)`` of territoire ``tid``: from the store when it holds it (the
+    reference once seeded: its T0 is frozen there), else ``(the pack's seed, None)``;
+    ``(None, None)`` if none is declared."""
+    from carnet.projets.errors import ProjetError
+
+    store = _store(pack.id, engine)
     if store is not None:
         try:
             found = store.get(tid)
-        except (LookupError, CarnetError):
+        except (LookupError, CarnetError, ProjetError):
             found = None
         if found is not None:
             return found, store
-    return _seeded(pack.id, tid), store
+    return _seeded(pack.id, tid), None
 
 
 def how_to_declare(pack, tid: str, nom: str) -> None:
@@ -243,8 +245,12 @@ def t0_section(pack, contrat: Contrat, store, territoire_nom: str) -> None:
     if snap is None:
         return
     when = formatting.fmt_datetime(snap.get("calcule_le"))
+    by = ""
+    if frozen and hasattr(store, "t0_frozen"):
+        at, who = store.t0_frozen(contrat.territoire)
+        when, by = formatting.fmt_datetime(at or snap.get("calcule_le")), f" par {who}" if who else ""
     if frozen:
-        st.caption(md(f"T0 figé le {when} dans la base des contrats, à partir du carnet construit le "
+        st.caption(md(f"T0 figé le {when}{by} dans la base des contrats, à partir du carnet construit le "
                       f"{formatting.fmt_datetime(snap['carnet']['construit_le'])} : une mise à jour "
                       "des sources ne le réécrit pas."))
     else:
@@ -302,12 +308,11 @@ def group_table(g: pd.DataFrame, first: str) -> pd.DataFrame:
     })
 
 
-def implementation_section(pack, contrat: Contrat, tid: str, today: date) -> None:
+def implementation_section(pack, contrat: Contrat, tid: str, today: date, shared) -> None:
     st.subheader("Mise en œuvre du plan d'actions")
-    from carnet.ui import projets as ui
-
-    shared = ui.repository()
     if shared is None:
+        st.info("Le registre des projets n'est pas accessible : la mise en œuvre ne peut pas "
+                "être calculée.")
         return
     df = shared.dataframe(pack.id, territoire=tid)
     from carnet.projets.seed import published_totals
@@ -390,8 +395,11 @@ def besoins_section(pack, tid: str) -> None:
 
 def render(pack, tid: str, nom: str, today: date | None = None) -> None:
     """The page « Évaluation » of territoire ``tid`` (``nom``: its name)."""
+    from carnet.ui import projets as ui
+
     today = today or date.today()
-    contrat, store = contrat_of(pack, tid)
+    shared = ui.repository()  # opens the registry; seeds the pack's projects and contracts
+    contrat, store = contrat_of(pack, tid, getattr(shared, "engine", None))
     if contrat is None:
         how_to_declare(pack, tid, nom)
         besoins_section(pack, tid)
@@ -402,6 +410,6 @@ def render(pack, tid: str, nom: str, today: date | None = None) -> None:
         with page_guard("L'état de référence (T0) n'a pas pu s'afficher"):
             t0_section(pack, contrat, store, nom)
     with page_guard("La mise en œuvre du plan d'actions n'a pas pu s'afficher"):
-        implementation_section(pack, contrat, tid, today)
+        implementation_section(pack, contrat, tid, today, shared)
     besoins_section(pack, tid)
 
