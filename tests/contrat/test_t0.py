@@ -16,6 +16,7 @@ from carnet.contrat import t0
 from carnet.contrat.model import Citation, Contrat, DateConnue, Enjeu, Phase, Provenance
 from carnet.errors import CarnetError
 from carnet.indicators import registry
+from tests.projets.conftest import engine  # noqa: F401 - fixture (SQLite and PostGIS)
 
 DOC = Provenance(citation=Citation("Document", "signé le …"))
 
@@ -216,3 +217,29 @@ def test_change_in_points_for_rates_and_percent_for_counts():
     assert t0.change_between(160000, 158400, "hab.") == (pytest.approx(-1.0), "%")
     assert t0.change_between(0, 5, "hab.") == (None, "%")
     assert t0.change_between(None, 5, "%") == (None, "")
+
+
+# --------------------------------------------------------------------------- the real store
+
+
+def test_t0_frozen_in_the_contract_store_survives_a_rebuild(engine, tiny_pack, monkeypatch):  # noqa: F811
+    """Through ContratRepository (SQLite and PostGIS): frozen once, as stored after a rebuild."""
+    repository = pytest.importorskip("carnet.contrat.repository")
+    from carnet.pack import load_pack
+    from tests import fixtures
+
+    store = repository.ContratRepository(engine, "mini", territoires=["plateau", "val"],
+                                         pack_orientations=[])
+    c = contrat(date(2020, 5, 1))
+    store.seed([c])
+    first = t0.frozen(store, load_pack("mini"), c, user="alice")
+    assert by_family(first)["population"]["territoire"] == 6000
+    assert by_family(first)["revenu_median"]["territoire"] is None  # JSON null, not NaN or 0
+
+    rows = [(*r[:4], r[4] + 100, r[5] + 100, *r[6:]) for r in fixtures.COMMUNES]
+    monkeypatch.setattr(fixtures, "COMMUNES", rows)
+    fixtures.make_pack(tiny_pack.path.parents[1])
+    rebuilt = load_pack("mini")
+    assert t0.frozen(store, rebuilt, c, user="bob") == first
+    assert store.freeze_t0("plateau", t0.snapshot(rebuilt, c), user="bob") is False
+    assert store.t0("plateau") == first and store.t0_frozen("plateau")[1] == "alice"

@@ -248,7 +248,8 @@ def t0_section(pack, contrat: Contrat, store, territoire_nom: str) -> None:
     by = ""
     if frozen and hasattr(store, "t0_frozen"):
         at, who = store.t0_frozen(contrat.territoire)
-        when, by = formatting.fmt_datetime(at or snap.get("calcule_le")), f" par {who}" if who else ""
+        when = formatting.fmt_datetime(at or snap.get("calcule_le"))
+        by = f" par {who}" if who and who != "anonyme" else " (à la première consultation de la page)"
     if frozen:
         st.caption(md(f"T0 figé le {when}{by} dans la base des contrats, à partir du carnet construit le "
                       f"{formatting.fmt_datetime(snap['carnet']['construit_le'])} : une mise à jour "
