@@ -322,7 +322,8 @@ def evolution(pack, t0: dict) -> pd.DataFrame:
     """T0 against the pack's latest vintage, one row per family of the stored T0.
 
     The T0 values are the stored ones (never recomputed); the latest come from the pack.
-    Columns: ``famille``, ``libelle``, ``unite``, ``decimales``, ``sens``, ``choix``,
+    Columns: ``famille``, ``libelle``, ``pourquoi`` (``defaut``, ``enjeu:<code>``), ``unite``,
+    ``decimales``, ``sens``, ``choix``,
     ``t0_id``, ``t0_annee``, ``t0_millesime``, ``t0_citation``, ``dernier_id``,
     ``dernier_annee``, ``dernier_millesime``, ``dernier_citation``, then for ``territoire``
     and ``departement``: ``<niveau>_t0``, ``<niveau>_t0_etat``, ``<niveau>_dernier``,
@@ -332,7 +333,8 @@ def evolution(pack, t0: dict) -> pd.DataFrame:
     rows = []
     for e in t0.get("indicateurs", []):
         last = latest(pack, e["famille"])
-        row = {"famille": e["famille"], "libelle": e["libelle"], "unite": e["unite"],
+        row = {"famille": e["famille"], "libelle": e["libelle"], "pourquoi": list(e.get("pourquoi", [])),
+               "unite": e["unite"],
                "decimales": e["decimales"], "sens": e["sens"], "choix": e["choix"],
                "t0_id": e["id"], "t0_annee": e["annee"], "t0_millesime": e["millesime"],
                "t0_citation": e["citation"]}

@@ -52,6 +52,7 @@ def signed(day: date, extrait: str) -> tuple[Phase, ...]:
 
 PLATEAU = Contrat(pack="mini", territoire="plateau", titre="Contrat du Pays du Plateau",
                   statut="signe", phases=signed(date(2020, 5, 1), "signé le 1er mai 2020"),
+                  enjeux=(Enjeu("densite", "Un plateau peu dense", indicateurs=("densite_2022",)),),
                   chiffres=(ChiffrePublie("projets", "projets", 40, Provenance(
                       citation=Citation(DOC, "40 projets dont 10 engagés"))),
                       ChiffrePublie("projets_engages", "engagés", 10, Provenance(
@@ -120,6 +121,10 @@ def test_tiny_t0_frozen_once_and_kept_after_a_rebuild(tiny_pack, tiny_eval, tmp_
     assert chom["millesimes"] == "RP 2022 (postérieur à la signature) → RP 2022"
     assert (chom["territoire"], chom["departement"]) == (f"15,0{NBSP}%", f"12,5{NBSP}%")
     assert chom["evolution_territoire"] == "— (pas de millésime plus récent)"
+    assert t.at["Densité de population (indicateur d'enjeu)", "millesimes"] \
+        == "RP 2022 (postérieur à la signature) → RP 2022"  # the enjeu's own indicator
+    assert "Indicateurs des enjeux du contrat : Densité de population (enjeu « Un plateau peu " \
+        "dense »)." in out
     med = t.loc["Revenu disponible médian"]
     assert med["territoire"] == "non agrégeable"  # never 0 (one vintage: Filosofi 2021)
     assert metrics(at)["Part engagée : publiée"] == f"25,0{NBSP}% (10 / 40)"

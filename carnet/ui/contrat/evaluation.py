@@ -157,15 +157,32 @@ def _reading(change, unit: str, verdict: str) -> str:
     return text if verdict == "neutre" else f"{text} · {VERDICT_TEXT[verdict]}"
 
 
-def evolution_table(ev: pd.DataFrame, territoire_nom: str, dep_titre: str) -> pd.DataFrame:
+def _enjeux_of(r, enjeux: dict[str, str]) -> list[str]:
+    """Titles of the enjeux an indicator family evidences (``pourquoi``: ``enjeu:<code>``)."""
+    return [enjeux.get(w.removeprefix("enjeu:"), w.removeprefix("enjeu:"))
+            for w in r.get("pourquoi", []) or [] if w.startswith("enjeu:")]
+
+
+def enjeux_caption(ev: pd.DataFrame, enjeux: dict[str, str]) -> str | None:
+    """« Indicateurs des enjeux du contrat : … » (Markdown, data escaped), None if none."""
+    parts = [f"{md(r['libelle'])} (enjeu{'x' if len(named) > 1 else ''} "
+             + " ; ".join(f"« {md(n)} »" for n in named) + ")"
+             for _, r in ev.iterrows() if (named := _enjeux_of(r, enjeux))]
+    return "Indicateurs des enjeux du contrat : " + " ; ".join(parts) + "." if parts else None
+
+
+def evolution_table(ev: pd.DataFrame, territoire_nom: str, dep_titre: str,
+                    enjeux: dict[str, str] | None = None) -> pd.DataFrame:
     """The evolution as French text, one row per indicator: vintages, then for the
-    territoire and the département « T0 → aujourd'hui » and the change with its reading."""
+    territoire and the département « T0 → aujourd'hui » and the change with its reading.
+    ``enjeux`` (code → title) names the enjeux an indicator evidences."""
     rows = []
     for _, r in ev.iterrows():
         unit, dec = r["unite"], int(r["decimales"])
         late = " (postérieur à la signature)" if r["choix"] == "posterieur" else ""
         vintages = f"{r['t0_millesime']}{late} → {r['dernier_millesime'] or 'aucun'}"
-        row = {"Indicateur": r["libelle"], "Millésimes : T0 → dernier": vintages}
+        mark = " (indicateur d'enjeu)" if _enjeux_of(r, enjeux or {}) else ""
+        row = {"Indicateur": r["libelle"] + mark, "Millésimes : T0 → dernier": vintages}
         for level, nom in (("territoire", territoire_nom), ("departement", dep_titre)):
             before = fmt_level(r[f"{level}_t0"], r[f"{level}_t0_etat"], unit, dec)
             now = fmt_level(r[f"{level}_dernier"], r[f"{level}_dernier_etat"], unit, dec)
@@ -264,8 +281,11 @@ def t0_section(pack, contrat: Contrat, store, territoire_nom: str) -> None:
     if ev.empty:
         st.info("Aucun indicateur du T0 dans ce carnet.")
         return
-    table = evolution_table(ev, territoire_nom, pack.config.titre)
+    enjeux = {e.code: e.titre for e in contrat.enjeux}
+    table = evolution_table(ev, territoire_nom, pack.config.titre, enjeux)
     plain.table(table.itertuples(index=False), header=list(table.columns), css_class="carnet-t0")
+    if (said := enjeux_caption(ev, enjeux)) is not None:
+        st.caption(said)
     st.caption("Évolution en points pour un taux ou une part, en % pour un effectif ou un niveau. "
                "Lecture : « favorable » quand l'indicateur a évolué dans le sens souhaité (baisse du "
                "chômage, de la vacance ou de la pauvreté ; hausse du revenu ou de l'emploi), « sans "
