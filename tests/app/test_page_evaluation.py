@@ -91,6 +91,8 @@ def tiny_eval(tiny_pack, tmp_path, monkeypatch):
 def test_tiny_t0_frozen_once_and_kept_after_a_rebuild(tiny_pack, tiny_eval, tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
+    from carnet.contrat import t0 as t0mod
+    from carnet.pack import load_pack
     from tests import fixtures
 
     store = MemoryStore()
@@ -127,6 +129,13 @@ def test_tiny_t0_frozen_once_and_kept_after_a_rebuild(tiny_pack, tiny_eval, tmp_
         "dense »)." in out
     med = t.loc["Revenu disponible médian"]
     assert med["territoire"] == "non agrégeable"  # never 0 (one vintage: Filosofi 2021)
+    export = evaluation.export_frame(t0mod.evolution(load_pack("mini"), store.t0("plateau")),
+                                     "Pays du Plateau", "Département de l'Aisne").set_index("Indicateur")
+    assert export.at["Population municipale", "Pays du Plateau : T0"] == 6000  # unrounded number
+    assert export.at["Population municipale", "Département de l'Aisne : évolution"] \
+        == pytest.approx((13000 - 12750) / 12750 * 100)
+    assert [b.label for b in at.get("download_button")][:2] == ["Télécharger (CSV pour tableur)",
+                                                                "Télécharger (XLSX)"]
     assert metrics(at)["Part engagée : publiée"] == f"25,0{NBSP}% (10 / 40)"
     assert metrics(at)["Part engagée : registre du Carnet"] == "non renseignée"
 

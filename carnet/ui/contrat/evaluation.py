@@ -20,7 +20,7 @@ from carnet.contrat import implementation as impl
 from carnet.contrat import t0 as t0mod
 from carnet.contrat.model import Contrat, Provenance
 from carnet.errors import CarnetError
-from carnet.ui import plain
+from carnet.ui import components, plain
 from carnet.ui.guard import page_guard
 from carnet.ui.plain import md
 
@@ -194,6 +194,26 @@ def evolution_table(ev: pd.DataFrame, territoire_nom: str, dep_titre: str,
     return pd.DataFrame(rows)
 
 
+def export_frame(ev: pd.DataFrame, territoire_nom: str, dep_titre: str) -> pd.DataFrame:
+    """The evolution for a spreadsheet: values unrounded, vintages and sources beside them.
+
+    Only registry and pack texts (no contract text): nothing a reader typed reaches a cell.
+    """
+    out = pd.DataFrame({
+        "Indicateur": ev["libelle"], "Unité": ev["unite"],
+        "Millésime T0": ev["t0_millesime"],
+        "T0 postérieur à la signature": ev["choix"].eq("posterieur").map({True: "oui", False: "non"}),
+        "Source T0": ev["t0_citation"], "Dernier millésime": ev["dernier_millesime"],
+        "Source du dernier millésime": ev["dernier_citation"]})
+    for level, nom in (("territoire", territoire_nom), ("departement", dep_titre)):
+        out[f"{nom} : T0"] = ev[f"{level}_t0"].astype("float64")
+        out[f"{nom} : aujourd'hui"] = ev[f"{level}_dernier"].astype("float64")
+        out[f"{nom} : évolution"] = ev[f"{level}_evolution"].astype("float64")
+        out[f"{nom} : lecture"] = ev[f"{level}_verdict"].map(VERDICT_TEXT)
+    out.insert(len(out.columns) - 8, "Unité de l'évolution", ev["evolution_unite"])
+    return out
+
+
 def chart_frame(ev: pd.DataFrame, territoire_nom: str, dep_nom: str) -> pd.DataFrame:
     """Long frame of the small multiples: a rate as it is, a count as an index (T0 = 100)."""
     rows = []
@@ -293,6 +313,8 @@ def t0_section(pack, contrat: Contrat, store, territoire_nom: str) -> None:
     frame = chart_frame(ev, territoire_nom, pack.config.titre)
     if not frame.empty:
         st.altair_chart(evolution_chart(frame, territoire_nom, pack.config.titre), width="content")
+    components.downloads(export_frame(ev, territoire_nom, pack.config.titre),
+                         f"t0-{pack.id}-{contrat.territoire}", key="t0_export")
     cites = list(dict.fromkeys([*ev["t0_citation"], *ev["dernier_citation"].dropna()]))
     st.caption("Sources : " + md(" ; ".join(cites)) + ".")
 
