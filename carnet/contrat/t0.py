@@ -330,8 +330,16 @@ def evolution(pack, t0: dict) -> pd.DataFrame:
     ``<niveau>_dernier_etat``, ``<niveau>_evolution`` (float or None), ``evolution_unite``
     (``pts`` or ``%``) and ``<niveau>_verdict`` (:data:`VERDICTS`).
     """
+    try:
+        return _evolution(pack, t0)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise CarnetError(f"L'état de référence (T0) enregistré est illisible (champ {exc} manquant "
+                          "ou invalide) ; il n'est pas réécrit.") from exc
+
+
+def _evolution(pack, t0: dict) -> pd.DataFrame:
     rows = []
-    for e in t0.get("indicateurs", []):
+    for e in t0["indicateurs"]:
         last = latest(pack, e["famille"])
         row = {"famille": e["famille"], "libelle": e["libelle"], "pourquoi": list(e.get("pourquoi", [])),
                "unite": e["unite"],

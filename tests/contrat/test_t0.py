@@ -200,6 +200,13 @@ def test_evolution_by_hand(tiny):
     assert chom["evolution_unite"] == "pts"
 
 
+def test_evolution_of_an_unreadable_stored_t0_is_a_french_message(tiny):
+    with pytest.raises(CarnetError, match="T0.*illisible"):
+        t0.evolution(tiny, {"territoire": "plateau", "indicateurs": [{"famille": "population"}]})
+    with pytest.raises(CarnetError, match="illisible"):
+        t0.evolution(tiny, {"format": 1})
+
+
 @pytest.mark.parametrize(("change", "sens", "expected"), [
     (-2.7, "baisse_favorable", "favorable"),   # unemployment down 2,7 points
     (0.5, "baisse_favorable", "defavorable"),
