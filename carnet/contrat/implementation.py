@@ -4,8 +4,8 @@ From the projects of one territoire (a frame of :meth:`ProjetRepository.datafram
 counts and budgets by status, orientation, enjeu and catégorie; the share engaged, from
 the registry, beside the share the founding document publishes (the contract's
 ``chiffres``: « 280 projets inscrits dont 91 déjà engagés »), each labelled with its
-origin; the projects realised, overdue (« en retard »: end year passed, neither realised
-nor abandoned), blocked (status ``bloque``); euros programmed against euros engaged.
+origin; the projects realised, overdue (« en retard »: end year passed, status known and
+neither realised nor abandoned), blocked (status ``bloque``); euros programmed against euros engaged.
 
 An amount nobody entered is unknown, never 0: every sum is the sum of the known amounts
 with how many projects have one (None when none has). No streamlit here.
@@ -169,11 +169,22 @@ def _amounts(df: pd.DataFrame, col: str) -> dict:
             "engage_renseignes": int(engaged[col].notna().sum())}
 
 
-def overdue(df: pd.DataFrame, today: date) -> pd.Series:
-    """Whether each project is « en retard »: its end year is over and it is neither
-    realised nor abandoned (a project with no status counts: nothing says it is done)."""
+def _ended(df: pd.DataFrame, today: date) -> pd.Series:
     fin = pd.to_numeric(df["annee_fin"], errors="coerce")
-    return (fin < today.year).fillna(False).astype(bool) & ~df["statut"].isin(CLOS)
+    return (fin < today.year).fillna(False).astype(bool)
+
+
+def overdue(df: pd.DataFrame, today: date) -> pd.Series:
+    """Whether each project is « en retard »: its end year is over (before ``today``'s
+    year) and its status is known and neither réalisé nor abandonné — the rule of the page
+    « Contrat ». A project with no status is not called late (it may well be done): it is
+    counted apart (:func:`ended_without_status`)."""
+    return _ended(df, today) & df["statut"].notna() & ~df["statut"].isin(CLOS)
+
+
+def ended_without_status(df: pd.DataFrame, today: date) -> pd.Series:
+    """Projects whose end year is over and that have no status: neither late nor done."""
+    return _ended(df, today) & df["statut"].isna()
 
 
 def implementation(df: pd.DataFrame, contrat: Contrat | None = None, *, today: date,
@@ -201,7 +212,8 @@ def implementation(df: pd.DataFrame, contrat: Contrat | None = None, *, today: d
         ``total``, ``illustratifs``, ``statut_renseigne``; ``engages`` (:class:`Part` of
         the registry: projects engagés, en cours or réalisés over all projects) and
         ``engages_publie`` (:class:`Part` of the document, or None); ``realises``,
-        ``en_retard``, ``bloques``, ``abandonnes`` (counts) and ``retards`` (the overdue
+        ``en_retard``, ``fin_passee_sans_statut``, ``bloques``, ``abandonnes`` (counts) and
+        ``retards`` (the overdue
         projects: id, titre, annee_fin, statut); ``euros``: for ``cout_total`` and
         ``participation_cd``, the known sums programmed (every project not abandoned) and
         engaged, with how many projects each counts and how many have the amount; and the
@@ -227,6 +239,7 @@ def implementation(df: pd.DataFrame, contrat: Contrat | None = None, *, today: d
         "engages_publie": published_engaged(contrat, publies),
         "realises": int((statut == REALISE).sum()),
         "en_retard": int(late.sum()),
+        "fin_passee_sans_statut": int(ended_without_status(df, today).sum()),
         "bloques": int((statut == BLOQUE).sum()),
         "abandonnes": int((statut == ABANDONNE).sum()),
         "retards": retards.sort_values(["annee_fin", "id"]).reset_index(drop=True),

@@ -64,11 +64,12 @@ def test_counts_by_hand():
     assert (pub.n, pub.total, pub.origine) == (91, 280, "document")
     assert pub.part == pytest.approx(0.325) and pub.chiffres[0].provenance is CITE
     assert (r["realises"], r["bloques"], r["abandonnes"]) == (1, 1, 1)
-    # En retard: end year before 2026, neither réalisé nor abandonné: 2 (2020), 4 (2019),
-    # 6 (2018, no status), 7 (2024, blocked). Not 1 (réalisé), 5 (abandonné), 3 (2030), 8 (none).
-    assert r["en_retard"] == 4
-    assert list(r["retards"]["id"]) == [6, 4, 2, 7]  # oldest end year first
-    assert list(r["retards"]["statut"]) == ["Non renseigné", "À l'étude", "En cours", "Bloqué"]
+    # En retard: end year before 2026, status known, neither réalisé nor abandonné: 2 (2020),
+    # 4 (2019), 7 (2024, blocked). Not 1 (réalisé), 5 (abandonné), 3 (2030), 8 (no end year),
+    # nor 6 (2018, no status: maybe done), counted apart.
+    assert r["en_retard"] == 3 and r["fin_passee_sans_statut"] == 1
+    assert list(r["retards"]["id"]) == [4, 2, 7]  # oldest end year first
+    assert list(r["retards"]["statut"]) == ["À l'étude", "En cours", "Bloqué"]
 
 
 def test_euros_programmed_and_engaged_by_hand():

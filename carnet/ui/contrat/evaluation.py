@@ -376,9 +376,12 @@ def implementation_section(pack, contrat: Contrat, tid: str, today: date, shared
     c4, c5, c6 = st.columns(3)
     c4.metric("Réalisés", formatting.fmt_int(r["realises"]))
     c5.metric("En retard", formatting.fmt_int(r["en_retard"]),
-              help="Année de fin passée, ni réalisé ni abandonné (un projet sans statut compte).")
+              help="Année de fin passée, statut connu, ni réalisé ni abandonné.")
     c6.metric("Bloqués", formatting.fmt_int(r["bloques"]))
     built = f"registre des projets du Carnet au {formatting.fmt_date(today)}"
+    if r["fin_passee_sans_statut"]:
+        st.caption(f"{r['fin_passee_sans_statut']} projet(s) sans statut ont une année de fin passée : "
+                   "ni comptés en retard ni réalisés tant que leur statut n'est pas saisi.")
     if r["total"] and not r["statut_renseigne"]:
         st.caption("Aucun projet du registre n'a encore de statut : la part engagée du registre "
                    "n'est pas calculable (elle n'est pas de 0 %).")
