@@ -236,11 +236,13 @@ def test_nord_cambresis(nord_eval, monkeypatch):
     no_exception(nord_eval)
     out = displayed(texts(nord_eval))
     assert "Contrat signé le 7 juillet 2011" in out
+    assert "« Après la signature du Contrat du Cambrésis le 7 juillet 2011 »." in out
     assert "7 juillet 2014 (*date calculée* : signature + 3 ans)" in out
     t = t0_table(nord_eval)
     # No census had ended by July 2011: the earliest of the pack, said so.
     assert t.at["Population municipale", "millesimes"] == "RP 2011 (postérieur à la signature) → RP 2022"
-    chom = t.loc["Taux de chômage des 15-64 ans"]
+    # The seed's enjeu « effets de la crise » cites the unemployment rate: marked so.
+    chom = t.loc["Taux de chômage des 15-64 ans (indicateur d'enjeu)"]
     assert chom["millesimes"] == "RP 2018 (postérieur à la signature) → RP 2022"
     assert chom["evolution_territoire"].endswith("pts · favorable")
     # Independent: Σ chômeurs / Σ actifs 15-64 of the raw file over the Cambrésis communes.

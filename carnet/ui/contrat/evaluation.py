@@ -119,8 +119,8 @@ def dates_block(contrat: Contrat, today: date) -> date | None:
     sig = tl.etape("signature").debut
     st.markdown(f"Contrat signé le {_date_text(sig)} · clause de revoyure : "
                 f"{_date_text(tl.etape('revoyure').debut)} · fin : {_date_text(tl.etape('fin').debut)}.")
-    note = f" {sig.note}" if sig.note else ""
-    st.caption("Date de signature : " + md(_provenance_text(sig.provenance) + note) + ".")
+    said = _provenance_text(sig.provenance) + (f". {sig.note.strip()}" if sig.note.strip() else "")
+    st.caption("Date de signature : " + md(said if said.endswith(".") else f"{said}."))
     return signed
 
 
