@@ -199,14 +199,6 @@ def test_tiny_hostile_contract_texts_are_inert(tiny_eval, monkeypatch):
 # --------------------------------------------------------------------------- real packs
 
 
-def cambresis_contract(monkeypatch) -> None:
-    """The Cambrésis contract as the pack declares it (its seed file), T0 in a memory store."""
-    from carnet.contrat.seed import contrats
-
-    store = MemoryStore(contrats("nord"))
-    monkeypatch.setattr(evaluation, "_store", lambda pack_id, engine: store)
-
-
 def raw_comparateur_2021(sources) -> pd.DataFrame:
     """INSEE's comparateur 2021 (RP 2018) read straight from its zip, secrets as NaN."""
     with zipfile.ZipFile(sources / "insee-comparateur-2021" / "base_cc_comparateur_csv.zip") as z:
@@ -230,13 +222,14 @@ def test_nord_cambresis(nord_eval, monkeypatch):
     from carnet.pack import load_pack
     from tests.support import sources_dir
 
-    cambresis_contract(monkeypatch)
+    # The real path: the app seeds the pack's contracts into the store, which freezes T0.
     nord_eval.query_params["territoire"] = "cambresis"
     nord_eval.switch_page(PAGE).run()
     no_exception(nord_eval)
     out = displayed(texts(nord_eval))
     assert "Contrat signé le 7 juillet 2011" in out
     assert "« Après la signature du Contrat du Cambrésis le 7 juillet 2011 »." in out
+    assert "T0 figé le" in out and "pas encore figé" not in out
     assert "7 juillet 2014 (*date calculée* : signature + 3 ans)" in out
     t = t0_table(nord_eval)
     # No census had ended by July 2011: the earliest of the pack, said so.
