@@ -182,6 +182,7 @@ def test_tiny_unsigned_contract_has_no_t0(tiny_eval, monkeypatch):
     no_exception(tiny_eval)
     assert "Date de signature inconnue" in texts(tiny_eval)
     assert store.rows == {}  # nothing frozen before signature
+    assert metrics(tiny_eval)["Part engagée : publiée"] == "non publiée"  # the contract gives none
     assert "Projets au registre du Carnet" in metrics(tiny_eval)
 
 

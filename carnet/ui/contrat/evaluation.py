@@ -292,8 +292,9 @@ def t0_section(pack, contrat: Contrat, store, territoire_nom: str) -> None:
                       f"{formatting.fmt_datetime(snap['carnet']['construit_le'])} : une mise à jour "
                       "des sources ne le réécrit pas."))
     else:
-        st.warning("T0 calculé pour cet affichage, pas encore figé : la base des contrats n'est "
-                   "pas encore disponible dans cette version du Carnet.", icon=":material/lock_open:")
+        st.warning("T0 calculé pour cet affichage, pas encore figé : ce contrat n'est pas encore "
+                   "dans la base des contrats (il y entre au démarrage de l'application ; en cas "
+                   "d'échec, le journal du serveur dit pourquoi).", icon=":material/lock_open:")
     st.caption(md(snap["regle"]) + " Valeurs du territoire et du département : rapports des "
                "sommes des communes (jamais une moyenne de taux). Une médiane ou un taux de pauvreté "
                "n'est publié que par commune : « non agrégeable ».")
@@ -330,7 +331,9 @@ def _euros(v) -> str:
 
 
 def _share(part) -> str:
-    if part is not None and part.renseignes == 0:
+    if part is None:
+        return "non publiée"
+    if part.renseignes == 0:
         return "non renseignée"
     if part is None or part.part is None:
         n = "non publié" if part is None or part.n is None else formatting.fmt_int(part.n)
