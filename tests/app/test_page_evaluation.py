@@ -170,7 +170,10 @@ def test_tiny_no_contract_says_how_to_declare_one(tiny_eval, monkeypatch):
     out = displayed(texts(tiny_eval))
     assert "Aucun contrat déclaré pour Val d'Aubette." in out
     assert "data/territoires/mini/contrats/val.toml" in out and "docs/CONTRAT.md" in out
-    assert not tiny_eval.dataframe and not tiny_eval.metric
+    assert "Projets au registre du Carnet" not in metrics(tiny_eval)  # no plan to evaluate
+    assert not html_tables(tiny_eval, "carnet-t0")  # no T0
+    # Needs vs projects needs no contract: the section is still there.
+    assert [h.value for h in tiny_eval.subheader] == ["Besoins et projets"]
 
 
 def test_tiny_unsigned_contract_has_no_t0(tiny_eval, monkeypatch):
