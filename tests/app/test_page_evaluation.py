@@ -234,6 +234,8 @@ def test_nord_cambresis(nord_eval, monkeypatch):
     assert "Contrat signé le 7 juillet 2011" in out
     assert "« Après la signature du Contrat du Cambrésis le 7 juillet 2011 »." in out
     assert "T0 figé le" in out and "pas encore figé" not in out
+    assert [h.value for h in nord_eval.subheader] == [
+        "État de référence (T0) et évolution", "Mise en œuvre du plan d'actions", "Besoins et projets"]
     assert "7 juillet 2014 (*date calculée* : signature + 3 ans)" in out
     t = t0_table(nord_eval)
     # No census had ended by July 2011: the earliest of the pack, said so.
