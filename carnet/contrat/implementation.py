@@ -28,8 +28,6 @@ BLOQUE = "bloque"
 BLOQUE_LABEL = "Bloqué"
 REALISE = "realise"
 ABANDONNE = "abandonne"
-#: A project in one of these is never « en retard ».
-CLOS = frozenset({REALISE, ABANDONNE})
 #: Codes of the contract's published counts (``chiffres``): all projects, engaged ones.
 #: The first code present wins (the seed names them; older names kept).
 CHIFFRE_PROJETS = ("projets", "projets_inscrits", "plan_actions_projets")
@@ -176,10 +174,13 @@ def _ended(df: pd.DataFrame, today: date) -> pd.Series:
 
 def overdue(df: pd.DataFrame, today: date) -> pd.Series:
     """Whether each project is « en retard »: its end year is over (before ``today``'s
-    year) and its status is known and neither réalisé nor abandonné — the rule of the page
-    « Contrat ». A project with no status is not called late (it may well be done): it is
-    counted apart (:func:`ended_without_status`)."""
-    return _ended(df, today) & df["statut"].notna() & ~df["statut"].isin(CLOS)
+    year) and its status is known and neither réalisé nor abandonné — the one rule,
+    :func:`carnet.contrat.progress.en_retard`, that the page « Contrat » shows too. A project
+    with no status is not called late (it may well be done): it is counted apart
+    (:func:`ended_without_status`)."""
+    from carnet.contrat.progress import en_retard
+
+    return en_retard(df, today)
 
 
 def ended_without_status(df: pd.DataFrame, today: date) -> pd.Series:

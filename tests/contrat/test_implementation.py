@@ -87,8 +87,8 @@ def test_euros_programmed_and_engaged_by_hand():
 def test_tables_by_status_orientation_enjeu_categorie():
     r = implementation(frame(), CONTRAT, today=TODAY, pack_id="nord")
     st = table(r, "par_statut")
-    assert list(st.index) == ["Idée", "À l'étude", "Engagé", "En cours", "Réalisé", "Abandonné",
-                              "Bloqué", "Non renseigné"]
+    assert list(st.index) == ["Idée", "À l'étude", "Engagé", "En cours", "Bloqué", "Réalisé",
+                              "Abandonné", "Non renseigné"]  # the vocabulary's order
     assert st["projets"].sum() == 8
     assert st.at["Bloqué", "cout_total"] == 2_000_000
     assert pd.isna(st.at["En cours", "participation_cd"])  # unknown, never 0

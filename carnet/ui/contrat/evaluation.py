@@ -41,15 +41,14 @@ def _store(pack_id: str, engine):
 
 
 def _seeded(pack_id: str, tid: str) -> Contrat | None:
-    """The pack's declared contract of ``tid`` (``data/territoires/<pack>/contrats/``)."""
-    try:
-        from carnet.contrat.seed import contrats
-    except ImportError:  # the seed reader lands with the « seed » part of issue #10
-        return None
-    found = contrats(pack_id)
-    if isinstance(found, dict):
-        return found.get(tid)
-    return next((c for c in found if c.territoire == tid), None)
+    """The pack's declared contract of ``tid`` (``data/territoires/<pack>/contrats/<tid>.toml``).
+
+    Only this territoire's file is read: a broken file of another one does not hide it (an
+    invalid file raises the seed's French error, shown by the page guard)."""
+    from carnet.contrat.seed import folder, read_contrat
+
+    path = folder(pack_id) / f"{tid}.toml"
+    return read_contrat(path, pack=pack_id, territoire=tid) if path.is_file() else None
 
 
 def contrat_of(pack, tid: str, engine=None):
@@ -446,7 +445,10 @@ def render(pack, tid: str, nom: str, today: date | None = None) -> None:
     """The page « Évaluation » of territoire ``tid`` (``nom``: its name)."""
     from carnet.ui import projets as ui
 
-    today = today or date.today()
+    if today is None:
+        from carnet.contrat.progress import today_paris
+
+        today = today_paris()  # the Nord's day: « en retard », the timeline
     shared = ui.repository()  # opens the registry; seeds the pack's projects and contracts
     contrat, store = contrat_of(pack, tid, getattr(shared, "engine", None))
     if contrat is None:
