@@ -191,10 +191,29 @@ def sidebar_login(page, name: str, password: str, *, unfold: bool | str = False,
     if unfold is True or (unfold == "if-folded" and not sidebar.is_visible()):
         page.locator('[data-testid="stExpandSidebarButton"]').click(timeout=60_000)
     sidebar.get_by_text("Compte : non connecté (lecteur)").click()
-    sidebar.get_by_label("Identifiant").fill(name)
-    sidebar.get_by_label("Mot de passe").fill(password)
-    sidebar.get_by_role("button", name="Se connecter").click()
-    sidebar.get_by_text(f"Compte : {name}").wait_for(timeout=timeout)
+    signed_in = sidebar.get_by_text(f"Compte : {name}")
+    # On a loaded machine a submission made while the page is still running its first script
+    # run can be dropped by Streamlit (the form is redrawn): then fill and submit it again,
+    # as a user would, once the page is idle — never twice once signed in.
+    for attempt in range(2):
+        sidebar.get_by_label("Identifiant").fill(name)
+        sidebar.get_by_label("Mot de passe").fill(password)
+        sidebar.get_by_role("button", name="Se connecter").click()
+        try:
+            signed_in.wait_for(timeout=timeout // 2 if attempt == 0 else timeout)
+            break
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; retried once
+            if attempt == 1 or signed_in.count():
+                raise
+            page.wait_for_timeout(1000)
+            status = page.locator("[data-testid='stStatusWidget']")
+            for _ in range(60):  # until the page's run is over
+                if not status.count():
+                    break
+                page.wait_for_timeout(500)
+            box = sidebar.get_by_label("Identifiant")
+            if not box.is_visible():  # the account box folded on redraw: open it again
+                sidebar.get_by_text("Compte : non connecté (lecteur)").click()
     return sidebar
 
 
