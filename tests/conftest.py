@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from tests.migrations import bare_engine  # noqa: F401 - an empty database on each engine
 from tests.support import sources_dir
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from carnet.carnets.store import CarnetStore
-from tests.projets.test_migration_pack_territoire import _migrate, bare_engine  # noqa: F401
+from tests.migrations import migrate as _migrate
 
 AT = dt.datetime(2026, 11, 30, 8, 15, tzinfo=dt.UTC)
 REV = "0006_carnet_texte"
@@ -22,7 +22,7 @@ def _projects(engine) -> list[tuple]:
             "SELECT id, ref, titre, pack, territoire, version FROM projet ORDER BY id")).all()]
 
 
-def test_upgrade_adds_the_tables_and_downgrade_drops_only_them(bare_engine):  # noqa: F811
+def test_upgrade_adds_the_tables_and_downgrade_drops_only_them(bare_engine):
     _migrate(bare_engine, BEFORE)
     with bare_engine.begin() as conn:
         for i, titre in enumerate(["Collège à Cambrai", "Musée « dentelle » ’é’" + "é" * 200], 1):

@@ -9,15 +9,11 @@ usable, the foreign key enforced), downgraded and checked again. SQLite and Post
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
 
-from carnet import db
-from tests.projets.conftest import PG_URL, _reset_pg
+from tests.migrations import migrate as _migrate
 
 AT = dt.datetime(2026, 11, 30, 8, 15, tzinfo=dt.UTC)
 #: (id, ref, titre, territoire, enjeu, deleted)
@@ -30,33 +26,6 @@ ROWS = [
 pytestmark = pytest.mark.filterwarnings("ignore:Did not recognize type .geometry.")
 CONTRACT_TABLES = {"contrat", "phase", "instance", "reunion", "chiffre_publie", "orientation",
                    "enjeu", "enjeu_orientation", "contrat_audit"}
-
-
-def _cfg(conn) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(db.MIGRATIONS_DIR))
-    cfg.attributes["connection"] = conn
-    return cfg
-
-
-def _migrate(engine, revision: str, down: bool = False) -> None:
-    with engine.begin() as conn:
-        (command.downgrade if down else command.upgrade)(_cfg(conn), revision)
-
-
-@pytest.fixture(params=["sqlite", "postgis"])
-def bare_engine(request, tmp_path):
-    if request.param == "sqlite":
-        engine = db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
-    else:
-        if not PG_URL:
-            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-                pytest.fail("CI sans CARNET_TEST_DATABASE_URL")
-            pytest.skip("CARNET_TEST_DATABASE_URL non défini : tests PostGIS ignorés")
-        _reset_pg(PG_URL)
-        engine = db.make_engine(PG_URL)
-    yield engine
-    engine.dispose()
 
 
 def _fill(engine) -> None:

@@ -28,7 +28,8 @@ from carnet.projets.errors import ImportRejected, ProjetError, ValidationError
 from carnet.projets.exporter import FORMATS
 from carnet.projets.importer import import_file, read_table
 from carnet.projets.repository import UUID_NAMESPACE, ProjetRepository, backfill_uuid
-from tests.projets.conftest import PG_URL, _reset_pg, sample
+from tests.migrations import migrate as _migrate
+from tests.projets.conftest import sample
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = "projets-collectivites"
@@ -439,32 +440,6 @@ def test_the_migration_backfills_the_repository_s_uuid():
     m = _migration_module()
     assert m.NAMESPACE == UUID_NAMESPACE
     assert m.backfill_uuid("nord", 7) == backfill_uuid("nord", 7)
-
-
-@pytest.fixture(params=["sqlite", "postgis"])
-def bare_engine(request, tmp_path):
-    if request.param == "sqlite":
-        engine = db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
-    else:
-        if not PG_URL:
-            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-                pytest.fail("CI sans CARNET_TEST_DATABASE_URL")
-            pytest.skip("CARNET_TEST_DATABASE_URL non défini : tests PostGIS ignorés")
-        _reset_pg(PG_URL)
-        engine = db.make_engine(PG_URL)
-    yield engine
-    engine.dispose()
-
-
-def _migrate(engine, revision: str, down: bool = False) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    with engine.begin() as conn:
-        cfg = Config()
-        cfg.set_main_option("script_location", str(db.MIGRATIONS_DIR))
-        cfg.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(cfg, revision)
 
 
 def _table(engine, uuid_col: bool) -> list[tuple]:
