@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+import carnet.ui.contrat.data as data
 import carnet.ui.contrat.evaluation as evaluation
 from carnet.contrat.model import (
     ChiffrePublie,
@@ -64,8 +65,11 @@ def declare(monkeypatch, contrats: dict, store=None):
     then holds them, as after seeding) and the store it freezes T0 in."""
     if store is not None:
         store.contrats.update(contrats)
-    monkeypatch.setattr(evaluation, "_seeded", lambda pack_id, tid: contrats.get(tid))
-    monkeypatch.setattr(evaluation, "_store", lambda pack_id, engine: store)
+    def load_stored(pack_id, tid):  # as carnet.ui.contrat.data.load_stored: store, then seed
+        found = store.get(tid) if store is not None else None
+        return (found, store) if found is not None else (contrats.get(tid), None)
+
+    monkeypatch.setattr(data, "load_stored", load_stored)
 
 
 def t0_table(at) -> pd.DataFrame:

@@ -57,16 +57,22 @@ def load(pack_id: str, territoire: str) -> Contrat | None:
     Only this territory's seed file is read (a broken file of another territory does not
     hide this one); an invalid file raises the seed's French :class:`ConfigError`.
     """
+    return load_stored(pack_id, territoire)[0]
+
+
+def load_stored(pack_id: str, territoire: str):
+    """``(contract, store)``: the store's contract and the store (where its T0 is frozen),
+    else ``(the seed file's, None)``, else ``(None, None)``; as :func:`load`."""
     repo = store()
     if repo is not None:
         found = repo.get(territoire)
         if found is not None:
-            return found
+            return found, repo
     path = contrats_dir(pack_id) / f"{territoire}.toml"
     if not path.is_file():
-        return None
+        return None, None
     st = path.stat()
-    return _seed(pack_id, territoire, str(path), st.st_mtime_ns, st.st_size)
+    return _seed(pack_id, territoire, str(path), st.st_mtime_ns, st.st_size), None
 
 
 @lru_cache(maxsize=32)

@@ -19,8 +19,8 @@ from carnet.charts import FONT, FR_LOCALE, HIGHLIGHT, REFERENCE
 from carnet.contrat import implementation as impl
 from carnet.contrat import t0 as t0mod
 from carnet.contrat.model import Contrat, Provenance
-from carnet.errors import CarnetError
 from carnet.ui import components, plain
+from carnet.ui.contrat import data
 from carnet.ui.guard import page_guard
 from carnet.ui.plain import md
 
@@ -28,44 +28,6 @@ NBSP = "\u202f"
 MINUS = "\u2212"
 
 # --------------------------------------------------------------------------- the contract
-
-
-def _store(pack_id: str, engine):
-    """The contract store of the pack (``ContratRepository`` on the registry's database),
-    None until it exists or without a database."""
-    try:
-        from carnet.contrat.repository import ContratRepository
-    except ImportError:  # the store lands with the « store » part of issue #10
-        return None
-    return None if engine is None else ContratRepository(engine, pack_id)
-
-
-def _seeded(pack_id: str, tid: str) -> Contrat | None:
-    """The pack's declared contract of ``tid`` (``data/territoires/<pack>/contrats/<tid>.toml``).
-
-    Only this territoire's file is read: a broken file of another one does not hide it (an
-    invalid file raises the seed's French error, shown by the page guard)."""
-    from carnet.contrat.seed import folder, read_contrat
-
-    path = folder(pack_id) / f"{tid}.toml"
-    return read_contrat(path, pack=pack_id, territoire=tid) if path.is_file() else None
-
-
-def contrat_of(pack, tid: str, engine=None):
-    """``(contrat, store)`` of territoire ``tid``: from the store when it holds it (the
-    reference once seeded: its T0 is frozen there), else ``(the pack's seed, None)``;
-    ``(None, None)`` if none is declared."""
-    from carnet.projets.errors import ProjetError
-
-    store = _store(pack.id, engine)
-    if store is not None:
-        try:
-            found = store.get(tid)
-        except (LookupError, CarnetError, ProjetError):
-            found = None
-        if found is not None:
-            return found, store
-    return _seeded(pack.id, tid), None
 
 
 def how_to_declare(pack, tid: str, nom: str) -> None:
@@ -450,7 +412,7 @@ def render(pack, tid: str, nom: str, today: date | None = None) -> None:
 
         today = today_paris()  # the Nord's day: « en retard », the timeline
     shared = ui.repository()  # opens the registry; seeds the pack's projects and contracts
-    contrat, store = contrat_of(pack, tid, getattr(shared, "engine", None))
+    contrat, store = data.load_stored(pack.id, tid)
     if contrat is None:
         how_to_declare(pack, tid, nom)
         besoins_section(pack, tid)
