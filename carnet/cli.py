@@ -65,27 +65,15 @@ def _cmd_export(args) -> int:
 
 
 def _cmd_rapport(args) -> int:
-    import os
-    import tempfile
-    from pathlib import Path
-
     from carnet.errors import lookup
     from carnet.pack import load_pack
+    from carnet.paths import write_atomic
     from carnet.rapport.content import content
     from carnet.rapport.typst_doc import compile_pdf
 
     pack = load_pack(args.pack)
     lookup({t.id: t for t in pack.territoires}, args.territoire, "Territoire")
-    pdf = compile_pdf(content(pack, args.territoire))
-    out = Path(args.output)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=out.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(pdf)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    out = write_atomic(args.output, compile_pdf(content(pack, args.territoire)))
     print(f"Carnet PDF écrit : {out}", file=sys.stderr)
     return 0
 
@@ -126,8 +114,10 @@ def parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_cmd_rapport)
 
     from carnet.contrat.cli_besoins import add_parser as add_besoins
+    from carnet.recits.cli import add_parser as add_diaporama
 
     add_besoins(sub)
+    add_diaporama(sub)
 
     try:
         from carnet.projets.cli import add_subparsers

@@ -24,3 +24,21 @@ def cache_dir() -> Path:
     """Return the build cache folder: ``$CARNET_CACHE``, else ``data/cache/``."""
     env = os.environ.get(ENV_CACHE)
     return Path(env).resolve() if env else ROOT / "data" / "cache"
+
+
+def write_atomic(path: Path | str, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file of the same folder and a rename:
+    the file is either the old one or the whole new one, never half-written."""
+    import os
+    import tempfile
+
+    out = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=out.suffix, dir=out.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out

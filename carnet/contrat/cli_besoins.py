@@ -13,12 +13,10 @@ refused with the list of the valid ones.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from pathlib import Path
 
 from carnet.errors import lookup
+from carnet.paths import write_atomic
 
 FORMATS = ("csv", "csv-tableur")
 
@@ -55,15 +53,7 @@ def run(args) -> int:
     table = b.cli_table(result, rounded=not args.brut)
     data = csv_bytes(table, args.format)
     if args.output:
-        out = Path(args.output)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=out.suffix, dir=out.parent or ".")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, out)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        write_atomic(args.output, data)
     else:
         sys.stdout.flush()
         if hasattr(sys.stdout, "buffer"):

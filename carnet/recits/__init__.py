@@ -6,3 +6,8 @@ Public API (see ``carnet/recits/model.py`` for the shapes):
 - ``diapositives(pack, recit, *, contrat=None, projets=None, contributions=None,
   today=None) -> list[Diapositive]``: the resolved slides.
 """
+
+from carnet.recits.resolve import diapositives
+from carnet.recits.spec import default_recit, recit
+
+__all__ = ["default_recit", "diapositives", "recit"]

@@ -84,9 +84,9 @@ body { font-family: FONT; font-size: var(--u); line-height: 1.35; color: var(--i
 .chiffres { display: flex; flex-wrap: wrap; gap: calc(var(--u) * .5); margin: 0 0 .6em;
   padding: 0; list-style: none; }
 .chiffre { background: var(--card); border-left: 6px solid var(--accent);
-  padding: .35em .6em .4em; min-width: 9em; flex: 1 1 9em; }
+  padding: .35em .6em .4em; min-width: 11em; flex: 1 1 11em; }
 .chiffre .valeur { display: block; font-size: calc(var(--u) * 1.45); font-weight: 700;
-  line-height: 1.1; }
+  line-height: 1.1; overflow-wrap: anywhere; }
 .chiffre .libelle { display: block; }
 .chiffre .reference, .chiffre .source { display: block; font-size: calc(var(--u) * .72);
   color: var(--muted); }
@@ -240,7 +240,8 @@ def _chiffres(slide: Diapositive) -> str:
         parts = [f'<span class="valeur">{_e(c.valeur)}</span>',
                  f'<span class="libelle">{_e(c.libelle)}</span>']
         if c.reference:
-            parts.append(f'<span class="reference">{_e(c.reference)}</span>')
+            who = f"{c.reference_libelle} : " if c.reference_libelle else ""
+            parts.append(f'<span class="reference">{_e(who + c.reference)}</span>')
         if c.source:
             parts.append(f'<span class="source">{_e(c.source)}</span>')
         items.append(f'<li class="chiffre">{"".join(parts)}</li>')

@@ -73,6 +73,7 @@ class Chiffre:
     valeur: str  # « 12,3 % », « non publié »
     reference: str = ""  # the département's value, formatted ("" when none)
     source: str = ""  # « INSEE · RP 2022 »
+    reference_libelle: str = ""  # whose value ``reference`` is: « Département du Nord »
 
 
 @dataclass(frozen=True)
