@@ -64,6 +64,32 @@ def _cmd_export(args) -> int:
     return 0
 
 
+def _cmd_rapport(args) -> int:
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from carnet.errors import lookup
+    from carnet.pack import load_pack
+    from carnet.rapport.content import content
+    from carnet.rapport.typst_doc import compile_pdf
+
+    pack = load_pack(args.pack)
+    lookup({t.id: t for t in pack.territoires}, args.territoire, "Territoire")
+    pdf = compile_pdf(content(pack, args.territoire))
+    out = Path(args.output)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=out.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(pdf)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    print(f"Carnet PDF écrit : {out}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m carnet", description="Carnet de Territoire")
     sub = p.add_subparsers(dest="command", required=True)
@@ -93,6 +119,11 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--brut", action="store_true",
                    help="valeurs non arrondies (par défaut : arrondies aux décimales de chaque indicateur)")
     e.set_defaults(func=_cmd_export)
+
+    r = sub.add_parser("rapport", help="le carnet PDF d'un territoire (A4)")
+    add_pack_arguments(r, territory=True)
+    r.add_argument("--output", required=True)
+    r.set_defaults(func=_cmd_rapport)
 
     from carnet.contrat.cli_besoins import add_parser as add_besoins
 

@@ -16,6 +16,9 @@ import base64
 import copy
 import html
 import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -104,3 +107,75 @@ def standalone_html(m: folium.Map, *, title: str = "Carte", static_dir: Path | N
     note = " (sans fond de carte en ligne)" if tiles else ""
     head = f"<title>{html.escape(title + note)}</title>\n"
     return page.replace("<head>", "<head>\n    " + head, 1)
+
+
+# ------------------------------------------------------------------ several maps in one file
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """One map split for a document holding several (the diaporama): libraries apart.
+
+    ``js`` / ``css`` name the vendor files the map needs (``leaflet-1.9.4/leaflet.js``), to
+    be inlined once for the whole document with :func:`library_html`; ``head`` holds the
+    map's own header blocks (its styles, folium's small settings script), ``body`` its
+    container, ``script`` the JavaScript that draws it (folium's, unchanged: it creates
+    ``var <name> = L.map("<name>", …)`` and runs at once, so wrap it to defer it).
+    """
+
+    name: str
+    js: tuple[str, ...]
+    css: tuple[str, ...]
+    head: tuple[str, ...]
+    body: str
+    script: str
+    tiles: bool  # basemap tiles were left out
+
+
+def map_parts(m: folium.Map, *, rename: bool = False) -> MapParts:
+    """Render ``m`` (a copy: the app's map is left as it was) into its :class:`MapParts`.
+
+    Tiles are dropped as in :func:`standalone_html`. With ``rename``, the copy gets a fresh
+    element name, so the same map drawn twice in one document keeps distinct ids.
+    """
+    import folium
+    from branca.element import CssLink, JavascriptLink
+
+    m = copy.deepcopy(m)
+    if rename:
+        m._id = uuid.uuid4().hex
+    tiles = [k for k, c in m._children.items() if isinstance(c, folium.raster_layers.TileLayer)]
+    for k in tiles:
+        del m._children[k]
+    use_local_assets(m, base_url=_INLINE)
+    fig = m.get_root()
+    fig.render()
+    js, css, head = [], [], []
+    for child in fig.header._children.values():
+        if isinstance(child, (JavascriptLink, CssLink)):
+            url = child.url
+            if not url.startswith(_INLINE + "/"):
+                raise AssetError(f"La carte charge un fichier externe : {url}")
+            (js if isinstance(child, JavascriptLink) else css).append(url[len(_INLINE) + 1:])
+        else:
+            head.append(child.render())
+    script = fig.script.render()
+    body = fig.html.render()
+    if _INLINE in body + script + "".join(head):
+        raise AssetError("Une ressource de la carte n'a pas pu être incluse dans le fichier.")
+    return MapParts(name=m.get_name(), js=tuple(js), css=tuple(css), head=tuple(head),
+                    body=body, script=script, tiles=bool(tiles))
+
+
+def library_html(js: Sequence[str], css: Sequence[str], static_dir: Path | None = None) -> str:
+    """The vendor stylesheets then scripts named by :class:`MapParts`, inlined, each once.
+
+    Unknown names are refused (:class:`AssetError`): only the pinned vendor files go in.
+    """
+    folder = vendor_dir(static_dir)
+    styles = [_safe_in_script(_css_inlined(_vendor_file(name, folder))).replace(
+        "</style", "<\\/style") for name in dict.fromkeys(css)]
+    scripts = [_safe_in_script(_vendor_file(name, folder).read_text(encoding="utf-8"))
+               for name in dict.fromkeys(js)]
+    return ("".join(f"<style>{s}</style>\n" for s in styles)
+            + "".join(f"<script>{s}</script>\n" for s in scripts))

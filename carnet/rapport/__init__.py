@@ -1,0 +1,1 @@
+"""The PDF carnet of a territoire (issue #11 §4): content gathered from the domain, laid out by Typst."""
