@@ -225,6 +225,13 @@ class MapAccess(MacroElement):
         self._name = "CarnetMapAccess"
 
 
+def map_css() -> str:
+    """The atlas maps' CSS (background, tooltip, legend, keyboard focus) as a stylesheet,
+    for maps drawn outside folium (:mod:`carnet.maps.fast`)."""
+    return "".join(css.replace("<style>", "").replace("</style>", "")
+                   for css in (_STYLE_CSS, _ACCESS_CSS))
+
+
 def ensure_style(m: folium.Map) -> MapStyle:
     """Add :class:`MapStyle` and :class:`MapAccess` to ``m`` if not there yet; return the style."""
     for child in m._children.values():

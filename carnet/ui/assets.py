@@ -62,11 +62,12 @@ def clicked_code(value: dict | None) -> str | None:
     return str(code) if code else None
 
 
-def map_download(m: folium.Map, key: str, title: str) -> None:
+def map_download(m, key: str, title: str) -> None:
     """A button giving ``m`` as one self-contained HTML file (opens with no network).
 
-    The file is made only when the button is pressed (deferred data), and the press does
-    not rerun the page.
+    ``m`` is a :class:`folium.Map` or a function returning one (the fast map builds the
+    folium map only when the file is asked for). The file is made only when the button is
+    pressed (deferred data), and the press does not rerun the page.
     """
     from carnet.maps.standalone import standalone_html
 
@@ -74,7 +75,7 @@ def map_download(m: folium.Map, key: str, title: str) -> None:
         return
     st.download_button(
         "Télécharger la carte (HTML hors ligne)",
-        data=lambda: standalone_html(m, title=title).encode("utf-8"),
+        data=lambda: standalone_html(m() if callable(m) else m, title=title).encode("utf-8"),
         file_name=f"{key.replace('_', '-')}.html",
         mime="text/html",
         key=f"{key}__html",

@@ -25,6 +25,15 @@ def commune_map(pack_id: str, cache_dir: str, tid: str | None, iid: str, scheme:
     return atlas.commune_map(load(pack_id, cache_dir), tid, iid, scheme, overlays, selected)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def commune_payload(pack_id: str, cache_dir: str, tid: str | None, iid: str, scheme: str,
+                    overlays: tuple[str, ...] = ("epci",), selected: str | None = None) -> dict:
+    """:func:`carnet.maps.fast.values_payload` of the pack ``pack_id`` (the fast map's values)."""
+    from carnet.maps.fast import values_payload
+
+    return values_payload(load(pack_id, cache_dir), tid, iid, scheme, overlays, selected)
+
+
 @st.cache_data(show_spinner="Préparation de la carte…", max_entries=16)
 def territories_map(pack_id: str, cache_dir: str, iid: str) -> folium.Map:
     """:func:`carnet.maps.atlas.territories_map` of the pack ``pack_id``."""
