@@ -4,8 +4,7 @@ import streamlit as st
 
 from carnet import charts, fiches, summary
 from carnet.maps.thematic import scheme_labels
-from carnet.ui import carnets, cartes, components, data, fastmap, nav, state
-from carnet.ui.assets import map_download, show_map
+from carnet.ui import carnets, cartes, components, data, nav, state
 
 p = data.pack()
 components.page_style()
@@ -45,17 +44,9 @@ overlays = state.multiselect("Couches", "carte", cartes.OVERLAYS, default=["epci
                              placeholder="Ajouter des couches")
 ind = p.indicator(iid)
 code = state.get("commune")
-map_key, map_title = f"carte_territoire_{tid}", f"{terr[tid]} — {ind.label}"
-if fastmap.enabled() and set(overlays) <= {"epci"}:  # screen fast path (points: folium map)
-    clicked = fastmap.show_fast_map(
-        p.id, data.cache_key(), cartes.commune_payload(p.id, data.cache_key(), tid, iid, scheme,
-                                                       tuple(overlays), selected=code),
-        key=map_key, detail="territoire", height=600)
-    map_download(lambda: cartes.commune_map(p.id, data.cache_key(), tid, iid, scheme,
-                                            tuple(overlays), selected=code), map_key, map_title)
-else:
-    m = cartes.commune_map(p.id, data.cache_key(), tid, iid, scheme, tuple(overlays), selected=code)
-    clicked = show_map(m, key=map_key, height=600, title=map_title)
+map_key = f"carte_territoire_{tid}"
+clicked = cartes.show_commune_map(p.id, data.cache_key(), tid, iid, scheme, tuple(overlays), code,
+                                  key=map_key, title=f"{terr[tid]} — {ind.label}")
 components.sources_caption([fiches.source_label(ind)] + [fiches.layer_source(lid) for lid in overlays
                                                          if lid in p.layer_ids])
 if state.new_click(map_key, clicked) and clicked in set(p.table("commune")["code"]):

@@ -15,22 +15,15 @@ import sys
 
 def inputs(pack, territoire: str, engine=None):
     """``(contrat, projets)`` of a territoire for its story: the store's contract, else the
-    seed file's (None without either), and the registry's projects (None without a registry)."""
+    seed file's (None without either), and the registry's projects."""
+    from carnet.contrat.repository import ContratRepository
     from carnet.contrat.seed import contrats
+    from carnet.db import get_engine
+    from carnet.projets.repository import ProjetRepository
 
-    contrat = projets = None
-    try:
-        from carnet.contrat.repository import ContratRepository
-        from carnet.db import get_engine
-        from carnet.projets.repository import ProjetRepository
-
-        engine = engine or get_engine()
-        contrat = ContratRepository(engine, pack.id).get(territoire)
-        projets = ProjetRepository(engine).dataframe(pack=pack.id)
-    except ImportError:  # a core install without the registry
-        pass
-    if contrat is None:
-        contrat = contrats(pack.id).get(territoire)
+    engine = engine or get_engine()
+    contrat = ContratRepository(engine, pack.id).get(territoire) or contrats(pack.id).get(territoire)
+    projets = ProjetRepository(engine).dataframe(pack=pack.id)
     return contrat, projets
 
 

@@ -44,3 +44,27 @@ def territories_map(pack_id: str, cache_dir: str, iid: str) -> folium.Map:
 def locator_map(pack_id: str, cache_dir: str, code: str, iid: str = "pop_2022") -> folium.Map:
     """:func:`carnet.maps.atlas.locator_map` of the pack ``pack_id``."""
     return atlas.locator_map(load(pack_id, cache_dir), code, iid)
+
+
+def show_commune_map(pack_id: str, cache_dir: str, tid: str | None, iid: str, scheme: str,
+                     overlays: tuple[str, ...], selected: str | None, *, key: str, title: str,
+                     height: int = 600) -> str | None:
+    """The commune choropleth on a page; the INSEE code of the last commune clicked.
+
+    With ``CARNET_FAST_MAP=1`` and no point layer, the fast map (geometry sent once, values
+    on change; its HTML download builds the folium map only when asked), else the folium map.
+    """
+    from carnet.ui import fastmap
+    from carnet.ui.assets import map_download, show_map
+
+    def folium_map():
+        return commune_map(pack_id, cache_dir, tid, iid, scheme, overlays, selected=selected)
+
+    if fastmap.enabled() and set(overlays) <= {"epci"}:  # the component draws no point layer
+        clicked = fastmap.show_fast_map(
+            pack_id, cache_dir, commune_payload(pack_id, cache_dir, tid, iid, scheme, overlays,
+                                                selected=selected),
+            key=key, detail="territoire", height=height)
+        map_download(folium_map, key, title)
+        return clicked
+    return show_map(folium_map(), key=key, height=height, title=title)
