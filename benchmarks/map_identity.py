@@ -16,8 +16,11 @@ give the same text, and the SHA-256 of that text is its digest.
 
 Usage::
 
-    CARNET_SOURCES=... python benchmarks/map_identity.py            # compare with the record
-    CARNET_SOURCES=... python benchmarks/map_identity.py --write    # record the digests
+    CARNET_SOURCES=... .venv/bin/python benchmarks/map_identity.py          # compare
+    CARNET_SOURCES=... .venv/bin/python benchmarks/map_identity.py --write  # record
+
+Both build the Nord pack afresh into a temporary cache, as the test does (``--cache``
+to use a built one).
 
 The record is ``benchmarks/map_identity.json``; ``tests/maps/test_identity.py`` runs the
 comparison. A change of a digest must be intended and recorded in a commit of its own.
@@ -101,6 +104,29 @@ def render_all(cache_dir: str | None = None) -> dict[str, str]:
     return {name: digest(m) for name, m in out.items()}
 
 
+def _fresh_render() -> dict[str, str]:
+    """:func:`render_all` over a pack built now into a temporary cache.
+
+    A record written from the app's ``data/cache`` would hold whatever that cache was
+    built from; the test builds afresh, so the record is made the same way.
+    """
+    import os
+
+    from carnet.build import build
+
+    with tempfile.TemporaryDirectory() as cache:
+        old = os.environ.get("CARNET_CACHE")
+        os.environ["CARNET_CACHE"] = cache
+        try:
+            build(PACK, progress=False)
+            return render_all(cache)
+        finally:
+            if old is None:
+                os.environ.pop("CARNET_CACHE", None)
+            else:
+                os.environ["CARNET_CACHE"] = old
+
+
 def recorded() -> dict[str, str]:
     return json.loads(RECORD.read_text(encoding="utf-8"))["digests"]
 
@@ -108,8 +134,10 @@ def recorded() -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", action="store_true", help="record the digests")
+    parser.add_argument("--cache", help="dossier de cache déjà construit (défaut : un carnet "
+                        "construit à neuf depuis $CARNET_SOURCES, comme le fait le test)")
     args = parser.parse_args(argv)
-    digests = render_all()
+    digests = render_all(args.cache) if args.cache else _fresh_render()
     if args.write:
         RECORD.write_text(json.dumps({"pack": PACK, "digests": digests}, indent=2) + "\n",
                           encoding="utf-8")
