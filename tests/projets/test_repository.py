@@ -135,7 +135,7 @@ def test_schema_is_idempotent_and_versioned(engine):
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory(str(db.MIGRATIONS_DIR)).get_current_head()  # one head, no branches
-    assert head == "0006_carnet_texte"
+    assert head == "0007_ateliers"
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
 
