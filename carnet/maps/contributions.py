@@ -94,7 +94,7 @@ var {{ this.get_name() }} = (function () {
         self.rows = rows
         self.options_dict = {
             "marker": {"radius": 7, "color": "#ffffff", "weight": 1.5, "fillColor": color,
-                       "fillOpacity": 0.95},
+                       "fillOpacity": 0.95, "bubblingMouseEvents": False},
             "attribution": esc(attribution), "pane": PANE_POINTS[0], "paneZ": PANE_POINTS[1]}
         self.map_name = None
 

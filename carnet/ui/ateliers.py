@@ -124,7 +124,9 @@ def _pick_map(p, a: dict, published: list[dict], point_key: str) -> None:
     clicked = (value or {}).get("last_clicked")
     if clicked and clicked.get("lng") is not None:
         point = (round(float(clicked["lng"]), 6), round(float(clicked["lat"]), 6))
-        if point != chosen:
+        seen_key = f"{point_key}__vu"  # the map keeps returning its last click: take it once
+        if point != st.session_state.get(seen_key):
+            st.session_state[seen_key] = point
             st.session_state[point_key] = point
             st.rerun()
 
