@@ -4,7 +4,8 @@
 
 The story is the pack's (``data/territoires/<pack>/recits/<territoire>.toml``) or the default
 one; the contract is the store's (the app's database, ``$CARNET_DATABASE_URL``), else the
-pack's seed file; the projects are the registry's. The file requests nothing (Leaflet, styles,
+pack's seed file; the projects are the registry's, the contributions the approved ones of
+the territoire's ateliers. The file requests nothing (Leaflet, styles,
 data and charts inlined): it opens from a USB stick on a machine with no network.
 """
 
@@ -27,6 +28,14 @@ def inputs(pack, territoire: str, engine=None):
     return contrat, projets
 
 
+def contributions(pack, territoire: str, engine=None) -> list[dict]:
+    """The approved contributions of the territoire's ateliers (its DÉBATTRE chapter)."""
+    from carnet.ateliers import approved
+    from carnet.db import get_engine
+
+    return approved(engine or get_engine(), pack.id, territoire)
+
+
 def diaporama(pack, territoire: str, *, engine=None) -> str:
     """The HTML diaporama of ``territoire``'s story (see :mod:`carnet.recits.diaporama`)."""
     from carnet.recits import diapositives, recit
@@ -35,7 +44,8 @@ def diaporama(pack, territoire: str, *, engine=None) -> str:
 
     r = recit(pack, territoire)
     contrat, projets = inputs(pack, territoire, engine)
-    slides = diapositives(pack, r, contrat=contrat, projets=projets)
+    slides = diapositives(pack, r, contrat=contrat, projets=projets,
+                          contributions=contributions(pack, territoire, engine))
     return diaporama_html(slides, titre=r.titre,
                           carte=lambda vue: carte(pack, territoire, vue, projets=projets))
 

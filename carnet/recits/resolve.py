@@ -122,10 +122,13 @@ def _enjeux(ctx, ch: Chapitre) -> dict:
 
 def _contributions(ctx, ch: Chapitre) -> dict:
     df = ctx["contributions"]
+    if isinstance(df, list):  # carnet.ateliers.approved gives a list of dicts
+        df = pd.DataFrame(df)
     if df is None or len(df) == 0:
         return {"texte": ch.texte or "Aucune contribution publiée pour l'instant : elles "
                                      "apparaissent ici une fois modérées."}
-    counts = df["categorie"].astype(str).value_counts()
+    label = "categorie_libelle" if "categorie_libelle" in df else "categorie"
+    counts = df[label].astype(str).value_counts()
     return {"texte": ch.texte,
             "chiffres": tuple(Chiffre(libelle=str(k), valeur=fmt_int(v)) for k, v in counts.items()),
             "points": tuple(str(t) for t in df["texte"].head(6)),
@@ -229,7 +232,8 @@ _BUILDERS = {
 
 
 def diapositives(pack, recit: Recit, *, contrat=None, projets: pd.DataFrame | None = None,
-                 contributions: pd.DataFrame | None = None, today: date | None = None
+                 contributions: pd.DataFrame | list[dict] | None = None,
+                 today: date | None = None
                  ) -> list[Diapositive]:
     """The slides of ``recit``, one per chapter, in order.
 
@@ -242,8 +246,9 @@ def diapositives(pack, recit: Recit, *, contrat=None, projets: pd.DataFrame | No
         The territoire's contract (store, else seed); None: the contract slides say so.
     projets : DataFrame, optional
         The registry's projects (``ProjetRepository.dataframe``); filtered on the territoire.
-    contributions : DataFrame, optional
-        Approved contributions (``categorie``, ``texte``, ``pseudonyme``, ``lon``, ``lat``).
+    contributions : DataFrame or list of dict, optional
+        Approved contributions (``categorie``, ``texte``, ``pseudonyme``, ``lon``, ``lat``;
+        counted by ``categorie_libelle`` when given): :func:`carnet.ateliers.approved`.
     today : date, optional
         Decides « en retard » and today's phase (default: today in Paris).
     """
