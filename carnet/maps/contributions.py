@@ -36,8 +36,8 @@ SOURCE = "Contributions des ateliers, après modération"
 _CSS = """
 <style>
 .leaflet-tooltip.carnet-contribution { white-space: normal; width: max-content; max-width: 300px; }
-.carnet-contribution-popup .leaflet-popup-content { white-space: pre-wrap;
-  overflow-wrap: anywhere; font-size: 13px; line-height: 1.4; margin: 10px 12px; }
+.carnet-contribution-popup .leaflet-popup-content { white-space: pre-wrap; min-width: 180px;
+  overflow-wrap: break-word; font-size: 13px; line-height: 1.4; margin: 10px 12px; }
 .carnet-contribution-popup .cc-t { font-weight: 600; white-space: normal; }
 .carnet-contribution-popup .cc-p { color: #555; white-space: normal; margin-top: 4px; }
 </style>
