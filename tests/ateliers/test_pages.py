@@ -8,7 +8,8 @@ import pytest
 from carnet import db
 from carnet.ateliers.repository import AtelierRepository
 from tests.app.conftest import APP
-from tests.app.inert import assert_no_leak, element_texts
+from tests.app.inert import HOSTILE as HOSTILE_URL
+from tests.app.inert import assert_inert, assert_no_leak, element_texts
 from tests.app.tables import html_tables
 from tests.ateliers.conftest import HOSTILE
 from tests.support import shown
@@ -158,4 +159,13 @@ def test_unknown_code_says_so(repo):
     at = _app(ATELIER, atelier="NOPE42")
     assert "Aucun atelier n'a le code « NOPE42 »" in shown(at.error[0].value)
     at = _app(ATELIER)
+    assert at.text_input[0].label == "Code de l'atelier"
+
+
+@pytest.mark.parametrize("code", [HOSTILE_URL, "9" * 20_000, "<b>x</b>{{ 7*7 }}"])
+def test_hostile_codes_get_a_short_french_message(repo, code):
+    at = _app(ATELIER, atelier=code)
+    assert_inert(at)
+    (err,) = at.error
+    assert shown(err.value).startswith("Aucun atelier n'a le code « ") and len(err.value) < 300
     assert at.text_input[0].label == "Code de l'atelier"
