@@ -27,6 +27,7 @@ from carnet.ateliers import exports
 from carnet.ateliers.categories import categories
 from carnet.ateliers.limits import PSEUDO_MAX, SIGNAUX, TEXTE_MAX
 from carnet.ateliers.repository import AtelierRepository
+from carnet.contrat.progress import today_paris
 from carnet.errors import CarnetError
 from carnet.formatting import fmt_date, fmt_datetime, fmt_int
 from carnet.maps.assets import use_local_assets
@@ -171,6 +172,13 @@ def participant_page(p) -> None:
     terr = p.config.territoire(a["territoire"]).nom
     st.title(f"Atelier — {md(a['titre'])}")
     st.caption(f"{md(terr)} · {_dates(a)} · code {md(a['code'])}")
+    today = today_paris()
+    ouvert = a["debut"] <= today <= a["fin"]
+    if not ouvert:
+        quand = (f"ouvrira le {fmt_date(a['debut'])}" if today < a["debut"]
+                 else f"s'est terminé le {fmt_date(a['fin'])}")
+        st.warning(f"Cet atelier {quand} : il n'accepte pas de contributions aujourd'hui. "
+                   "La carte montre les contributions déjà publiées.", icon=":material/event_busy:")
     published = repository().approved(p.id, a["territoire"])
     keys = {k: f"atelier_{a['code']}_{k}" for k in ("point", "categorie", "texte", "pseudo")}
     st.markdown("**1. Cliquez sur la carte** l'endroit dont vous voulez parler, **2. choisissez** "
@@ -199,7 +207,7 @@ def participant_page(p) -> None:
                      "simple, sans lien)", key=keys["texte"], max_chars=TEXTE_MAX, height=140)
         st.text_input("Pseudonyme (facultatif)", key=keys["pseudo"], max_chars=PSEUDO_MAX)
         st.button("Envoyer", type="primary", icon=":material/send:", on_click=_send,
-                  args=(a, p, keys), disabled=not point)
+                  args=(a, p, keys), disabled=not (point and ouvert))
         st.caption("Aucun compte n'est demandé. Ne donnez pas d'information personnelle : la "
                    "contribution et le pseudonyme seront publiés tels quels après relecture.")
 

@@ -169,3 +169,16 @@ def test_hostile_codes_get_a_short_french_message(repo, code):
     (err,) = at.error
     assert shown(err.value).startswith("Aucun atelier n'a le code « ") and len(err.value) < 300
     assert at.text_input[0].label == "Code de l'atelier"
+
+
+def test_a_closed_atelier_says_so_and_cannot_be_sent_to(repo):
+    from datetime import date, timedelta
+
+    today = date.today()
+    a = repo.open_atelier("mini", "plateau", "Passé", today - timedelta(days=9),
+                          today - timedelta(days=8), "m", "editor")
+    at = _app(ATELIER, atelier=a["code"])
+    assert "Cet atelier s'est terminé le" in shown(at.warning[0].value)
+    at.session_state[f"atelier_{a['code']}_point"] = POINT
+    at.run()
+    assert _button(at, "Envoyer").disabled
