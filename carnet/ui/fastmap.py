@@ -4,8 +4,8 @@ The geometry of the pack is written once under ``static/geo/`` with a content-ha
 (:func:`carnet.maps.fast.write_geometry`) and fetched by the browser once; each rerun sends
 only :func:`carnet.maps.fast.values_payload` (classes, colours, legend, selection), and the
 component (``carnet/ui/frontend/fastmap/index.html``, Leaflet from ``static/vendor``)
-restyles its layer without remounting. Off unless ``CARNET_FAST_MAP=1``: the pages keep the
-folium map (:func:`carnet.ui.assets.show_map`) by default.
+restyles its layer without remounting. On by default; ``CARNET_FAST_MAP=0`` gives the folium
+map (:func:`carnet.ui.assets.show_map`) everywhere, which a map with point layers always uses.
 
 AppTest cannot render components: the payload last sent is kept in
 ``st.session_state[f"{key}__payload"]`` for the tests.
@@ -31,8 +31,8 @@ _component = components.declare_component("carnet_fastmap", path=str(FRONTEND))
 
 
 def enabled() -> bool:
-    """Whether the fast map is switched on (``CARNET_FAST_MAP=1``)."""
-    return os.environ.get("CARNET_FAST_MAP", "") == "1"
+    """Whether the fast map is switched on (default; ``CARNET_FAST_MAP=0`` switches it off)."""
+    return os.environ.get("CARNET_FAST_MAP", "1") != "0"
 
 
 @st.cache_resource(show_spinner=False)
