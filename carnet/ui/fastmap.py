@@ -23,6 +23,7 @@ import streamlit.components.v1 as components
 from carnet.maps.assets import STATIC_DIR
 from carnet.maps.atlas import SELECTED_COLOR
 from carnet.maps.elements import map_css
+from carnet.maps.encoding import DECODER_JS
 from carnet.maps.fast import write_geometry
 from carnet.ui.assets import static_base_url
 
@@ -35,29 +36,35 @@ def enabled() -> bool:
     return os.environ.get("CARNET_FAST_MAP", "1") != "0"
 
 
-@st.cache_resource(show_spinner=False)
-def _static_files(pack_id: str, cache_dir: str, detail: str) -> tuple[str, str]:
-    """Write (once per process) the geometry file and the stylesheet; their names."""
-    from carnet.ui.data import load
-
-    geo = write_geometry(load(pack_id, cache_dir), detail, STATIC_DIR)
-    css = map_css()
-    rel = f"geo/carnet-map-{hashlib.sha256(css.encode()).hexdigest()[:16]}.css"
+def _write_hashed(stem: str, suffix: str, text: str) -> str:
+    """Write ``text`` once as ``static/geo/<stem>-<sha256:16><suffix>``; its name under static/."""
+    rel = f"geo/{stem}-{hashlib.sha256(text.encode()).hexdigest()[:16]}{suffix}"
     target = STATIC_DIR / rel
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(css, encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         tmp.replace(target)
-    return geo, rel
+    return rel
+
+
+@st.cache_resource(show_spinner=False)
+def _static_files(pack_id: str, cache_dir: str, detail: str) -> tuple[str, str, str]:
+    """Write (once per process) the geometry file, the stylesheet and the ring decoder (the
+    atlas maps' own, :data:`carnet.maps.encoding.DECODER_JS`); their names under static/."""
+    from carnet.ui.data import load
+
+    geo = write_geometry(load(pack_id, cache_dir), detail, STATIC_DIR)
+    return geo, _write_hashed("carnet-map", ".css", map_css()), _write_hashed("carnet-decoder", ".js",
+                                                                             DECODER_JS)
 
 
 def show_fast_map(pack_id: str, cache_dir: str, payload: dict, *, key: str, detail: str,
                   height: int = 600) -> str | None:
     """Draw the fast map with ``payload`` and return the last commune clicked (or None)."""
-    geo, css = _static_files(pack_id, cache_dir, detail)
+    geo, css, decoder = _static_files(pack_id, cache_dir, detail)
     base = static_base_url().removesuffix("/vendor")
-    args = {**payload, "geo": f"{base}/{geo}", "css": f"{base}/{css}",
+    args = {**payload, "geo": f"{base}/{geo}", "css": f"{base}/{css}", "decoder": f"{base}/{decoder}",
             "vendor": static_base_url(), "selected_color": SELECTED_COLOR}
     st.session_state[f"{key}__payload"] = args
     value = _component(map=args, height=height, key=key, default=None)
