@@ -119,8 +119,10 @@ def _summary(name: str, r: dict) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--only", choices=("fast", "folium"), help="measure one path only")
     args = ap.parse_args()
-    res = {name: bench(fast, args.rounds) for name, fast in (("fast", True), ("folium", False))}
+    res = {name: bench(fast, args.rounds) for name, fast in (("fast", True), ("folium", False))
+           if args.only in (None, name)}
     for name, r in res.items():
         print(_summary(name, r))
     return 0

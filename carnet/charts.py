@@ -54,6 +54,7 @@ def ranking_chart(df: pd.DataFrame, label: str, unit: str, highlight: str | None
     """
     d = df.dropna(subset=["valeur"]).head(top).copy()
     d["groupe"] = ["Commune choisie" if c == highlight else "Communes" for c in d["code"]]
+    d = d[["nom", "valeur", "texte", "groupe"]]  # what the chart draws: the rest is not sent
     bars = alt.Chart(d).mark_bar().encode(
         y=alt.Y("nom:N", sort=None, title=None, axis=alt.Axis(labelLimit=220, labelOverlap=False)),
         x=alt.X("valeur:Q", title=_axis_title(label, unit), axis=alt.Axis(format=",~r")),

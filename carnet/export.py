@@ -30,6 +30,7 @@ from carnet.errors import CarnetError, lookup
 from carnet.fiches.merged import merged_indicators, merged_name, merged_note, merged_year
 from carnet.fiches.values import round_values
 from carnet.pack import Pack
+from carnet.text import defuse_formulas
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,10 @@ def export_frame(pack: Pack, level: str, with_geometry: bool = False, rounded: b
 
 
 def csv_bytes(df: pd.DataFrame, dialect: str = "csv-tableur") -> bytes:
-    """CSV of a table in one of :data:`CSV_DIALECTS` (values written as they are)."""
+    """CSV of a table in one of :data:`CSV_DIALECTS` (values written as they are, except a text
+    cell a spreadsheet would run as a formula: prefixed by ``'``, :func:`carnet.text.defuse_formulas`)."""
     d = lookup(CSV_DIALECTS, dialect, "Format CSV")
-    text = df.to_csv(index=False, sep=d.sep, decimal=d.decimal, float_format="%.10g")
+    text = defuse_formulas(df).to_csv(index=False, sep=d.sep, decimal=d.decimal, float_format="%.10g")
     return text.encode(d.encoding)
 
 

@@ -147,3 +147,23 @@ def md(text: object) -> str:
 def md_cell(text: object) -> str:
     """:func:`md` on one line: a value for a Markdown table cell (line breaks as spaces)."""
     return md(" ".join(str("" if text is None else text).split()))
+
+
+#: First characters that make a spreadsheet read a text cell as a formula (CSV/XLSX injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_formulas(df):
+    """``df`` with every text cell that a spreadsheet would run as a formula prefixed by ``'``.
+
+    ``=HYPERLINK("http://…")`` becomes ``'=HYPERLINK("http://…")``: shown as typed, never run.
+    Numbers (a negative value included) are not text and stay as they are.
+    """
+    import pandas as pd
+
+    df = df.copy()
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+            df[col] = df[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return df

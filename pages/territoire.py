@@ -31,51 +31,64 @@ if brief.strip():  # latest vintages (Somme: RP 2021, Filosofi 2019); none witho
     st.subheader("En bref")
     st.markdown(brief)
 
-st.subheader("Carte des communes")
-inds = components.indicator_choices(p)
-c1, c2 = st.columns([3, 2])
-with c1:
-    iid = state.select("Indicateur", "indicateur", inds,
-                       default=fiches.default_indicator(p, inds, "carte"))
-with c2:
-    scheme = state.select("Classes", "classes", scheme_labels(), default="quantiles",
-                          widget=st.radio, horizontal=True)
-overlays = state.multiselect("Couches", "carte", cartes.OVERLAYS, default=["epci"],
-                             placeholder="Ajouter des couches")
-ind = p.indicator(iid)
-code = state.get("commune")
-map_key = f"carte_territoire_{tid}"
-clicked = cartes.show_commune_map(p.id, data.cache_key(), tid, iid, scheme, tuple(overlays), code,
-                                  key=map_key, title=f"{terr[tid]} — {ind.label}")
-components.sources_caption([fiches.source_label(ind)] + [fiches.layer_source(lid) for lid in overlays
-                                                         if lid in p.layer_ids])
-if state.new_click(map_key, clicked) and clicked in set(p.table("commune")["code"]):
-    state.put("commune", fiches.picked_commune(p, clicked, iid))  # a merged commune's polygon: its fiche
-    st.rerun()  # redraw the map with the clicked commune outlined
-info = fiches.commune_info(p, code) if code else None
-if info is not None and info.territoire == tid:
-    nom, val = fiches.selection_text(p, code, iid)
-    st.info(f"Commune sélectionnée : **{nom}** ({info.code}) — {ind.label} : {val}", icon=":material/place:")
-    st.page_link(nav.COMMUNE, label=f"Ouvrir la fiche de {info.nom}", icon=":material/arrow_forward:",
-                 query_params=state.link_params(commune=code))
-else:
-    st.caption("Cliquez sur une commune de la carte pour la sélectionner et ouvrir sa fiche.")
+@st.fragment
+def map_and_charts():
+    """The map, its pickers and the charts: an indicator change reruns only this part."""
+    st.subheader("Carte des communes")
+    inds = components.indicator_choices(p)
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        iid = state.select("Indicateur", "indicateur", inds,
+                           default=fiches.default_indicator(p, inds, "carte"))
+    with c2:
+        scheme = state.select("Classes", "classes", scheme_labels(), default="quantiles",
+                              widget=st.radio, horizontal=True)
+    overlays = state.multiselect("Couches", "carte", cartes.OVERLAYS, default=["epci"],
+                                 placeholder="Ajouter des couches")
+    ind = p.indicator(iid)
+    code = state.get("commune")
+    map_key = f"carte_territoire_{tid}"
+    clicked = cartes.show_commune_map(p.id, data.cache_key(), tid, iid, scheme, tuple(overlays), code,
+                                      key=map_key, title=f"{terr[tid]} — {ind.label}")
+    components.sources_caption([fiches.source_label(ind)] + [fiches.layer_source(lid) for lid in overlays
+                                                             if lid in p.layer_ids])
+    if state.new_click(map_key, clicked) and clicked in set(p.table("commune")["code"]):
+        state.put("commune", fiches.picked_commune(p, clicked, iid))  # a merged commune's polygon: its fiche
+        st.rerun(scope="fragment")  # redraw the map with the clicked commune outlined
+    info = fiches.commune_info(p, code) if code else None
+    if info is not None and info.territoire == tid:
+        nom, val = fiches.selection_text(p, code, iid)
+        st.info(f"Commune sélectionnée : **{nom}** ({info.code}) — {ind.label} : {val}",
+                icon=":material/place:")
+        st.page_link(nav.COMMUNE, label=f"Ouvrir la fiche de {info.nom}", icon=":material/arrow_forward:",
+                     query_params=state.link_params(commune=code))
+    else:
+        st.caption("Cliquez sur une commune de la carte pour la sélectionner et ouvrir sa fiche.")
 
-st.subheader("Graphiques")
-tab1, tab2, tab3 = st.tabs(["Classement des communes", "Comparaison des territoires",
-                            "Évolution de la population"])
-with tab1:
+    st.subheader("Graphiques")
+    tabs = st.tabs(["Classement des communes", "Comparaison des territoires",
+                    "Évolution de la population"], key="w_graphique", on_change="rerun")
+    for tab, draw in zip(tabs, (ranking_tab, comparison_tab, population_tab), strict=True):
+        with tab:
+            if tab.open:  # lazy tabs: only the open one is computed and sent
+                draw(iid, ind, code)
+
+
+def ranking_tab(iid, ind, code):
     rank = fiches.ranking(p, tid, iid)
     n_pub = int(rank["valeur"].notna().sum())
     st.markdown(f"**{ind.label}** : les {min(25, n_pub)} premières communes sur {n_pub} "
                 f"où la valeur est publiée.")
     st.altair_chart(charts.ranking_chart(rank, ind.label, ind.unit, highlight=code), width="stretch")
-    with st.expander("Toutes les communes"):
-        st.dataframe(rank[["rang", "nom", "epci_nom", "texte"]].rename(
+    rows = st.expander("Toutes les communes", key="w_toutes_communes", on_change="rerun")
+    if rows.open:  # the whole table is sent only when asked for
+        rows.dataframe(rank[["rang", "nom", "epci_nom", "texte"]].rename(
             columns={"rang": "Rang", "nom": "Commune", "epci_nom": "EPCI", "texte": ind.label}),
             hide_index=True, width="stretch")
     components.sources_caption([fiches.source_label(ind)])
-with tab2:
+
+
+def comparison_tab(iid, ind, code):
     if ind.aggregable:
         comp = fiches.territory_comparison(p, iid, highlight=tid)
         st.altair_chart(charts.territories_chart(comp, ind.label, ind.unit), width="stretch")
@@ -84,12 +97,16 @@ with tab2:
                 "médiane ou un taux de pauvreté ne s'additionne pas : le Carnet n'a donc pas de valeur par "
                 "territoire.")
     components.sources_caption([fiches.source_label(ind)])
-with tab3:
+
+
+def population_tab(iid, ind, code):
     indexed = st.toggle("Comparer au département (base 100 en 2011)", value=True)
     series = fiches.population_with_reference(p, tid, with_departement=indexed)
     st.altair_chart(charts.population_chart(series, indexed=indexed), width="stretch")
     components.sources_caption(fiches.sources_footer(p, fiches.population_ids(p)))
 
+
+map_and_charts()
 carnets.carnet_sections(p, tid)  # Histoire et patrimoine, Culture, Environnement et paysage
 
 components.perimeter_note(p.config.perimetre.get("note", ""), data.territory_word(p, plural=True, lower=True))

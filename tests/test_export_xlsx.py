@@ -9,6 +9,7 @@ cell's text exactly the exported string.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -81,3 +82,15 @@ def test_projects_xlsx_has_no_link_and_no_formula():
     assert [cells[f"{col['maitre_ouvrage']}{r}"] for r in (2, 3)] == [TRAPS[4], TRAPS[5]]
     # formulas: a text cell, and still defused for spreadsheets that re-evaluate text
     assert [cells[f"{col['source']}{r}"].lstrip("'") for r in (2, 3)] == [TRAPS[6], TRAPS[7]]
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_defused_numbers_kept():
+    """A project title in the needs-vs-projects CSV (carnet.export.csv_bytes) is text, never a formula."""
+    from carnet.export import csv_bytes
+
+    df = pd.DataFrame({"titre": ['=HYPERLINK("http://x.invalid","clic")', "+33 1 23", "@SUM(A1)",
+                                 "Maison de santé", "-"],
+                       "valeur": [-0.39, 1.5, -2.0, 3.0, float("nan")]})
+    rows = list(csv.reader(io.StringIO(csv_bytes(df).decode("utf-8-sig")), delimiter=";"))
+    assert rows[1:] == [["'=HYPERLINK(\"http://x.invalid\",\"clic\")", "-0,39"], ["'+33 1 23", "1,5"],
+                        ["'@SUM(A1)", "-2"], ["Maison de santé", "3"], ["'-", ""]]

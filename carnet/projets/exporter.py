@@ -17,11 +17,12 @@ from carnet.projets import fields
 from carnet.projets.constants import vocabs
 from carnet.projets.errors import ProjetError
 from carnet.projets.orientations import pack_of
+from carnet.text import FORMULA_START, defuse_formulas
 
 #: Columns of the export, in order (``carnet/data/champs_projets.toml``: the exported fields
 #: between the registry's id and its bookkeeping).
 EXPORT_COLUMNS: list[str] = list(fields.EXPORT_COLUMNS)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = FORMULA_START  # kept for the tests and helpers that name it
 
 
 def _labelled(df: pd.DataFrame) -> pd.DataFrame:
@@ -35,12 +36,7 @@ def _labelled(df: pd.DataFrame) -> pd.DataFrame:
 
 def _defuse(df: pd.DataFrame) -> pd.DataFrame:
     """Neutralise spreadsheet formulas in text cells (CSV/XLSX injection)."""
-    df = df.copy()
-    for col in df.columns:
-        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
-            df[col] = df[col].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
-    return df
+    return defuse_formulas(df)
 
 
 def _write_csv(data: pd.DataFrame) -> bytes:

@@ -51,7 +51,7 @@ def show_commune_map(pack_id: str, cache_dir: str, tid: str | None, iid: str, sc
                      height: int = 600) -> str | None:
     """The commune choropleth on a page; the INSEE code of the last commune clicked.
 
-    With ``CARNET_FAST_MAP=1`` and no point layer, the fast map (geometry sent once, values
+    With no point layer (and unless ``CARNET_FAST_MAP=0``), the fast map (geometry sent once, values
     on change; its HTML download builds the folium map only when asked), else the folium map.
     """
     from carnet.ui import fastmap

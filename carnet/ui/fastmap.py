@@ -4,8 +4,8 @@ The geometry of the pack is written once under ``static/geo/`` with a content-ha
 (:func:`carnet.maps.fast.write_geometry`) and fetched by the browser once; each rerun sends
 only :func:`carnet.maps.fast.values_payload` (classes, colours, legend, selection), and the
 component (``carnet/ui/frontend/fastmap/index.html``, Leaflet from ``static/vendor``)
-restyles its layer without remounting. Off unless ``CARNET_FAST_MAP=1``: the pages keep the
-folium map (:func:`carnet.ui.assets.show_map`) by default.
+restyles its layer without remounting. On by default; ``CARNET_FAST_MAP=0`` gives the folium
+map (:func:`carnet.ui.assets.show_map`) everywhere, which a map with point layers always uses.
 
 AppTest cannot render components: the payload last sent is kept in
 ``st.session_state[f"{key}__payload"]`` for the tests.
@@ -23,6 +23,7 @@ import streamlit.components.v1 as components
 from carnet.maps.assets import STATIC_DIR
 from carnet.maps.atlas import SELECTED_COLOR
 from carnet.maps.elements import map_css
+from carnet.maps.encoding import DECODER_JS
 from carnet.maps.fast import write_geometry
 from carnet.ui.assets import static_base_url
 
@@ -31,33 +32,39 @@ _component = components.declare_component("carnet_fastmap", path=str(FRONTEND))
 
 
 def enabled() -> bool:
-    """Whether the fast map is switched on (``CARNET_FAST_MAP=1``)."""
-    return os.environ.get("CARNET_FAST_MAP", "") == "1"
+    """Whether the fast map is switched on (default; ``CARNET_FAST_MAP=0`` switches it off)."""
+    return os.environ.get("CARNET_FAST_MAP", "1") != "0"
 
 
-@st.cache_resource(show_spinner=False)
-def _static_files(pack_id: str, cache_dir: str, detail: str) -> tuple[str, str]:
-    """Write (once per process) the geometry file and the stylesheet; their names."""
-    from carnet.ui.data import load
-
-    geo = write_geometry(load(pack_id, cache_dir), detail, STATIC_DIR)
-    css = map_css()
-    rel = f"geo/carnet-map-{hashlib.sha256(css.encode()).hexdigest()[:16]}.css"
+def _write_hashed(stem: str, suffix: str, text: str) -> str:
+    """Write ``text`` once as ``static/geo/<stem>-<sha256:16><suffix>``; its name under static/."""
+    rel = f"geo/{stem}-{hashlib.sha256(text.encode()).hexdigest()[:16]}{suffix}"
     target = STATIC_DIR / rel
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(css, encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         tmp.replace(target)
-    return geo, rel
+    return rel
+
+
+@st.cache_resource(show_spinner=False)
+def _static_files(pack_id: str, cache_dir: str, detail: str) -> tuple[str, str, str]:
+    """Write (once per process) the geometry file, the stylesheet and the ring decoder (the
+    atlas maps' own, :data:`carnet.maps.encoding.DECODER_JS`); their names under static/."""
+    from carnet.ui.data import load
+
+    geo = write_geometry(load(pack_id, cache_dir), detail, STATIC_DIR)
+    return geo, _write_hashed("carnet-map", ".css", map_css()), _write_hashed("carnet-decoder", ".js",
+                                                                             DECODER_JS)
 
 
 def show_fast_map(pack_id: str, cache_dir: str, payload: dict, *, key: str, detail: str,
                   height: int = 600) -> str | None:
     """Draw the fast map with ``payload`` and return the last commune clicked (or None)."""
-    geo, css = _static_files(pack_id, cache_dir, detail)
+    geo, css, decoder = _static_files(pack_id, cache_dir, detail)
     base = static_base_url().removesuffix("/vendor")
-    args = {**payload, "geo": f"{base}/{geo}", "css": f"{base}/{css}",
+    args = {**payload, "geo": f"{base}/{geo}", "css": f"{base}/{css}", "decoder": f"{base}/{decoder}",
             "vendor": static_base_url(), "selected_color": SELECTED_COLOR}
     st.session_state[f"{key}__payload"] = args
     value = _component(map=args, height=height, key=key, default=None)

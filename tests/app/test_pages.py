@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -58,9 +59,32 @@ def test_indicator_and_classes_update_view_and_url(app):
 
 def test_non_aggregable_indicator_says_so(app):
     app.query_params.update({"territoire": "cambresis", "indicateur": "revenu_median_2021"})
+    app.session_state["w_graphique"] = "Comparaison des territoires"  # the tab the user opens
     app.switch_page("pages/territoire.py").run()
     no_exception(app)
     assert "ne donnent « " in texts(app) and "qu'à l'échelle des communes" in texts(app)
+
+
+def test_only_the_open_chart_tab_and_table_are_sent(app):
+    """Lazy tabs: an indicator change sends the open tab's chart, not all three (issue #12 §1)."""
+    app.query_params.update({"territoire": "cambresis", "indicateur": "taux_chomage_2022"})
+    app.switch_page("pages/territoire.py").run()
+    no_exception(app)
+    titles = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False)
+              for c in app.get("vega_lite_chart")]
+    assert len(titles) == 1 and "Taux de chômage" in titles[0]  # the ranking, nothing else
+    def ranks():
+        return [d.value for d in app.dataframe if "Rang" in d.value.columns]
+
+    assert not ranks()  # « Toutes les communes » is sent when opened
+    app.session_state["w_toutes_communes"] = True
+    app.run()
+    assert [len(r) for r in ranks()] == [116]  # the Cambrésis' communes
+    app.session_state["w_graphique"] = "Évolution de la population"
+    app.run()
+    specs = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False)
+             for c in app.get("vega_lite_chart")]
+    assert len(specs) == 1 and "Taux de chômage" not in specs[0] and not ranks()
 
 
 def test_permalink_restores_view(app):

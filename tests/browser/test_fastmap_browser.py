@@ -1,4 +1,4 @@
-"""The fast commune map (CARNET_FAST_MAP=1, issue #12 §1) in a real browser, on the Nord pack.
+"""The fast commune map (the default; issue #12 §1) in a real browser, on the Nord pack.
 
 The Territoire page of the Cambrésis: polygons drawn from the static geometry file, legend,
 tooltip; an indicator change restyles the same Leaflet map (a marker left on the component

@@ -32,9 +32,14 @@ def server(built_cache):
         yield url
 
 
+#: The commune map of the Territoire page: the fast component (the default) or, with a
+#: point layer or ``CARNET_FAST_MAP=0``, streamlit-folium's iframe.
+MAP_IFRAME = "iframe[title*='carnet_fastmap'], iframe[title*='streamlit_folium']"
+
+
 def _map_frame(page):
-    """The Leaflet iframe of streamlit-folium, once its commune paths are drawn."""
-    page.wait_for_selector("iframe[title*='streamlit_folium']", timeout=60_000)
+    """The Leaflet iframe of the page's map, once its commune paths are drawn."""
+    page.wait_for_selector(MAP_IFRAME, timeout=60_000)
     for _ in range(120):
         for frame in page.frames:
             if frame.locator("path.leaflet-interactive").count() > 50:
@@ -131,11 +136,11 @@ def test_offline_territory_map_draws_communes_and_tooltips(server, browser):
     page.wait_for_selector("h1:has-text('Cambrésis')", timeout=60_000)
     frame = _map_frame(page)
     assert frame.locator("path.leaflet-interactive").count() >= 116  # Cambrésis communes (+ EPCI)
-    page.locator("iframe[title*='streamlit_folium']").first.scroll_into_view_if_needed()
+    page.locator(MAP_IFRAME).first.scroll_into_view_if_needed()
     time.sleep(1)
     text = _hover_tooltip(frame)
     assert "Taux de chômage" in text and "%" in text
-    assert frame.locator(".leaflet-control-layers").count() == 1
+    assert "Taux de chômage" in frame.locator(".carnet-legend").inner_text()
     _wait_quiet(page)
     page.screenshot(path=str(ARTIFACTS / "territoire-cambresis.png"))
     assert off.blocked == [], off.blocked  # nothing even tried to leave the machine
@@ -171,7 +176,7 @@ def test_offline_copied_url_reopens_same_view(server, browser):
     frame = _map_frame(other)
     _wait_quiet(other)
     assert _widgets(other) == seen
-    assert "Densité de population" in frame.locator(".leaflet-control-layers").inner_text()
+    assert "Densité de population" in frame.locator(".carnet-legend").inner_text()
     assert off.blocked == [], off.blocked
     assert off.errors == [], off.errors
     off.context.close()

@@ -16,6 +16,8 @@ from tests.browser.conftest import ARTIFACTS, ROOT
 from tests.support import BROWSER_APP, require_map_assets, server_env, sidebar_login, streamlit_app
 
 MAP_FRAME = "iframe[title*='streamlit_folium']"
+#: The Territoire page's commune map: the fast component by default (folium with point layers).
+TERRITOIRE_MAP = "iframe[title*='carnet_fastmap'], iframe[title*='streamlit_folium']"
 
 pytestmark = BROWSER_APP
 
@@ -123,7 +125,7 @@ def test_map_is_one_tab_stop_and_projector_layout(server, browser):
     (not one per commune), its attribution is one short line, nothing scrolls sideways."""
     url, _ = server
     page, errors = _open(browser, f"{url}/territoire?territoire=cambresis&carte=epci,gares")
-    frame = page.frame_locator(MAP_FRAME).first
+    frame = page.frame_locator(TERRITOIRE_MAP).first
     frame.locator(".leaflet-container").wait_for(timeout=60_000)
     page.wait_for_timeout(3000)
     in_map = []
@@ -158,7 +160,7 @@ def test_keyboard_selects_a_commune_on_the_map(server, browser):
     the communes; Entrée on one selects it."""
     url, _ = server
     page, errors = _open(browser, f"{url}/territoire?territoire=cambresis", 1280, 1000)
-    frame = page.frame_locator(MAP_FRAME).first
+    frame = page.frame_locator(TERRITOIRE_MAP).first
     frame.locator(".leaflet-container").wait_for(timeout=60_000)
     page.wait_for_timeout(3000)
     nav = page.locator('[data-testid="stSidebarNav"]')
@@ -193,8 +195,9 @@ def test_comparer_table_fits_the_projector(server, browser, width):
 
 _CENTRE_OF = """code => {
   const k = Object.keys(window).find(k => k.startsWith('map_') && window[k] && window[k].eachLayer);
-  const m = window[k]; let out = null;
-  m.eachLayer(l => { if (!out && l.feature && l.feature.properties && l.feature.properties.code === code) {
+  const m = window.__carnetFast ? window.__carnetFast.map : window[k]; let out = null;
+  const codeOf = l => l._carnetCode || (l.feature && l.feature.properties && l.feature.properties.code);
+  m.eachLayer(l => { if (!out && l.getBounds && codeOf(l) === code) {
     m.fitBounds(l.getBounds(), {animate: false});
     const p = m.latLngToContainerPoint(l.getBounds().getCenter()); out = [p.x, p.y]; } });
   return out;
@@ -208,7 +211,7 @@ def test_click_on_the_merged_commune_opens_its_own_fiche(server, browser):
     url, _ = server
     page, errors = _open(browser, f"{url}/territoire?territoire=sambre-avesnois&indicateur=pop_2022",
                          1280, 1000)
-    iframe = page.locator(MAP_FRAME).first
+    iframe = page.locator(TERRITOIRE_MAP).first
     iframe.element_handle().content_frame().wait_for_selector(".leaflet-container", timeout=60_000)
     iframe.scroll_into_view_if_needed()
     page.wait_for_timeout(3000)

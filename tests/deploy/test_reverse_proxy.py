@@ -7,7 +7,9 @@ temporary prefix, two Streamlit processes share one registry (PostGIS when
 - a browser with no cookie gets ``carnet_route`` and every one of its requests, the
   websocket included (the page renders only through it), reaches one process;
 - two browsers whose keys hash to different processes are each served, whole, by their own;
-- the page works through the proxy (title, map frame, no error).
+- the page works through the proxy (title, map frame, no error);
+- the content-hashed geometry file of the fast commune map and the versioned map libraries come
+  with ``Cache-Control: immutable`` (the browser keeps them, never revalidates).
 """
 
 from __future__ import annotations
@@ -149,3 +151,22 @@ def test_sessions_stay_on_their_process_and_spread_over_both(proxied):
             assert seen == {backend} and kept == key, (seen, backend, kept)
             errors += more
     assert errors == []
+
+
+def test_hashed_map_files_are_immutable_through_the_proxy(proxied):
+    url, _ = proxied
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        headers: dict[str, str] = {}
+        page.on("response", lambda r: headers.setdefault(r.url, r.headers.get("cache-control", ""))
+                if "/app/static/" in r.url else None)
+        page.goto(f"{url}/territoire?territoire=cambresis")
+        frame = page.locator("iframe[title*='carnet_fastmap']").first
+        frame.wait_for(timeout=120_000)
+        frame.element_handle().content_frame().wait_for_selector("path.carnet-commune", timeout=120_000)
+        page.close()
+    geo = [u for u in headers if re.search(r"/app/static/geo/nord-territoire-[0-9a-f]{16}\.json$", u)]
+    lib = [u for u in headers if "/app/static/vendor/leaflet-1.9.4/leaflet.js" in u]
+    assert geo and lib, sorted(headers)
+    for u in geo + lib:
+        assert headers[u] == "public, max-age=31536000, immutable", (u, headers[u])
