@@ -16,9 +16,8 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from carnet.errors import lookup
+from carnet.text import FORMULA_START
 
-#: A text cell starting with one of these would be a formula in a spreadsheet.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: (key of an approved contribution, column header), in order.
 COLUMNS = (("atelier", "atelier"), ("atelier_titre", "titre_atelier"),
            ("territoire", "territoire"), ("categorie_libelle", "categorie"),
@@ -28,7 +27,8 @@ SOURCE = "Contributions des participants aux ateliers, après modération (Carne
 
 
 def defuse(value):
-    """A text cell made inert for spreadsheets (``'`` before a formula start)."""
+    """A text cell made inert for spreadsheets (``'`` before a formula start), cell by cell
+    as :func:`carnet.text.defuse_formulas` does for a frame (same :data:`FORMULA_START`)."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
