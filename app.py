@@ -29,6 +29,8 @@ if (HERE / nav.PLAN_ACTIONS).exists():
                          url_path="plan_actions"))
 pages.append(st.Page(nav.CONTRAT, title="Contrat", icon=":material/handshake:", url_path="contrat"))
 pages.append(st.Page(nav.EVALUATION, title="Évaluation", icon=":material/fact_check:", url_path="evaluation"))
+pages.append(st.Page(nav.PRESENTATION, title="Présentation", icon=":material/slideshow:",
+                     url_path="presentation"))
 pages.append(st.Page(nav.SOURCES, title="Sources et méthodes", icon=":material/menu_book:",
                      url_path="sources"))
 page = st.navigation(pages)
