@@ -128,11 +128,12 @@ def _visual(p, tid: str, slide, digest: str, projets, height: int, numero: int) 
     if slide.graphique is not None:
         vw, vh = clavier.viewport()
         u = theme.unit_px(vw, vh) if vw and vh else 20
+        size = {"labelFontSize": round(u * .6), "titleFontSize": round(u * .62),
+                "labelColor": theme.INK, "titleColor": theme.INK}
         chart = slide.graphique.properties(height=max(200, height - 80)).configure_axis(
-            labelFontSize=round(u * .6), titleFontSize=round(u * .62)).configure_legend(
-            labelFontSize=round(u * .6), titleFontSize=round(u * .62))
+            **size).configure_legend(**size)
         with st.container(key="diapo_graphique"):
-            st.altair_chart(chart, width="stretch")
+            st.altair_chart(chart, width="stretch", theme=None)
     return notes
 
 

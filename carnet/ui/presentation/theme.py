@@ -78,7 +78,7 @@ CSS = """
 :root { --u: UNIT; --ink: INK; --muted: MUTED; --accent: ACCENT; --card: CARD; --bar: BAR; }
 /* Full screen: no Streamlit chrome, no sidebar (the way out is Échap or « Quitter »). */
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-[data-testid="stStatusWidget"], footer, section[data-testid="stSidebar"],
+[data-testid="stStatusWidget"], .stApp footer:not(.carnet-diapo footer), section[data-testid="stSidebar"],
 [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stSidebarCollapseButton"] { display: none !important; }
 [data-testid="stAppViewContainer"], [data-testid="stMain"], .stApp { background: PAGE !important; }
@@ -97,10 +97,11 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .carnet-diapo .chiffres { display: flex; flex-wrap: wrap; gap: calc(var(--u) * .5); margin: 0 0 .6em;
   padding: 0; list-style: none; }
 .carnet-diapo .chiffre { background: var(--card); border-left: 6px solid var(--accent);
-  padding: .35em .6em .4em; min-width: 10em; flex: 1 1 10em; margin: 0; }
+  padding: .35em .6em .4em; min-width: 10em; flex: 1 1 10em; margin: 0; font-size: var(--u);
+  color: var(--ink); }
 .carnet-diapo .chiffre .valeur { display: block; font-size: calc(var(--u) * 1.45); font-weight: 700;
   line-height: 1.1; overflow-wrap: anywhere; }
-.carnet-diapo .chiffre .libelle { display: block; }
+.carnet-diapo .chiffre .libelle { display: block; font-size: var(--u); }
 .carnet-diapo .chiffre .reference, .carnet-diapo .chiffre .source { display: block;
   font-size: calc(var(--u) * .72); color: var(--muted); }
 .carnet-diapo table.tableau { border-collapse: collapse; font-size: calc(var(--u) * .8); }
