@@ -75,7 +75,8 @@ def tiny_presentation(tiny_app, tmp_path, monkeypatch):
 def _slide(at) -> tuple[str, str]:
     """(data-numero, title) of the slide shown."""
     for e in at.get("html"):
-        m = re.search(r'<div class="carnet-diapo" data-numero="(\d+)"><header>.*?<h2>(.*?)</h2>', e.proto.body)
+        m = re.search(r'<div class="carnet-diapo" data-numero="(\d+)"><header>.*?<h2>(.*?)</h2>',
+                      e.proto.body)
         if m:
             return m.group(1), html.unescape(m.group(2))
     raise AssertionError("aucune diapositive affichée")
@@ -193,6 +194,10 @@ def test_nord_cambresis_slides_show_the_numbers_of_the_deck(nord_presentation, n
         "".join(e.proto.body for e in at.get("html")))
 
 
+def _folium_maps(at) -> list:
+    return [e for e in at.get("component_instance") if e.proto.component_name == "streamlit_folium.st_folium"]
+
+
 @pytest.mark.integration
 def test_nord_map_slide_draws_the_atlas_map_and_clamps(nord_presentation):
     at = _open(nord_presentation, territoire="cambresis", diapo="40")
@@ -201,8 +206,8 @@ def test_nord_map_slide_draws_the_atlas_map_and_clamps(nord_presentation):
     at.run()
     no_exception(at)
     assert _slide(at) == ("4", "Le chômage, commune par commune")
-    maps = [e for e in at.get("component_instance") if e.proto.component_name == "streamlit_folium.st_folium"]
+    maps = _folium_maps(at)
     assert len(maps) == 1 and "Taux de chômage des 15-64 ans 2022" in maps[0].proto.json_args
     at.button(key="diapo_precedente").click().run()
     assert _slide(at)[0] == "3" and at.query_params["diapo"] == "3"
-    assert not [e for e in at.get("component_instance") if e.proto.component_name == "streamlit_folium.st_folium"]
+    assert _folium_maps(at) == []
