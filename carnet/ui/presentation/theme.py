@@ -97,10 +97,10 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .carnet-diapo .chiffres { display: flex; flex-wrap: wrap; gap: calc(var(--u) * .5); margin: 0 0 .6em;
   padding: 0; list-style: none; }
 .carnet-diapo .chiffre { background: var(--card); border-left: 6px solid var(--accent);
-  padding: .35em .6em .4em; min-width: 10em; flex: 1 1 10em; margin: 0; font-size: var(--u);
+  padding: .35em .6em .4em; min-width: 11em; flex: 1 1 11em; margin: 0; font-size: var(--u);
   color: var(--ink); }
 .carnet-diapo .chiffre .valeur { display: block; font-size: calc(var(--u) * 1.45); font-weight: 700;
-  line-height: 1.1; overflow-wrap: anywhere; }
+  line-height: 1.1; overflow-wrap: break-word; }  /* « 175,6 hab./km² » whole */
 .carnet-diapo .chiffre .libelle { display: block; font-size: var(--u); }
 .carnet-diapo .chiffre .reference, .carnet-diapo .chiffre .source { display: block;
   font-size: calc(var(--u) * .72); color: var(--muted); }
