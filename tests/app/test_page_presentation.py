@@ -9,6 +9,7 @@ Nord (the Cambrésis's slides show the numbers of the HTML deck, slide by slide)
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -205,7 +206,9 @@ def test_nord_map_slide_draws_the_atlas_map_and_clamps(nord_presentation):
     no_exception(at)
     assert _slide(at) == ("4", "Le chômage, commune par commune")
     maps = _folium_maps(at)
-    assert len(maps) == 1 and "Taux de chômage des 15-64 ans 2022" in maps[0].proto.json_args
+    assert len(maps) == 1
+    assert "Taux de chômage des 15-64 ans 2022" in json.dumps(json.loads(maps[0].proto.json_args),
+                                                          ensure_ascii=False)
     at.button(key="diapo_precedente").click().run()
     assert _slide(at)[0] == "3" and at.query_params["diapo"] == "3"
     assert _folium_maps(at) == []

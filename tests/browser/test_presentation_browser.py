@@ -83,6 +83,13 @@ def _map_polygons(page, timeout_ms: int = 60_000) -> int:
     return frame.locator("path.leaflet-interactive").count()
 
 
+def _idle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the page's script run is over (Streamlit's status widget, hidden here, gone)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                           timeout=timeout_ms)
+
+
 def test_ten_slides_with_the_keyboard_offline(presentation_app, browser):
     off = OfflinePage(browser, 1920, 1080)
     page = off.page
@@ -105,7 +112,10 @@ def test_ten_slides_with_the_keyboard_offline(presentation_app, browser):
         seen.append(int(re.search(r"diapo=(\d+)", page.url).group(1)))
         if k in MAP_SLIDES:
             polygons[k] = _map_polygons(page)
-        assert page.locator(".carnet-barre .compteur").inner_text() == f"{k} / 13"
+        # the bottom bar comes after the slide in the run: wait until it is redrawn too
+        page.wait_for_function(f"() => (document.querySelector('.carnet-barre .compteur') || {{}})"
+                               f".textContent === '{k} / 13'", timeout=30_000)
+        _idle(page)
         for s in page.evaluate(_STYLES, list(TEXTS)):
             ratio = _contrast(s["fg"], s["bg"])
             least = 48 if s["sel"].endswith("h2") else 28 if s["sel"] in (
@@ -133,6 +143,11 @@ def test_download_gives_the_offline_deck(presentation_app, browser, tmp_path):
     page = off.page
     page.goto(f"{presentation_app}/presentation?territoire=cambresis&diapo=12")
     page.wait_for_selector(".carnet-diapo[data-numero='12'] h2", timeout=90_000)
+    # the bridge reports the window's size once (one more run): a click before that run is
+    # over holds the previous run's file id, which Streamlit has already dropped
+    frame = page.locator("iframe[title*='carnet_diapo_clavier']").element_handle().content_frame()
+    frame.wait_for_function("() => window.__carnetDiapo && window.__carnetDiapo.sent >= 1", timeout=30_000)
+    _idle(page)
     with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name="Télécharger (HTML)").click()
     d = info.value
