@@ -53,7 +53,7 @@ def map_height(width: float | None, height: float | None) -> int:
     if not width or not height:
         return 520
     u = unit_px(width, height)
-    return int(max(260, min(1200, height - 10.5 * u - 70)))
+    return int(max(260, min(1200, height - 9.5 * u - 60)))
 
 
 def _linear(channel: int) -> float:
