@@ -154,6 +154,11 @@ def test_tiny_strings_of_the_story_stay_text(tiny_presentation, tiny_pack):
 @pytest.fixture
 def nord_presentation(app, tmp_path, monkeypatch):
     monkeypatch.setenv("CARNET_DATABASE_URL", f"sqlite:///{tmp_path / 'projets.sqlite'}")
+    # the window's size, as the keyboard bridge reports it in a browser (AppTest renders no
+    # component): the maps wait for it
+    from carnet.ui.presentation.clavier import VIEWPORT
+
+    app.session_state[VIEWPORT] = (1920, 1080)
     return app
 
 
@@ -207,8 +212,23 @@ def test_nord_map_slide_draws_the_atlas_map_and_clamps(nord_presentation):
     assert _slide(at) == ("4", "Le chômage, commune par commune")
     maps = _folium_maps(at)
     assert len(maps) == 1
+    assert json.loads(maps[0].proto.json_args)["height"] == theme.map_height(1920, 1080) == 753
     assert "Taux de chômage des 15-64 ans 2022" in json.dumps(json.loads(maps[0].proto.json_args),
                                                           ensure_ascii=False)
     at.button(key="diapo_precedente").click().run()
     assert _slide(at)[0] == "3" and at.query_params["diapo"] == "3"
     assert _folium_maps(at) == []
+
+
+def test_tiny_map_waits_for_the_window_size_then_is_the_atlas_map(tiny_presentation):
+    from carnet.ui.presentation.clavier import VIEWPORT
+
+    at = _open(tiny_presentation, diapo="1")  # the territoire slide: the territories map
+    bodies = "".join(e.proto.body for e in at.get("html"))
+    assert "Préparation de la carte…" in bodies and _folium_maps(at) == []
+    at.session_state[VIEWPORT] = (1024, 768)  # what the bridge reports
+    at.run()
+    no_exception(at)
+    (m,) = _folium_maps(at)
+    assert json.loads(m.proto.json_args)["height"] == theme.map_height(1024, 768)
+    assert "Préparation de la carte…" not in "".join(e.proto.body for e in at.get("html"))

@@ -120,7 +120,12 @@ def _visual(p, tid: str, slide, digest: str, projets, height: int, numero: int) 
     from carnet.ui.data import cache_key
 
     notes: list[str] = []
-    if slide.carte is not None:
+    if slide.carte is not None and not all(clavier.viewport()):
+        # the window's size comes with the bridge's first report (one more run): the map is
+        # drawn then, at its height, rather than drawn, dropped and drawn again
+        st.html(f'<div class="carnet-diapo attente" style="height:{height}px">'
+                "<p>Préparation de la carte…</p></div>")
+    elif slide.carte is not None:
         m = slide_map(p.id, cache_key(), tid, slide.carte, digest, projets)
         if m is not None:
             with st.container(key="diapo_carte"):
