@@ -128,8 +128,7 @@ def _visual(p, tid: str, slide, digest: str, projets, height: int, numero: int) 
     elif slide.carte is not None:
         m = slide_map(p.id, cache_key(), tid, slide.carte, digest, projets)
         if m is not None:
-            with st.container(key="diapo_carte"):
-                show_map(m, key=f"diapo_carte_{tid}_{numero}", height=height)
+            show_map(m, key=f"diapo_carte_{tid}_{numero}", height=height)
     if slide.graphique is not None:
         vw, vh = clavier.viewport()
         u = theme.unit_px(vw, vh) if vw and vh else 20
@@ -137,8 +136,7 @@ def _visual(p, tid: str, slide, digest: str, projets, height: int, numero: int) 
                 "labelColor": theme.INK, "titleColor": theme.INK}
         chart = slide.graphique.properties(height=max(200, height - 80)).configure_axis(
             **size).configure_legend(**size)
-        with st.container(key="diapo_graphique"):
-            st.altair_chart(chart, width="stretch", theme=None)
+        st.altair_chart(chart, width="stretch", theme=None)
     return notes
 
 
@@ -200,7 +198,10 @@ def render(p, tid: str) -> None:
             left, right = st.columns([5, 6], gap="large")
             with left:
                 st.html(f'<div class="carnet-diapo texte">{text_html(slide)}</div>')
-            with right:
+            # one container for the map or the chart: turning from a map slide to a chart slide
+            # replaces the map in place (a container of another key remounted the old map's
+            # frame for an instant, a request started and aborted)
+            with right, st.container(key="diapo_visuel"):
                 notes = _visual(p, tid, slide, digest, projets, height, k)
         else:
             st.html(f'<div class="carnet-diapo texte">{text_html(slide)}</div>')
