@@ -76,7 +76,7 @@ def tiny_presentation(tiny_app, tmp_path, monkeypatch):
 def _slide(at) -> tuple[str, str]:
     """(data-numero, title) of the slide shown."""
     for e in at.get("html"):
-        m = re.search(r'<div class="carnet-diapo" data-numero="(\d+)"><header>.*?<h2>(.*?)</h2>',
+        m = re.search(r'<div class="carnet-diapo" data-numero="(\d+)"[^>]*><header>.*?<h2>(.*?)</h2>',
                       e.proto.body)
         if m:
             return m.group(1), html.unescape(m.group(2))

@@ -145,8 +145,7 @@ def test_download_gives_the_offline_deck(presentation_app, browser, tmp_path):
     page.wait_for_selector(".carnet-diapo[data-numero='12'] h2", timeout=90_000)
     # the bridge reports the window's size once (one more run): a click before that run is
     # over holds the previous run's file id, which Streamlit has already dropped
-    frame = page.locator("iframe[title*='carnet_diapo_clavier']").element_handle().content_frame()
-    frame.wait_for_function("() => window.__carnetDiapo && window.__carnetDiapo.sent >= 1", timeout=30_000)
+    page.wait_for_selector(".carnet-diapo[data-numero='12'][data-fenetre='1024x768']", timeout=60_000)
     _idle(page)
     with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name="Télécharger (HTML)").click()

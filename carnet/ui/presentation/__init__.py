@@ -191,7 +191,9 @@ def render(p, tid: str) -> None:
     height = theme.map_height(*clavier.viewport())
 
     with st.container(key="diapo"):
-        st.html(f'<div class="carnet-diapo" data-numero="{k}">{header_html(slide)}</div>')
+        vw, vh = clavier.viewport()
+        fenetre = f' data-fenetre="{vw}x{vh}"' if vw and vh else ""  # the size the run knew
+        st.html(f'<div class="carnet-diapo" data-numero="{k}"{fenetre}>{header_html(slide)}</div>')
         visual = slide.carte is not None or slide.graphique is not None
         notes: list[str] = []
         if visual:
