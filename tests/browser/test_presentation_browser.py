@@ -94,7 +94,7 @@ def test_ten_slides_with_the_keyboard_offline(presentation_app, browser):
     off = OfflinePage(browser, 1920, 1080)
     page = off.page
     failed: list[str] = []
-    page.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
+    page.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure} (à {page.url})"))
     page.goto(f"{presentation_app}/presentation?territoire=cambresis")
     page.wait_for_selector(".carnet-diapo[data-numero='1'] h2", timeout=90_000)
     page.wait_for_url(re.compile(r"[?&]diapo=1\b"), timeout=30_000)

@@ -128,7 +128,8 @@ def _visual(p, tid: str, slide, digest: str, projets, height: int, numero: int) 
     elif slide.carte is not None:
         m = slide_map(p.id, cache_key(), tid, slide.carte, digest, projets)
         if m is not None:
-            show_map(m, key=f"diapo_carte_{tid}_{numero}", height=height)
+            # one key for every slide: a map slide after a map slide redraws in the same frame
+            show_map(m, key=f"diapo_carte_{tid}", height=height)
     if slide.graphique is not None:
         vw, vh = clavier.viewport()
         u = theme.unit_px(vw, vh) if vw and vh else 20
