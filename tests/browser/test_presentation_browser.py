@@ -75,12 +75,29 @@ def presentation_app(built_cache, tmp_path_factory):
 
 
 def _map_polygons(page, timeout_ms: int = 60_000) -> int:
-    frame_el = page.locator("iframe[title='streamlit_folium.st_folium']").first
-    frame_el.wait_for(timeout=timeout_ms)
-    frame = frame_el.element_handle().content_frame()
-    frame.wait_for_selector("path.leaflet-interactive", timeout=timeout_ms)
-    page.wait_for_timeout(500)
-    return frame.locator("path.leaflet-interactive").count()
+    """Polygons drawn in the slide's map frame, once the frame stays (Streamlit may replace a
+    component frame while a run redraws it: the count is read again from the new frame)."""
+    last: Exception | None = None
+    for _ in range(5):
+        try:
+            frame_el = page.locator("iframe[title='streamlit_folium.st_folium']").first
+            frame_el.wait_for(timeout=timeout_ms)
+            frame = frame_el.element_handle().content_frame()
+            frame.wait_for_selector("path.leaflet-interactive", timeout=timeout_ms)
+            page.wait_for_timeout(800)
+            return frame.locator("path.leaflet-interactive").count()
+        except Exception as exc:  # noqa: BLE001 - Playwright's « Frame was detached »
+            if "detached" not in str(exc):
+                raise
+            last = exc
+            page.wait_for_timeout(500)
+    raise AssertionError(f"le cadre de la carte est remplacé sans cesse : {last}")
+
+
+#: A component frame's load that Streamlit cancels when a run replaces the frame (the map
+#: frame when a slide is redrawn): aborted on localhost, nothing requested elsewhere. Any
+#: other failed request fails the test.
+_REPLACED_FRAME = re.compile(r"/component/streamlit_folium\.st_folium/\S* net::ERR_ABORTED")
 
 
 def _idle(page, timeout_ms: int = 60_000) -> None:
@@ -134,6 +151,7 @@ def test_ten_slides_with_the_keyboard_offline(presentation_app, browser):
     page.wait_for_url(re.compile(r"/territoire\b"), timeout=30_000)
     page.get_by_role("heading", name="Cambrésis").first.wait_for(timeout=60_000)
     assert "territoire=cambresis" in page.url
+    failed = [f for f in failed if not _REPLACED_FRAME.search(f)]
     assert off.blocked == [] and failed == [] and off.errors == [], (off.blocked, failed, off.errors)
     off.context.close()
 
