@@ -29,6 +29,8 @@ if (HERE / nav.PLAN_ACTIONS).exists():
                          url_path="plan_actions"))
 pages.append(st.Page(nav.CONTRAT, title="Contrat", icon=":material/handshake:", url_path="contrat"))
 pages.append(st.Page(nav.EVALUATION, title="Évaluation", icon=":material/fact_check:", url_path="evaluation"))
+pages.append(st.Page(nav.PRESENTATION, title="Présentation", icon=":material/slideshow:",
+                     url_path="presentation"))
 pages.append(st.Page(nav.ATELIER, title="Atelier", icon=":material/forum:", url_path="atelier"))
 pages.append(st.Page(nav.MODERATION, title="Modération", icon=":material/rule:",
                      url_path="moderation"))

@@ -304,6 +304,27 @@ def _footer(slide: Diapositive, map_notes: Sequence[str]) -> str:
     return f"<footer>{''.join(lines)}</footer>" if lines else ""
 
 
+def header_html(slide: Diapositive) -> str:
+    """A slide's header: its part (COMPRENDRE…) and its title, escaped (also the app's
+    Présentation page, :mod:`carnet.ui.presentation`)."""
+    partie = PARTIES.get(slide.partie, slide.partie)
+    return f'<header><p class="partie">{_e(partie)}</p><h2>{_e(slide.titre)}</h2></header>'
+
+
+def text_html(slide: Diapositive) -> str:
+    """A slide's text column: paragraphs, points, figures and table, every string escaped
+    (the same fragment in the file and on the app's Présentation page: the same numbers)."""
+    return (_paragraphs(slide.texte)
+            + ("<ul class=\"points\">" + "".join(f"<li>{_e(p)}</li>" for p in slide.points)
+               + "</ul>" if slide.points else "")
+            + _chiffres(slide) + _tableau(slide.tableau))
+
+
+def footer_html(slide: Diapositive, map_notes: Sequence[str] = ()) -> str:
+    """A slide's footer: the sources of what it shows, then its notes (escaped)."""
+    return _footer(slide, map_notes)
+
+
 def _slide(slide: Diapositive, position: int, total: int, parts: MapParts | None) -> str:
     visuel = []
     notes = []
@@ -315,21 +336,17 @@ def _slide(slide: Diapositive, position: int, total: int, parts: MapParts | None
             notes.append("Carte sans fond de carte en ligne (fichier hors ligne).")
     visuel.append(_graphique(slide))
     visuel_html = "".join(v for v in visuel if v)
-    texte = (_paragraphs(slide.texte)
-             + ("<ul class=\"points\">" + "".join(f"<li>{_e(p)}</li>" for p in slide.points)
-                + "</ul>" if slide.points else "")
-             + _chiffres(slide) + _tableau(slide.tableau))
+    texte = text_html(slide)
     cls = "corps avec-visuel" if visuel_html else "corps"
     corps = f'<div class="{cls}"><div class="texte">{texte}</div>'
     if visuel_html:
         corps += f'<div class="visuel">{visuel_html}</div>'
     corps += "</div>"
-    partie = PARTIES.get(slide.partie, slide.partie)
     label = f"{position} sur {total} : {slide.titre}"
     return (f'<section class="slide" id="diapositive-{position}" data-numero="{position}" '
             f'data-id="{_e(slide.id)}" aria-roledescription="diapositive" '
             f'aria-label="{_e(label)}" aria-hidden="true">'
-            f'<header><p class="partie">{_e(partie)}</p><h2>{_e(slide.titre)}</h2></header>'
+            f"{header_html(slide)}"
             f"{corps}{_footer(slide, notes)}</section>")
 
 
