@@ -131,12 +131,13 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, *, label: str, unit: str, sou
 def commune_map(pack, tid: str, iid: str, scheme: str = "quantiles", *, ax=None):
     """The Territoire page's commune map of indicator ``iid`` (5 classes, EPCI outlines), for print."""
     from carnet.fiches import commune_map_frame, short_producer
-    from carnet.maps.atlas import _epci_outlines
 
     ind = pack.indicator(iid)
+    epci = pack.geometry("epci", "territoire").merge(pack.table("epci")[["code", "territoire"]],
+                                                     on="code")
     return choropleth(commune_map_frame(pack, tid, iid), "valeur", label=ind.label, unit=ind.unit,
                       source=short_producer(ind.source), vintage=ind.vintage, scheme=scheme, k=5,
-                      decimals=ind.decimals, outlines=_epci_outlines(pack, tid), ax=ax)
+                      decimals=ind.decimals, outlines=epci[epci["territoire"] == tid], ax=ax)
 
 
 def classes_of(fig) -> tuple[Classification, list[str]]:

@@ -19,13 +19,20 @@ from carnet.charts import FONT, FR_LOCALE, HIGHLIGHT, REFERENCE
 from carnet.contrat import implementation as impl
 from carnet.contrat import t0 as t0mod
 from carnet.contrat.model import Contrat, Provenance
+from carnet.contrat.t0_text import (  # noqa: F401 - the page's names, now shared with the PDF
+    ETAT_TEXT,
+    MINUS,
+    NBSP,
+    VERDICT_TEXT,
+    evolution_table,
+    fmt_change,
+    fmt_level,
+)
+from carnet.contrat.t0_text import enjeux_of as _enjeux_of
 from carnet.ui import components, plain
 from carnet.ui.contrat import data
 from carnet.ui.guard import page_guard
 from carnet.ui.plain import md
-
-NBSP = "\u202f"
-MINUS = "\u2212"
 
 # --------------------------------------------------------------------------- the contract
 
@@ -87,72 +94,12 @@ def dates_block(contrat: Contrat, today: date) -> date | None:
 
 # --------------------------------------------------------------------------- T0 and evolution
 
-ETAT_TEXT = {"non_publie": "non publié", "non_agregeable": "non agrégeable"}
-VERDICT_TEXT = {"favorable": "favorable", "defavorable": "défavorable", "stable": "stable",
-                "neutre": "sans objet", "non_calculable": "non calculable",
-                "meme_millesime": "pas de millésime plus récent"}
-
-
-def fmt_level(value, state: str, unit: str, decimals: int) -> str:
-    """A T0 or latest value; a blank says why (« non publié », « non agrégeable »)."""
-    if value is None or pd.isna(value):
-        return ETAT_TEXT.get(state, "non publié")
-    return formatting.fmt_value(value, unit, decimals)
-
-
-def fmt_change(change, unit: str) -> str:
-    """``+2,4 %``, ``−2,7 pts``; a blank is « — »."""
-    if change is None or pd.isna(change):
-        return "—"
-    text = formatting.fmt_number(abs(change), t0mod.CHANGE_DECIMALS)
-    sign = "" if text.strip("0,") == "" else ("+" if change > 0 else MINUS)
-    return f"{sign}{text}{NBSP}{unit}"
-
-
-def _reading(change, unit: str, verdict: str) -> str:
-    if verdict == "meme_millesime":
-        return "— (pas de millésime plus récent)"
-    if verdict == "non_calculable":
-        return "non calculable"
-    text = fmt_change(change, unit)
-    return text if verdict == "neutre" else f"{text} · {VERDICT_TEXT[verdict]}"
-
-
-def _enjeux_of(r, enjeux: dict[str, str]) -> list[str]:
-    """Titles of the enjeux an indicator family evidences (``pourquoi``: ``enjeu:<code>``)."""
-    return [enjeux.get(w.removeprefix("enjeu:"), w.removeprefix("enjeu:"))
-            for w in r.get("pourquoi", []) or [] if w.startswith("enjeu:")]
-
-
 def enjeux_caption(ev: pd.DataFrame, enjeux: dict[str, str]) -> str | None:
     """« Indicateurs des enjeux du contrat : … » (Markdown, data escaped), None if none."""
     parts = [f"{md(r['libelle'])} (enjeu{'x' if len(named) > 1 else ''} "
              + " ; ".join(f"« {md(n)} »" for n in named) + ")"
              for _, r in ev.iterrows() if (named := _enjeux_of(r, enjeux))]
     return "Indicateurs des enjeux du contrat : " + " ; ".join(parts) + "." if parts else None
-
-
-def evolution_table(ev: pd.DataFrame, territoire_nom: str, dep_titre: str,
-                    enjeux: dict[str, str] | None = None) -> pd.DataFrame:
-    """The evolution as French text, one row per indicator: vintages, then for the
-    territoire and the département « T0 → aujourd'hui » and the change with its reading.
-    ``enjeux`` (code → title) names the enjeux an indicator evidences."""
-    rows = []
-    for _, r in ev.iterrows():
-        unit, dec = r["unite"], int(r["decimales"])
-        late = " (postérieur à la signature)" if r["choix"] == "posterieur" else ""
-        vintages = f"{r['t0_millesime']}{late} → {r['dernier_millesime'] or 'aucun'}"
-        mark = " (indicateur d'enjeu)" if _enjeux_of(r, enjeux or {}) else ""
-        row = {"Indicateur": r["libelle"] + mark, "Millésimes : T0 → dernier": vintages}
-        for level, nom in (("territoire", territoire_nom), ("departement", dep_titre)):
-            before = fmt_level(r[f"{level}_t0"], r[f"{level}_t0_etat"], unit, dec)
-            now = fmt_level(r[f"{level}_dernier"], r[f"{level}_dernier_etat"], unit, dec)
-            row[f"{nom} : T0 → aujourd'hui"] = before if r[f"{level}_verdict"] == "meme_millesime" \
-                else f"{before} → {now}"
-            row[f"Évolution ({'territoire' if level == 'territoire' else 'département'})"] = _reading(
-                r[f"{level}_evolution"], r["evolution_unite"], r[f"{level}_verdict"])
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def export_frame(ev: pd.DataFrame, territoire_nom: str, dep_titre: str) -> pd.DataFrame:
