@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from carnet.contrat import progress
+from carnet.contrat import texte as tx
 from carnet.contrat.charts import timeline_chart
 from carnet.contrat.model import Contrat
 from carnet.formatting import fmt_date, fmt_int, fmt_percent
@@ -21,7 +22,6 @@ from carnet.projets.constants import NON_RENSEIGNE, STATUTS
 from carnet.projets.orientations import orientations as pack_orientations
 from carnet.ui import plain
 from carnet.ui.contrat import data
-from carnet.ui.contrat import texte as tx
 from carnet.ui.plain import md
 
 
