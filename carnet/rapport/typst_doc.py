@@ -41,11 +41,12 @@ TEMPLATE = r"""
   else if b.type == "liste" { list(..b.items) }
   else if b.type == "note" { block(text(size: 8pt, fill: luma(60), b.texte)) }
   else if b.type == "chiffres" {
-    table(columns: (auto, auto, auto, 1fr), align: (left, right, right, left),
+    table(columns: (1fr, auto, auto, auto), align: (left, right, right, left),
       table.header(..b.entetes.map(h => strong(h))),
       ..b.lignes.map(l => (l.libelle, l.valeur, l.reference, l.source)).flatten())
   }
   else if b.type == "tableau" {
+    set text(size: if b.entetes.len() > 5 { 7.5pt } else { 8.5pt })
     table(columns: b.entetes.len(), table.header(..b.entetes.map(h => strong(h))), ..b.lignes.flatten())
   }
   else if b.type == "image" {
