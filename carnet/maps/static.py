@@ -64,7 +64,7 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, *, label: str, unit: str, sou
                vintage: str | int, scheme: str = "quantiles", k: int = 5,
                decimals: int | None = None, outlines: gpd.GeoDataFrame | None = None,
                outline_label: str = "Contours des EPCI", palette_name: str = "YlGnBu",
-               size: tuple[float, float] = (7.0, 6.0), ax=None):
+               size: tuple[float, float] = (6.4, 5.6), ax=None):
     """A classified choropleth of ``gdf[column]`` for print, like :func:`carnet.maps.thematic.choropleth`.
 
     Parameters
@@ -118,12 +118,15 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, *, label: str, unit: str, sou
     ax.set_axis_off()
     ax.set_aspect("equal")
     title = label + (f" ({unit})" if unit else "")
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.24)
     leg = ax.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=(0.0, 0.0),
-                    ncols=2, frameon=False, fontsize=8, title_fontsize=9, alignment="left")
-    leg.set_in_layout(True)
-    fig.text(0.01, 0.01, f"Source : {source}, {vintage} · Classes : {SCHEMES[cls.scheme].legend}, "
-                         f"{cls.k} classes", fontsize=7, color="#333333")
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.26)
+                    ncols=2, frameon=False, fontsize=9, title_fontsize=10, alignment="left")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    box = leg.get_window_extent(canvas.get_renderer()).transformed(fig.transFigure.inverted())
+    fig.text(box.x0 + 0.005, box.y0 - 0.005, f"Source : {source}, {vintage} · Classes : "
+             f"{SCHEMES[cls.scheme].legend}, {cls.k} classes", fontsize=8, color="#333333", va="top")
     fig.carnet_classes, fig.carnet_colors = cls, colors
     return fig
 
