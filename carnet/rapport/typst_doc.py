@@ -41,7 +41,7 @@ TEMPLATE = r"""
   else if b.type == "liste" { list(..b.items) }
   else if b.type == "note" { block(text(size: 8pt, fill: luma(60), b.texte)) }
   else if b.type == "chiffres" {
-    table(columns: (1fr, auto, auto, auto), align: (left, right, right, left),
+    table(columns: (auto, auto, auto, auto), align: (left, right, right, left),
       table.header(..b.entetes.map(h => strong(h))),
       ..b.lignes.map(l => (l.libelle, l.valeur, l.reference, l.source)).flatten())
   }
