@@ -450,7 +450,8 @@ def content(pack, tid: str, *, contrat=None, projets: pd.DataFrame | None = None
     return {
         "surtitre": f"Carnet de territoire · {pack.config.titre}",
         "titre": nom,
-        "sous_titre": f"{nom} · {fiches.communes_count(pack, communes)}",
+        "sous_titre": f"{pack.config.perimetre.get('libelle', 'Territoire de contrat')} du "
+                      f"{pack.config.titre} · {fiches.communes_count(pack, communes)}",
         "mention": f"Généré le {fmt_date(today)} · {open_data_credit(pack)}",
         "genere_le": f"{nom} · généré le {fmt_date(today)}",
         "sections": [{"titre": t, "blocs": body[t]} for t in SECTIONS],
