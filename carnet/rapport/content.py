@@ -78,9 +78,9 @@ def _bref(pack, tid: str) -> list[dict]:
     return [b for p in paras for b in (_texte(p.text), _note(f"Source : {' ; '.join(p.sources)}."))]
 
 
-def map_indicators(pack, tid: str) -> list[tuple[str, str, str]]:
-    """``(indicator id, scheme, chapter title)`` of the story's map chapters (latest vintage),
-    else the pack's default map indicator in quantiles."""
+def map_indicators(pack, tid: str) -> list[tuple[str, str, str, str]]:
+    """``(indicator id, scheme, chapter title, chapter text)`` of the story's map chapters
+    (latest vintage), else the pack's default map indicator in quantiles."""
     from carnet.recits import recit
 
     out = []
@@ -90,11 +90,11 @@ def map_indicators(pack, tid: str) -> list[tuple[str, str, str]]:
         vue = ch.carte
         iid = fiches.latest_vintage(pack, vue.indicateur) if vue and vue.indicateur else None
         iid = iid or fiches.default_indicator(pack, fiches.indicator_options(pack), "carte")
-        if iid not in {i for i, _, _ in out}:
-            out.append((iid, (vue.classes if vue else None) or "quantiles", ch.titre))
+        if iid not in {o[0] for o in out}:
+            out.append((iid, (vue.classes if vue else None) or "quantiles", ch.titre, ch.texte))
     if not out:
         out.append((fiches.default_indicator(pack, fiches.indicator_options(pack), "carte"),
-                    "quantiles", "Carte des communes"))
+                    "quantiles", "Carte des communes", ""))
     return out
 
 
@@ -104,10 +104,12 @@ def _cartes(pack, tid: str, files: dict | None) -> list[dict]:
     blocs = [_texte("Les cartes du récit du territoire, commune par commune, avec les classes de la "
                     "page Territoire (5 classes) ; hachures : valeur non publiée. Lisibles en noir "
                     "et blanc : chaque classe est plus sombre que la précédente.")]
-    for n, (iid, scheme, titre) in enumerate(map_indicators(pack, tid), 1):
+    for n, (iid, scheme, titre, texte) in enumerate(map_indicators(pack, tid), 1):
         ind = pack.indicator(iid)
         blocs.append(_inter(titre if titre != "Carte des communes" else ind.label))
-        blocs.append(_texte(ind.definition))
+        if texte:
+            blocs.append(_texte(texte))
+        blocs.append(_note(f"{ind.label} : {ind.definition}"))
         if files is not None:
             fig = static.commune_map(pack, tid, iid, scheme)
             blocs.append(_image(files, f"carte_{n}.png", static.png(fig),

@@ -97,3 +97,18 @@ def test_an_image_the_build_does_not_hold_is_refused(tmp_path):
     doc["sections"][0]["blocs"] = [{"type": "video"}]
     with pytest.raises(CarnetError, match="Valeurs possibles"):
         compile_pdf(doc)
+
+
+def test_pack_story_texts_stay_plain_text(tiny, tiny_pack, tid, tmp_path):
+    from carnet.recits.spec import folder
+
+    d = folder(tiny.id)
+    d.mkdir(parents=True, exist_ok=True)
+    (d / f"{tid}.toml").write_text(
+        f'titre = "{XSS}"\n[[chapitres]]\nid = "c"\ntype = "carte_indicateur"\n'
+        f'titre = "Carte {XSS}"\ntexte = "{JINJA} **gras** =HYPERLINK(1)"\n'
+        'carte = { indicateur = "taux_chomage", classes = "quantiles", couches = ["epci"] }\n',
+        encoding="utf-8")
+    text = pdf_text(carnet_pdf(tiny, tid, today=TODAY), tmp_path)
+    assert f"Carte {XSS}" in text and f"{JINJA} **gras** =HYPERLINK(1)" in text
+    assert "Taux de chômage" in text.split(f"Carte {XSS}")[-1]  # the story's indicator is mapped
