@@ -16,7 +16,6 @@ PNG bytes) when a dict is given, else left out (text only).
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pandas as pd
@@ -149,27 +148,10 @@ def _population(pack, tid: str, files: dict | None) -> list[dict]:
 
 # ----------------------------------------------------------------------------- contract
 
-_RULE = re.compile(r"\s*([a-z_]+)\.(debut|fin)\s*\+\s*(\d+)\s*ans?\s*")
-
-
-def regle_fr(regle: str) -> str:
-    """``signature.debut + 6 ans`` → « signature du contrat + 6 ans »."""
-    from carnet.contrat.phases import registry
-
-    m = _RULE.fullmatch(str(regle))
-    if m is None:
-        return str(regle)
-    labels = {p.code: p.libelle for p in registry().phases}
-    what = labels.get(m[1], m[1])
-    what = what[0].lower() + what[1:]
-    if m[2] == "fin":
-        what = f"fin de « {what} »"
-    n = int(m[3])
-    return f"{what} + {n} an{'s' if n > 1 else ''}" if n else f"date de {what}"
-
-
 def date_text(d) -> str:
     """A timeline date in words, with its state (« date calculée : … », « incertaine »)."""
+    from carnet.contrat.frise import regle_fr
+
     if d.valeur is None:
         return "date inconnue"
     if d.etat == "calculee":
@@ -177,46 +159,41 @@ def date_text(d) -> str:
     return fmt_date(d.valeur) + (" (date incertaine)" if d.certitude == "incertaine" else "")
 
 
-def _origin(e) -> str:
-    from carnet.contrat import texte as tx
-
-    dates = [e.debut] if e.jalon or e.fin is e.debut else [e.debut, e.fin]
-    words = [tx.provenance(d.provenance) for d in dates if d.etat == "connue"]
-    words += [f"calculée : {regle_fr(d.regle)}" for d in dates if d.etat == "calculee"]
-    return " ; ".join(dict.fromkeys(words)) or "ni publiée ni calculable"
-
-
-def _phase_dates(e) -> str:
-    if e.jalon or e.fin is e.debut:
-        return date_text(e.debut)
-    if e.debut.valeur is None and e.fin.valeur is None:
-        return "date inconnue"
-    return f"{date_text(e.debut)} – {date_text(e.fin)}"
-
-
 def _no_contract(pack, tid: str) -> list[dict]:
     return [_texte(f"Le Carnet n'a pas de contrat de territoire pour "
                    f"{pack.config.territoire(tid).nom}.")]
 
 
-def _contrat(pack, tid: str, contrat, today: date) -> list[dict]:
+def _contrat(pack, tid: str, contrat, today: date, files: dict | None) -> list[dict]:
     if contrat is None:
         return _no_contract(pack, tid)
     from carnet.contrat import texte as tx
+    from carnet.contrat.charts import timeline_chart
+    from carnet.contrat.frise import timeline_frame
     from carnet.contrat.implementation import orientation_labels
     from carnet.contrat.phases import statut_libelle, timeline
 
     tl = timeline(contrat, today=today)
+    frame = timeline_frame(tl)
     blocs = [_texte(contrat.titre), _texte(f"Statut déclaré : {statut_libelle(contrat.statut)}. "
                                            f"Au {fmt_date(today)} : {tl.position.libelle}.")]
     if contrat.notes:
         blocs.append(_note(contrat.notes))
-    blocs += [_inter("Les étapes du contrat"),
-              _tableau(["Phase", "Date(s)", "D'où vient la date"],
-                       [[e.libelle + (" (en cours)" if e.en_cours else ""), _phase_dates(e), _origin(e)]
-                        for e in tl]),
-              _note("« date calculée » : règle du contrat, non publiée ; « date inconnue » : ni "
-                    "publiée ni calculable, jamais inventée.")]
+    blocs.append(_inter("Les étapes du contrat"))
+    if files is not None and frame[["debut", "fin"]].notna().any().any():
+        blocs.append(_image(files, "frise.png", chart_png(timeline_chart(frame, today), 380),
+                            f"Les étapes du contrat ; trait rouge : aujourd'hui ({fmt_date(today)})"))
+    kinds = {"calculee": "calculée", "incertaine": "incertaine"}
+    blocs += [_tableau(["Phase", "Date(s)", "D'où vient la date"],
+                       [[r["phase"] + (" (en cours)" if r["en_cours"] else ""),
+                         r["texte"] + (f" ({kinds[r['etat']]})" if r["etat"] in kinds else ""),
+                         r["origine"]] for _, r in frame.iterrows()]),
+              _note("Plein : date connue ; losange et « ? » : date incertaine ; creux en pointillé : "
+                    "date calculée (règle du contrat, non publiée) ; « date inconnue » : ni publiée "
+                    "ni calculable, jamais inventée.")]
+    for _, r in frame[frame["etat"] == "incertaine"].iterrows():
+        blocs.append(_note(f"Date incertaine — {r['phase']} ({r['texte']}) : "
+                           f"{(r['note'] or 'le document est ambigu').rstrip('.')}."))
     labels = orientation_labels(pack.id, contrat)
     blocs.append(_inter("Enjeux"))
     if contrat.enjeux:
@@ -442,7 +419,7 @@ def content(pack, tid: str, *, contrat=None, projets: pd.DataFrame | None = None
         "En bref": _bref(pack, tid),
         "Cartes des communes": _cartes(pack, tid, files),
         "Évolution de la population": _population(pack, tid, files),
-        "Le contrat de territoire": _contrat(pack, tid, contrat, today),
+        "Le contrat de territoire": _contrat(pack, tid, contrat, today, files),
         "Plan d'actions : synthèse et avancement": _plan(pack, tid, contrat, projets, today),
         "Clause de revoyure : bilan à mi-parcours": _revoyure(pack, tid, contrat, t0, today),
         "Patrimoine, culture et environnement": _sections(pack, tid),
