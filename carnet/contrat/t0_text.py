@@ -74,3 +74,26 @@ def evolution_table(ev: pd.DataFrame, territoire_nom: str, dep_titre: str,
                 r[f"{level}_evolution"], r["evolution_unite"], r[f"{level}_verdict"])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def chart_frame(ev: pd.DataFrame, territoire_nom: str, dep_nom: str) -> pd.DataFrame:
+    """Long frame of the small multiples: a rate as it is, a count as an index (T0 = 100)."""
+    rows = []
+    for _, r in ev.iterrows():
+        if r["territoire_verdict"] == "meme_millesime" or r["dernier_annee"] is None:
+            continue
+        rate = r["unite"] in t0mod.POINT_UNITS
+        panel = f"{r['libelle']}|({r['unite']})" if rate else f"{r['libelle']}|(indice, T0 = 100)"
+        for level, nom in (("territoire", territoire_nom), ("departement", dep_nom)):
+            base, last = r[f"{level}_t0"], r[f"{level}_dernier"]
+            if base is None or last is None or pd.isna(base) or pd.isna(last) or (not rate and not base):
+                continue
+            points = (("T0", r["t0_annee"], r["t0_millesime"], base),
+                      ("Aujourd'hui", r["dernier_annee"], r["dernier_millesime"], last))
+            for moment, annee, millesime, v in points:
+                shown = v if rate else v / base * 100
+                rows.append({"panneau": panel, "niveau": nom, "moment": moment, "annee": int(annee),
+                             "millesime": millesime, "valeur": shown,
+                             "texte": formatting.fmt_value(v, r["unite"], int(r["decimales"]))})
+    return pd.DataFrame(rows, columns=["panneau", "niveau", "moment", "annee", "millesime", "valeur",
+                                       "texte"])

@@ -120,12 +120,13 @@ def _cartes(pack, tid: str, files: dict | None) -> list[dict]:
     return blocs
 
 
-def chart_png(chart, width: int = 470) -> bytes:
-    """An Altair chart as PNG, offline (vl-convert; external data refused)."""
+def chart_png(chart, width: int | None = 470) -> bytes:
+    """An Altair chart as PNG, offline (vl-convert; external data refused); ``width`` in
+    pixels for a chart that stretches on screen (None: the chart's own)."""
     import vl_convert
 
-    return vl_convert.vegalite_to_png(chart.properties(width=width).to_json(), scale=2,
-                                      allowed_base_urls=[])
+    spec = (chart.properties(width=width) if width else chart).to_json()
+    return vl_convert.vegalite_to_png(spec, scale=2, allowed_base_urls=[])
 
 
 def _population(pack, tid: str, files: dict | None) -> list[dict]:
@@ -294,12 +295,14 @@ def _plan(pack, tid: str, contrat, projets: pd.DataFrame | None, today: date) ->
     return blocs
 
 
-def _revoyure(pack, tid: str, contrat, t0: dict | None, today: date) -> list[dict]:
+def _revoyure(pack, tid: str, contrat, t0: dict | None, today: date,
+              files: dict | None) -> list[dict]:
     if contrat is None:
         return _no_contract(pack, tid)
     from carnet.contrat import t0 as t0mod
+    from carnet.contrat.charts import evolution_chart
     from carnet.contrat.phases import timeline
-    from carnet.contrat.t0_text import evolution_table
+    from carnet.contrat.t0_text import chart_frame, evolution_table
 
     tl = timeline(contrat, today=today)
     blocs = [_texte(f"Contrat signé le {date_text(tl.etape('signature').debut)} · clause de revoyure : "
@@ -326,6 +329,11 @@ def _revoyure(pack, tid: str, contrat, t0: dict | None, today: date) -> list[dic
                        "niveau ; « favorable » quand l'indicateur a évolué dans le sens souhaité, "
                        "« sans objet » quand aucun sens n'est favorable en soi. Valeurs : rapports "
                        "des sommes des communes ; « non agrégeable » : publié par commune seulement."))
+    frame = chart_frame(ev, nom, pack.config.titre)
+    if files is not None and not frame.empty:
+        chart = evolution_chart(frame, nom, pack.config.titre)
+        blocs.append(_image(files, "evolution.png", chart_png(chart, width=None),
+                            "T0 et aujourd'hui : un taux tel quel, un effectif en indice (T0 = 100)"))
     cites = list(dict.fromkeys([*ev["t0_citation"], *ev["dernier_citation"].dropna()]))
     blocs.append(_note("Sources : " + " ; ".join(cites) + "."))
     return blocs
@@ -421,7 +429,7 @@ def content(pack, tid: str, *, contrat=None, projets: pd.DataFrame | None = None
         "Évolution de la population": _population(pack, tid, files),
         "Le contrat de territoire": _contrat(pack, tid, contrat, today, files),
         "Plan d'actions : synthèse et avancement": _plan(pack, tid, contrat, projets, today),
-        "Clause de revoyure : bilan à mi-parcours": _revoyure(pack, tid, contrat, t0, today),
+        "Clause de revoyure : bilan à mi-parcours": _revoyure(pack, tid, contrat, t0, today, files),
         "Patrimoine, culture et environnement": _sections(pack, tid),
         "Contributions des ateliers": _contributions(contributions),
         "Sources et méthodes": _sources(pack),
