@@ -21,7 +21,7 @@ from datetime import date
 import pandas as pd
 
 from carnet import fiches, summary
-from carnet.formatting import fmt_date, fmt_int
+from carnet.formatting import fmt_date, fmt_datetime, fmt_int
 
 #: The section titles, in order (the PDF test checks each one).
 SECTIONS = ("Chiffres clés", "En bref", "Cartes des communes", "Évolution de la population",
@@ -315,7 +315,8 @@ def _revoyure(pack, tid: str, contrat, t0: dict | None, today: date,
     snap = t0 if frozen else t0mod.snapshot(pack, contrat)
     blocs.append(_note(
         (f"T0 figé dans la base des contrats, à partir du carnet construit le "
-         f"{snap['carnet']['construit_le']}." if frozen else
+         f"{fmt_datetime(snap['carnet']['construit_le'])} : une mise à jour des sources ne le "
+         "réécrit pas." if frozen else
          "T0 calculé pour ce carnet à partir du carnet construit, pas encore figé dans la base des "
          "contrats.") + " " + snap["regle"]))
     ev = t0mod.evolution(pack, snap)

@@ -112,3 +112,29 @@ def test_pack_story_texts_stay_plain_text(tiny, tiny_pack, tid, tmp_path):
     text = pdf_text(carnet_pdf(tiny, tid, today=TODAY), tmp_path)
     assert f"Carte {XSS}" in text and f"{JINJA} **gras** =HYPERLINK(1)" in text
     assert "Taux de chômage" in text.split(f"Carte {XSS}")[-1]  # the story's indicator is mapped
+
+
+def test_a_frozen_t0_is_used_as_stored_and_said_so(tiny, tid):
+    from carnet.contrat import t0 as t0mod
+    from carnet.rapport.content import content
+
+    contrat = Contrat(pack=tiny.id, territoire=tid, titre="Contrat", statut="signe",
+                      phases=(Phase("signature", debut=DateConnue(date(2021, 7, 7), Provenance())),))
+    stored = t0mod.snapshot(tiny, contrat)
+    stored["indicateurs"] = [dict(r, territoire=r["territoire"] + 1 if r["territoire"] is not None
+                                  else None) for r in stored["indicateurs"]]  # what the store holds
+
+    def review(doc):
+        sec = next(s for s in doc["sections"] if s["titre"].startswith("Clause de revoyure"))
+        notes = " ".join(b["texte"] for b in sec["blocs"] if b["type"] == "note")
+        table = next(b for b in sec["blocs"] if b["type"] == "tableau")
+        return notes, table["lignes"]
+
+    (said, frozen), (said_computed, computed) = (
+        review(content(tiny, tid, contrat=contrat, t0=stored, today=TODAY)),
+        review(content(tiny, tid, contrat=contrat, today=TODAY)))
+    assert "T0 figé dans la base des contrats" in said and "pas encore figé" in said_computed
+    pop = next(i for i, r in enumerate(computed) if r[0].startswith("Population"))
+    # the stored T0 (one more inhabitant), not a recomputed one
+    assert computed[pop][2].startswith("6\u202f000\u202fhab. →"), computed[pop]
+    assert frozen[pop][2].startswith("6\u202f001\u202fhab. →"), frozen[pop]
