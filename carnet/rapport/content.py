@@ -105,14 +105,15 @@ def _cartes(pack, tid: str, files: dict | None) -> list[dict]:
                     "et blanc : chaque classe est plus sombre que la précédente.")]
     for n, (iid, scheme, titre, texte) in enumerate(map_indicators(pack, tid), 1):
         ind = pack.indicator(iid)
+        # the heading sticks to the next block: the map right under it, its texts after it
         blocs.append(_inter(titre if titre != "Carte des communes" else ind.label))
-        if texte:
-            blocs.append(_texte(texte))
-        blocs.append(_note(f"{ind.label} : {ind.definition}"))
         if files is not None:
             fig = static.commune_map(pack, tid, iid, scheme)
             blocs.append(_image(files, f"carte_{n}.png", static.png(fig),
                                 f"{ind.label} — source : {fiches.source_label(ind)}.", 88))
+        if texte:
+            blocs.append(_texte(texte))
+        blocs.append(_note(f"{ind.label} : {ind.definition}"))
         if not ind.aggregable:
             blocs.append(_note(f"« {ind.label} » n'est publié qu'à l'échelle des communes : une médiane "
                                "ou un taux de pauvreté ne s'additionne pas, le Carnet ne donne donc "
