@@ -111,6 +111,7 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, *, label: str, unit: str, sou
                              linewidth=0.5, label=f"{MISSING_LABEL} ({cls.n_missing})"))
     if outlines is not None and len(outlines):
         o = outlines.to_crs(PRINT_CRS) if outlines.crs is not None else outlines
+        o.boundary.plot(ax=ax, color="#ffffff", linewidth=3.0)  # a halo: visible on dark classes
         o.boundary.plot(ax=ax, color=OUTLINE, linewidth=1.3)
         from matplotlib.lines import Line2D
 
