@@ -68,12 +68,13 @@ def _cmd_rapport(args) -> int:
     from carnet.errors import lookup
     from carnet.pack import load_pack
     from carnet.paths import write_atomic
-    from carnet.rapport.content import content
-    from carnet.rapport.typst_doc import compile_pdf
+    from carnet.rapport.document import carnet_pdf, inputs
 
     pack = load_pack(args.pack)
     lookup({t.id: t for t in pack.territoires}, args.territoire, "Territoire")
-    out = write_atomic(args.output, compile_pdf(content(pack, args.territoire)))
+    contrat, projets, t0 = inputs(pack, args.territoire)
+    out = write_atomic(args.output, carnet_pdf(pack, args.territoire, contrat=contrat,
+                                               projets=projets, t0=t0))
     print(f"Carnet PDF écrit : {out}", file=sys.stderr)
     return 0
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from carnet import charts, fiches, summary
 from carnet.maps.thematic import scheme_labels
-from carnet.ui import carnets, cartes, components, data, nav, state
+from carnet.ui import carnets, cartes, components, data, nav, rapport, state
 
 p = data.pack()
 components.page_style()
@@ -18,6 +18,7 @@ epci_list = (f" · EPCI ({fiches.reference_cog(p)}) : {', '.join(epcis.get(e, e)
              if t.epcis else "")
 st.caption(f"{data.territory_word(p)} du {p.config.titre} · "
            f"{fiches.communes_count(p, fiches.territory_communes(p, tid)['code'])}{epci_list}")
+rapport.pdf_button(p, tid)  # « Carnet PDF » (A4, made on press)
 
 st.subheader("Chiffres clés")
 others = f"autres {data.territory_word(p, plural=True, lower=True)}"

@@ -103,3 +103,33 @@ def timeline_chart(df: pd.DataFrame, today: date) -> alt.LayerChart:
             .configure_axis(labelFontSize=13, titleFontSize=13, labelFont=FONT, titleFont=FONT)
             .configure_legend(labelFontSize=13, titleFontSize=13)
             .configure_view(stroke=None))
+
+
+def evolution_chart(frame: pd.DataFrame, territoire_nom: str, dep_nom: str) -> alt.FacetChart:
+    """Small multiples: one panel per indicator, T0 → latest for the territoire and the département.
+
+    ``frame`` comes from :func:`chart_frame`; a panel's title is its ``panneau`` split on
+    ``|`` (two lines: the indicator, then its unit or « indice, T0 = 100 »). The x axis
+    names the two vintages (« RP 2018 », « RP 2022 »), in time order.
+    """
+    order = list(dict.fromkeys(frame["panneau"]))
+    years = frame.sort_values("annee")["millesime"].drop_duplicates().tolist()
+    base = alt.Chart(frame).encode(
+        x=alt.X("millesime:N", title=None, sort=years, axis=alt.Axis(labelAngle=0, labelLimit=120)),
+        y=alt.Y("valeur:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(format=",~r")),
+        color=alt.Color("niveau:N", title=None, sort=[territoire_nom, dep_nom],
+                        scale=alt.Scale(domain=[territoire_nom, dep_nom], range=[HIGHLIGHT, REFERENCE]),
+                        legend=alt.Legend(orient="bottom")),
+        detail="niveau:N",
+        tooltip=[alt.Tooltip("niveau:N", title="Niveau"), alt.Tooltip("moment:N", title="Moment"),
+                 alt.Tooltip("millesime:N", title="Millésime"), alt.Tooltip("texte:N", title="Valeur")])
+    layered = (base.mark_line(strokeWidth=3) + base.mark_point(size=70, filled=True)).properties(
+        width=220, height=150)
+    header = alt.Header(labelFontSize=13, labelFont=FONT, labelLimit=0,
+                        labelExpr="split(datum.value, '|')")
+    chart = layered.facet(facet=alt.Facet("panneau:N", title=None, sort=order, header=header),
+                          columns=3, spacing=30).resolve_scale(y="independent", x="independent")
+    return (chart.configure(locale={"number": FR_LOCALE})
+            .configure_axis(labelFontSize=12, labelFont=FONT)
+            .configure_legend(labelFontSize=13)
+            .configure_view(stroke=None))

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 
 import streamlit as st
 
+from carnet.contrat import texte as tx
 from carnet.contrat.model import (
     COTES,
     NIVEAUX,
@@ -31,7 +32,6 @@ from carnet.formatting import fmt_date
 from carnet.projets.constants import ANNEE_MAX, ANNEE_MIN
 from carnet.text import fold
 from carnet.ui.contrat import data
-from carnet.ui.contrat import texte as tx
 from carnet.ui.plain import md
 
 LIBELLE_MAX = 200

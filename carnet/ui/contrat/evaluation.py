@@ -10,22 +10,29 @@ from __future__ import annotations
 
 from datetime import date
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from carnet import formatting
-from carnet.charts import FONT, FR_LOCALE, HIGHLIGHT, REFERENCE
 from carnet.contrat import implementation as impl
 from carnet.contrat import t0 as t0mod
+from carnet.contrat.charts import evolution_chart
 from carnet.contrat.model import Contrat, Provenance
+from carnet.contrat.t0_text import (  # noqa: F401 - the page's names, now shared with the PDF
+    ETAT_TEXT,
+    MINUS,
+    NBSP,
+    VERDICT_TEXT,
+    chart_frame,
+    evolution_table,
+    fmt_change,
+    fmt_level,
+)
+from carnet.contrat.t0_text import enjeux_of as _enjeux_of
 from carnet.ui import components, plain
 from carnet.ui.contrat import data
 from carnet.ui.guard import page_guard
 from carnet.ui.plain import md
-
-NBSP = "\u202f"
-MINUS = "\u2212"
 
 # --------------------------------------------------------------------------- the contract
 
@@ -87,72 +94,12 @@ def dates_block(contrat: Contrat, today: date) -> date | None:
 
 # --------------------------------------------------------------------------- T0 and evolution
 
-ETAT_TEXT = {"non_publie": "non publié", "non_agregeable": "non agrégeable"}
-VERDICT_TEXT = {"favorable": "favorable", "defavorable": "défavorable", "stable": "stable",
-                "neutre": "sans objet", "non_calculable": "non calculable",
-                "meme_millesime": "pas de millésime plus récent"}
-
-
-def fmt_level(value, state: str, unit: str, decimals: int) -> str:
-    """A T0 or latest value; a blank says why (« non publié », « non agrégeable »)."""
-    if value is None or pd.isna(value):
-        return ETAT_TEXT.get(state, "non publié")
-    return formatting.fmt_value(value, unit, decimals)
-
-
-def fmt_change(change, unit: str) -> str:
-    """``+2,4 %``, ``−2,7 pts``; a blank is « — »."""
-    if change is None or pd.isna(change):
-        return "—"
-    text = formatting.fmt_number(abs(change), t0mod.CHANGE_DECIMALS)
-    sign = "" if text.strip("0,") == "" else ("+" if change > 0 else MINUS)
-    return f"{sign}{text}{NBSP}{unit}"
-
-
-def _reading(change, unit: str, verdict: str) -> str:
-    if verdict == "meme_millesime":
-        return "— (pas de millésime plus récent)"
-    if verdict == "non_calculable":
-        return "non calculable"
-    text = fmt_change(change, unit)
-    return text if verdict == "neutre" else f"{text} · {VERDICT_TEXT[verdict]}"
-
-
-def _enjeux_of(r, enjeux: dict[str, str]) -> list[str]:
-    """Titles of the enjeux an indicator family evidences (``pourquoi``: ``enjeu:<code>``)."""
-    return [enjeux.get(w.removeprefix("enjeu:"), w.removeprefix("enjeu:"))
-            for w in r.get("pourquoi", []) or [] if w.startswith("enjeu:")]
-
-
 def enjeux_caption(ev: pd.DataFrame, enjeux: dict[str, str]) -> str | None:
     """« Indicateurs des enjeux du contrat : … » (Markdown, data escaped), None if none."""
     parts = [f"{md(r['libelle'])} (enjeu{'x' if len(named) > 1 else ''} "
              + " ; ".join(f"« {md(n)} »" for n in named) + ")"
              for _, r in ev.iterrows() if (named := _enjeux_of(r, enjeux))]
     return "Indicateurs des enjeux du contrat : " + " ; ".join(parts) + "." if parts else None
-
-
-def evolution_table(ev: pd.DataFrame, territoire_nom: str, dep_titre: str,
-                    enjeux: dict[str, str] | None = None) -> pd.DataFrame:
-    """The evolution as French text, one row per indicator: vintages, then for the
-    territoire and the département « T0 → aujourd'hui » and the change with its reading.
-    ``enjeux`` (code → title) names the enjeux an indicator evidences."""
-    rows = []
-    for _, r in ev.iterrows():
-        unit, dec = r["unite"], int(r["decimales"])
-        late = " (postérieur à la signature)" if r["choix"] == "posterieur" else ""
-        vintages = f"{r['t0_millesime']}{late} → {r['dernier_millesime'] or 'aucun'}"
-        mark = " (indicateur d'enjeu)" if _enjeux_of(r, enjeux or {}) else ""
-        row = {"Indicateur": r["libelle"] + mark, "Millésimes : T0 → dernier": vintages}
-        for level, nom in (("territoire", territoire_nom), ("departement", dep_titre)):
-            before = fmt_level(r[f"{level}_t0"], r[f"{level}_t0_etat"], unit, dec)
-            now = fmt_level(r[f"{level}_dernier"], r[f"{level}_dernier_etat"], unit, dec)
-            row[f"{nom} : T0 → aujourd'hui"] = before if r[f"{level}_verdict"] == "meme_millesime" \
-                else f"{before} → {now}"
-            row[f"Évolution ({'territoire' if level == 'territoire' else 'département'})"] = _reading(
-                r[f"{level}_evolution"], r["evolution_unite"], r[f"{level}_verdict"])
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def export_frame(ev: pd.DataFrame, territoire_nom: str, dep_titre: str) -> pd.DataFrame:
@@ -173,59 +120,6 @@ def export_frame(ev: pd.DataFrame, territoire_nom: str, dep_titre: str) -> pd.Da
         out[f"{nom} : lecture"] = ev[f"{level}_verdict"].map(VERDICT_TEXT)
     out.insert(len(out.columns) - 8, "Unité de l'évolution", ev["evolution_unite"])
     return out
-
-
-def chart_frame(ev: pd.DataFrame, territoire_nom: str, dep_nom: str) -> pd.DataFrame:
-    """Long frame of the small multiples: a rate as it is, a count as an index (T0 = 100)."""
-    rows = []
-    for _, r in ev.iterrows():
-        if r["territoire_verdict"] == "meme_millesime" or r["dernier_annee"] is None:
-            continue
-        rate = r["unite"] in t0mod.POINT_UNITS
-        panel = f"{r['libelle']}|({r['unite']})" if rate else f"{r['libelle']}|(indice, T0 = 100)"
-        for level, nom in (("territoire", territoire_nom), ("departement", dep_nom)):
-            base, last = r[f"{level}_t0"], r[f"{level}_dernier"]
-            if base is None or last is None or pd.isna(base) or pd.isna(last) or (not rate and not base):
-                continue
-            points = (("T0", r["t0_annee"], r["t0_millesime"], base),
-                      ("Aujourd'hui", r["dernier_annee"], r["dernier_millesime"], last))
-            for moment, annee, millesime, v in points:
-                shown = v if rate else v / base * 100
-                rows.append({"panneau": panel, "niveau": nom, "moment": moment, "annee": int(annee),
-                             "millesime": millesime, "valeur": shown,
-                             "texte": formatting.fmt_value(v, r["unite"], int(r["decimales"]))})
-    return pd.DataFrame(rows, columns=["panneau", "niveau", "moment", "annee", "millesime", "valeur",
-                                       "texte"])
-
-
-def evolution_chart(frame: pd.DataFrame, territoire_nom: str, dep_nom: str) -> alt.FacetChart:
-    """Small multiples: one panel per indicator, T0 → latest for the territoire and the département.
-
-    ``frame`` comes from :func:`chart_frame`; a panel's title is its ``panneau`` split on
-    ``|`` (two lines: the indicator, then its unit or « indice, T0 = 100 »). The x axis
-    names the two vintages (« RP 2018 », « RP 2022 »), in time order.
-    """
-    order = list(dict.fromkeys(frame["panneau"]))
-    years = frame.sort_values("annee")["millesime"].drop_duplicates().tolist()
-    base = alt.Chart(frame).encode(
-        x=alt.X("millesime:N", title=None, sort=years, axis=alt.Axis(labelAngle=0, labelLimit=120)),
-        y=alt.Y("valeur:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(format=",~r")),
-        color=alt.Color("niveau:N", title=None, sort=[territoire_nom, dep_nom],
-                        scale=alt.Scale(domain=[territoire_nom, dep_nom], range=[HIGHLIGHT, REFERENCE]),
-                        legend=alt.Legend(orient="bottom")),
-        detail="niveau:N",
-        tooltip=[alt.Tooltip("niveau:N", title="Niveau"), alt.Tooltip("moment:N", title="Moment"),
-                 alt.Tooltip("millesime:N", title="Millésime"), alt.Tooltip("texte:N", title="Valeur")])
-    layered = (base.mark_line(strokeWidth=3) + base.mark_point(size=70, filled=True)).properties(
-        width=220, height=150)
-    header = alt.Header(labelFontSize=13, labelFont=FONT, labelLimit=0,
-                        labelExpr="split(datum.value, '|')")
-    chart = layered.facet(facet=alt.Facet("panneau:N", title=None, sort=order, header=header),
-                          columns=3, spacing=30).resolve_scale(y="independent", x="independent")
-    return (chart.configure(locale={"number": FR_LOCALE})
-            .configure_axis(labelFontSize=12, labelFont=FONT)
-            .configure_legend(labelFontSize=13)
-            .configure_view(stroke=None))
 
 
 def _t0(store, pack, contrat: Contrat) -> tuple[dict | None, bool]:

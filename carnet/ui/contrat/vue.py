@@ -7,21 +7,24 @@ Vega text in the chart (never HTML).
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from carnet.contrat import progress
+from carnet.contrat import texte as tx
 from carnet.contrat.charts import timeline_chart
+from carnet.contrat.frise import (  # noqa: F401 - the page's names, shared with the PDF carnet
+    regle_fr,
+    timeline_frame,
+)
 from carnet.contrat.model import Contrat
 from carnet.formatting import fmt_date, fmt_int, fmt_percent
 from carnet.projets.constants import NON_RENSEIGNE, STATUTS
 from carnet.projets.orientations import orientations as pack_orientations
 from carnet.ui import plain
 from carnet.ui.contrat import data
-from carnet.ui.contrat import texte as tx
 from carnet.ui.plain import md
 
 
@@ -62,82 +65,6 @@ def entete(contrat: Contrat, today: date) -> None:
 
 
 # ------------------------------------------------------------------ timeline
-def _date_text(d) -> str:
-    return fmt_date(d.valeur) if d.valeur is not None else "date inconnue"
-
-
-def _dates(etape) -> list:
-    return [etape.debut] if etape.jalon or etape.fin is etape.debut else [etape.debut, etape.fin]
-
-
-def _etat(etape) -> str:
-    dates = _dates(etape)
-    kinds = {d.etat for d in dates}
-    if any(d.valeur is not None and d.certitude == "incertaine" for d in dates):
-        return "incertaine"
-    if "calculee" in kinds:
-        return "calculee"
-    return "connue" if "connue" in kinds else "inconnue"
-
-
-_RULE = re.compile(r"\s*([a-z_]+)\.(debut|fin)\s*\+\s*(\d+)\s*ans?\s*")
-
-
-def regle_fr(regle: str) -> str:
-    """``signature.debut + 6 ans`` → « signature du contrat + 6 ans »."""
-    m = _RULE.fullmatch(str(regle))
-    if m is None:
-        return str(regle)
-    labels = data.phase_labels()
-    what = labels.get(m[1], m[1])
-    what = what[0].lower() + what[1:]
-    if m[2] == "fin":
-        what = f"fin de « {what} »"
-    n = int(m[3])
-    return f"{what} + {n} an{'s' if n > 1 else ''}" if n else f"date de {what}"
-
-
-def _note(etape) -> str:
-    notes = []
-    for d in _dates(etape):
-        if d.note:
-            notes.append(d.note)
-        if d.etat == "calculee":
-            notes.append(f"date calculée : {regle_fr(d.regle)}")
-        if d.etat == "inconnue" and d.regle:
-            notes.append(f"se calculera ({regle_fr(d.regle)}) quand sa date de base sera connue")
-    return " ; ".join(dict.fromkeys(notes))
-
-
-def _origin(etape) -> str:
-    words = []
-    for d in _dates(etape):
-        if d.etat == "connue":
-            words.append(tx.provenance(d.provenance))
-        elif d.etat == "calculee":  # the base date's citation is on the base's own row
-            words.append(f"Calculée : {regle_fr(d.regle)}")
-    return " ; ".join(dict.fromkeys(words)) or "Aucune : ni publiée ni calculable"
-
-
-def timeline_frame(etapes) -> pd.DataFrame:
-    """One row per phase for :func:`carnet.contrat.charts.timeline_chart` and the table."""
-    out = []
-    for i, e in enumerate(etapes):
-        dates = _dates(e)
-        if len(dates) == 1:
-            texte = _date_text(dates[0])
-        elif e.debut.valeur is None and e.fin.valeur is None:
-            texte = "date inconnue"
-        else:
-            texte = f"{_date_text(e.debut)} – {_date_text(e.fin)}"
-        valued = [d.valeur for d in dates if d.valeur is not None]
-        out.append({"ordre": i, "code": e.code, "phase": e.libelle,
-                    "debut": valued[0] if valued else None,
-                    "fin": valued[1] if len(valued) > 1 else None,
-                    "etat": _etat(e), "texte": texte, "note": _note(e), "origine": _origin(e),
-                    "en_cours": bool(getattr(e, "en_cours", False))})
-    return pd.DataFrame(out)
-
 
 def calendrier(contrat: Contrat, today: date) -> None:
     st.subheader("Les étapes du contrat")

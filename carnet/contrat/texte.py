@@ -1,4 +1,4 @@
-"""French words of the Contrat page: provenance, dates, figures (pure: no streamlit).
+"""French words of the contract (Contrat page, PDF carnet): provenance, dates, figures (pure: no streamlit).
 
 Every string returned here is plain text; the caller escapes it (``plain.md`` for
 Markdown, ``plain.table`` cells are escaped HTML).
