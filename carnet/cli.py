@@ -68,13 +68,14 @@ def _cmd_rapport(args) -> int:
     from carnet.errors import lookup
     from carnet.pack import load_pack
     from carnet.paths import write_atomic
-    from carnet.rapport.document import carnet_pdf, inputs
+    from carnet.rapport.document import carnet_pdf, contributions, inputs
 
     pack = load_pack(args.pack)
     lookup({t.id: t for t in pack.territoires}, args.territoire, "Territoire")
     contrat, projets, t0 = inputs(pack, args.territoire)
     out = write_atomic(args.output, carnet_pdf(pack, args.territoire, contrat=contrat,
-                                               projets=projets, t0=t0))
+                                               projets=projets, t0=t0,
+                                               contributions=contributions(pack, args.territoire)))
     print(f"Carnet PDF écrit : {out}", file=sys.stderr)
     return 0
 

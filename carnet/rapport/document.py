@@ -26,6 +26,25 @@ def inputs(pack, tid: str, engine=None) -> tuple[object, pd.DataFrame | None, di
     return contrat, projets, t0
 
 
+def contributions(pack, tid: str, engine=None) -> list[dict]:
+    """The approved contributions of ``tid``'s ateliers as the carnet prints them: category
+    label, text, pseudonym (raw strings) and the day received (Paris time)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from carnet.ateliers import approved
+    from carnet.db import get_engine
+
+    def day(v):
+        if isinstance(v, datetime):
+            return (v if v.tzinfo else v.replace(tzinfo=UTC)).astimezone(ZoneInfo("Europe/Paris")).date()
+        return v
+
+    return [{"categorie": c.get("categorie_libelle") or c.get("categorie", ""), "texte": c["texte"],
+             "pseudonyme": c.get("pseudonyme") or "", "date": day(c.get("created_at"))}
+            for c in approved(engine or get_engine(), pack.id, tid)]
+
+
 def carnet_pdf(pack, tid: str, *, contrat=None, projets: pd.DataFrame | None = None,
                t0: dict | None = None, contributions: list[dict] | None = None,
                today: date | None = None) -> bytes:

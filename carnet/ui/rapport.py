@@ -21,11 +21,13 @@ FAILED = "Le carnet PDF n'a pas pu être produit"
 
 
 def _inputs(pack, tid: str):
+    from carnet.rapport.document import contributions
+    from carnet.ui.ateliers import repository
     from carnet.ui.contrat import data
 
     contrat, store = data.load_stored(pack.id, tid)
     t0 = store.t0(tid) if store is not None and contrat is not None else None
-    return contrat, data.projects(pack.id, tid), t0
+    return contrat, data.projects(pack.id, tid), t0, contributions(pack, tid, repository())
 
 
 def pdf_bytes(pack, tid: str) -> bytes:
@@ -33,8 +35,8 @@ def pdf_bytes(pack, tid: str) -> bytes:
     from carnet.rapport.document import carnet_pdf
 
     try:
-        contrat, projets, t0 = _inputs(pack, tid)
-        return carnet_pdf(pack, tid, contrat=contrat, projets=projets, t0=t0)
+        contrat, projets, t0, contribs = _inputs(pack, tid)
+        return carnet_pdf(pack, tid, contrat=contrat, projets=projets, t0=t0, contributions=contribs)
     except Exception as exc:  # noqa: BLE001 - the download must stay a readable file
         from carnet.rapport.typst_doc import compile_pdf
         from carnet.ui.guard import message

@@ -43,3 +43,38 @@ def test_approved_contributions_feed_the_contributions_chapter(tiny, tmp_path):
         assert contributions(tiny, "val", engine) == []
     finally:
         db.dispose_all()
+
+
+def test_approved_contributions_are_printed_in_the_pdf_as_written(tiny, tmp_path):
+    """The PDF carnet's « Contributions des ateliers » (carnet.rapport.document.contributions, as
+    the CLI and the Territoire page's button call it): approved ones only, category label,
+    hostile texts printed literally."""
+    import subprocess
+
+    from carnet.rapport.document import carnet_pdf
+    from carnet.rapport.document import contributions as pdf_contributions
+
+    engine = db.get_engine(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    try:
+        repo = AtelierRepository(engine)
+        a = repo.open_atelier("mini", "plateau", "Atelier", date.today(), date.today(), "m", "editor")
+        ids = [repo.submit(a["code"], cat, texte, 3.35, 49.65, f"{i}" * 32, pseudonyme=pseudo)
+               .contribution["id"]
+               for i, (cat, texte, pseudo) in enumerate([("idee", HOSTILE[0], "{{ 7*7 }}"),
+                                                         ("question", HOSTILE[1], None),
+                                                         ("atout", "Refusée ensuite", None)])]
+        for cid in ids[:2]:
+            repo.moderate(cid, "approuver", 1, "m", "editor")
+        repo.moderate(ids[2], "rejeter", 1, "m", "editor", motif="hors sujet")
+        rows = pdf_contributions(tiny, "plateau", engine)
+        assert [(r["categorie"], r["texte"], r["pseudonyme"]) for r in rows] == [
+            ("Idée", HOSTILE[0], "{{ 7*7 }}"), ("Question", HOSTILE[1], "")]
+        assert all(r["date"] == date.today() for r in rows)  # Paris day of a submission made now
+        out = tmp_path / "carnet.pdf"
+        out.write_bytes(carnet_pdf(tiny, "plateau", contributions=rows))
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert HOSTILE[0] in text and text.count("{{ 7*7 }}") == 2 and "Refusée ensuite" not in text
+        assert "49" not in text.split("Contributions des ateliers")[-1].split("Sources")[0]
+    finally:
+        db.dispose_all()
