@@ -149,6 +149,33 @@ def test_tiny_strings_of_the_story_stay_text(tiny_presentation, tiny_pack):
     assert _slide(at)[1] == hostile
 
 
+def test_tiny_contributions_slide_shows_the_approved_ones(tiny_presentation, tiny_pack, tmp_path):
+    """The DÉBATTRE chapter of the page: approved contributions from the app's database, the
+    hostile one as text; a rejected one absent."""
+    from datetime import date
+
+    from carnet import db, fiches
+    from carnet.ateliers.repository import AtelierRepository
+    from carnet.pack import load_pack
+
+    tid = next(iter(fiches.territory_options(load_pack(tiny_pack.id))))
+    folder = tiny_pack.packs_dir / tiny_pack.id / "recits"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{tid}.toml").write_text('titre = "Atelier"\n[[chapitres]]\ntype = "contributions"\n',
+                                        encoding="utf-8")
+    repo = AtelierRepository(db.get_engine(f"sqlite:///{tmp_path / 'projets.sqlite'}"))
+    a = repo.open_atelier(tiny_pack.id, tid, "Atelier", date.today(), date.today(), "m", "editor")
+    ids = [repo.submit(a["code"], cat, texte, 3.35, 49.65, f"{i}" * 32).contribution["id"]
+           for i, (cat, texte) in enumerate([("idee", "<img src=x onerror=alert(1)>"),
+                                             ("atout", "Refusée ensuite")])]
+    repo.moderate(ids[0], "approuver", 1, "m", "editor")
+    repo.moderate(ids[1], "rejeter", 1, "m", "editor", motif="hors sujet")
+    at = _open(tiny_presentation)
+    bodies = "".join(e.proto.body for e in at.get("html"))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in bodies and "<img src=x" not in bodies
+    assert "Refusée ensuite" not in bodies
+
+
 # --- AppTest, the Nord -----------------------------------------------------------------
 
 @pytest.fixture

@@ -31,9 +31,19 @@ PARAM = "diapo"
 
 # ---------------------------------------------------------------- inputs, cached on a digest
 
-def _digest(contrat, projets: pd.DataFrame | None) -> str:
-    """A fingerprint of the contract and the projects (a slide's figures change with them)."""
+def _contributions(pack_id: str, tid: str) -> list[dict]:
+    """The approved contributions of the territoire's ateliers (the DÉBATTRE chapter)."""
+    from carnet.ateliers import approved
+    from carnet.ui.ateliers import repository
+
+    return approved(repository(), pack_id, tid)
+
+
+def _digest(contrat, projets: pd.DataFrame | None, contributions: list[dict] = ()) -> str:
+    """A fingerprint of the contract, the projects and the approved contributions (a slide's
+    figures change with them)."""
     h = hashlib.sha256(repr(contrat).encode("utf-8"))
+    h.update(repr([(c.get("id"), c.get("texte")) for c in contributions]).encode("utf-8"))
     if projets is not None and len(projets):
         h.update(pd.util.hash_pandas_object(projets.astype(str), index=True).values.tobytes())
     return h.hexdigest()[:16]
@@ -45,13 +55,14 @@ def inputs(pack_id: str, tid: str):
 
     contrat = contrat_data.load(pack_id, tid)
     projets = contrat_data.projects(pack_id, tid)
-    return contrat, projets, _digest(contrat, projets)
+    return contrat, projets, _digest(contrat, projets, _contributions(pack_id, tid))
 
 
 @st.cache_resource(show_spinner="Préparation du récit…", max_entries=16)
 def story(pack_id: str, cache_dir: str, tid: str, today: str, digest: str, _contrat=None,
           _projets=None):
-    """``(recit, slides)`` of ``tid`` (the cache keys on ``digest``, not on the frames)."""
+    """``(recit, slides)`` of ``tid`` (the cache keys on ``digest``, not on the frames; the
+    contributions are read again on a miss, which ``digest`` marks when they change)."""
     from datetime import date
 
     from carnet import recits
@@ -60,6 +71,7 @@ def story(pack_id: str, cache_dir: str, tid: str, today: str, digest: str, _cont
     p = load(pack_id, cache_dir)
     r = recits.recit(p, tid)
     return r, recits.diapositives(p, r, contrat=_contrat, projets=_projets,
+                                  contributions=_contributions(pack_id, tid),
                                   today=date.fromisoformat(today))
 
 
