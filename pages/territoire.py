@@ -44,7 +44,7 @@ def map_and_charts():
     with c2:
         scheme = state.select("Classes", "classes", scheme_labels(), default="quantiles",
                               widget=st.radio, horizontal=True)
-    overlays = state.multiselect("Couches", "carte", cartes.OVERLAYS, default=["epci"],
+    overlays = state.multiselect("Couches", "carte", cartes.overlay_choices(p.id, tid), default=["epci"],
                                  placeholder="Ajouter des couches")
     ind = p.indicator(iid)
     code = state.get("commune")
@@ -52,7 +52,8 @@ def map_and_charts():
     clicked = cartes.show_commune_map(p.id, data.cache_key(), tid, iid, scheme, tuple(overlays), code,
                                       key=map_key, title=f"{terr[tid]} — {ind.label}")
     components.sources_caption([fiches.source_label(ind)] + [fiches.layer_source(lid) for lid in overlays
-                                                             if lid in p.layer_ids])
+                                                             if lid in p.layer_ids]
+                               + cartes.overlay_sources(overlays))
     if state.new_click(map_key, clicked) and clicked in set(p.table("commune")["code"]):
         state.put("commune", fiches.picked_commune(p, clicked, iid))  # a merged commune's polygon: its fiche
         st.rerun(scope="fragment")  # redraw the map with the clicked commune outlined

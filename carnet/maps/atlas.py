@@ -124,7 +124,7 @@ def _indicator_choropleth(pack, gdf, iid, scheme, k, *, m, **kwargs) -> folium.M
 
 def commune_map(pack, tid: str | None, iid: str, scheme: str = "quantiles",
                 overlays: Sequence[str] = (EPCI,), selected: str | None = None, *,
-                m: folium.Map | None = None) -> folium.Map:
+                contributions: Sequence[dict] = (), m: folium.Map | None = None) -> folium.Map:
     """Choropleth of an indicator over the communes of a territory (or the whole pack).
 
     Parameters
@@ -141,6 +141,9 @@ def commune_map(pack, tid: str | None, iid: str, scheme: str = "quantiles",
         Keys of :func:`overlays`, drawn in this order.
     selected : str, optional
         Code of a commune to outline (the one clicked or chosen), if it is on the map.
+    contributions : sequence of dict, optional
+        Approved workshop contributions drawn on top, one layer per category
+        (:func:`carnet.maps.contributions.add_contributions`).
     m : folium.Map, optional
         Map to draw on (a new one otherwise).
     """
@@ -163,6 +166,10 @@ def commune_map(pack, tid: str | None, iid: str, scheme: str = "quantiles",
         outline = [merged_into(pack, selected, iid) or selected]
     if codes.intersection(outline):
         outline_selected(m, pack, gdf[gdf["code"].isin(outline)])
+    if contributions:
+        from carnet.maps.contributions import add_contributions
+
+        add_contributions(contributions, m=m)
     return add_layer_control(m, collapsed=False)
 
 

@@ -16,6 +16,32 @@ from carnet.ui.data import load
 
 # Optional layers offered on the territory map (id → French label).
 OVERLAYS = atlas.overlays()
+#: The territory map's layer of approved workshop contributions (not a pack layer: it comes
+#: from the app's database, :mod:`carnet.ateliers`).
+CONTRIBUTIONS = "contributions"
+
+
+def approved_contributions(pack_id: str, tid: str | None) -> list[dict]:
+    """The approved contributions of ``tid``'s ateliers (none for the whole pack)."""
+    if tid is None:
+        return []
+    from carnet.ateliers import approved
+    from carnet.ui.ateliers import repository
+
+    return approved(repository(), pack_id, tid)
+
+
+def overlay_sources(overlays) -> list[str]:
+    """The source lines of the layers that are not the pack's (the contributions')."""
+    if CONTRIBUTIONS in overlays:
+        return ["Contributions des participants aux ateliers, après modération"]
+    return []
+
+
+def overlay_choices(pack_id: str, tid: str | None) -> dict[str, str]:
+    """:data:`OVERLAYS`, and the contributions layer when ``tid`` has approved contributions."""
+    n = len(approved_contributions(pack_id, tid))
+    return {**OVERLAYS, **({CONTRIBUTIONS: f"Contributions des ateliers ({n})"} if n else {})}
 
 
 @st.cache_data(show_spinner="Préparation de la carte…", max_entries=64)
@@ -58,6 +84,10 @@ def show_commune_map(pack_id: str, cache_dir: str, tid: str | None, iid: str, sc
     from carnet.ui.assets import map_download, show_map
 
     def folium_map():
+        if CONTRIBUTIONS in overlays:  # database rows: drawn on a map of their own, not cached
+            rest = tuple(o for o in overlays if o != CONTRIBUTIONS)
+            return atlas.commune_map(load(pack_id, cache_dir), tid, iid, scheme, rest, selected,
+                                     contributions=approved_contributions(pack_id, tid))
         return commune_map(pack_id, cache_dir, tid, iid, scheme, overlays, selected=selected)
 
     if fastmap.enabled() and set(overlays) <= {"epci"}:  # the component draws no point layer
