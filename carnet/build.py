@@ -62,12 +62,18 @@ def _pack_sources(cfg: PackConfig) -> set[str]:
     return ids
 
 
+def _source_paths(sid: str, cfg: PackConfig, sources_dir: Path) -> list[Path]:
+    """Where source ``sid`` lives for the pack: one path per département when its path names one."""
+    src = get_source(sid)
+    return list(dict.fromkeys(src.resolve(sources_dir, **params) for params in cfg.params_all))
+
+
 def _source_files(cfg: PackConfig, sources_dir: Path) -> list[Path]:
     ids = _pack_sources(cfg) | {CENTRE_SOURCE}
     files = []
     for sid in sorted(ids):
-        p = get_source(sid).resolve(sources_dir, **cfg.params)
-        files.extend(sorted(p.rglob("*")) if p.is_dir() else [p])
+        for p in _source_paths(sid, cfg, sources_dir):
+            files.extend(sorted(p.rglob("*")) if p.is_dir() else [p])
     return [f for f in files if not f.is_dir()]
 
 
@@ -102,20 +108,21 @@ def check_sources_present(cfg: PackConfig, sources_dir: Path) -> None:
     missing = []
     for sid in sorted(_pack_sources(cfg)):
         src = get_source(sid)
-        p = src.resolve(sources_dir, **cfg.params)
-        if not p.exists():
-            missing.append(f"  - {p}\n    source « {sid} » : à télécharger depuis {src.url}")
+        for p in _source_paths(sid, cfg, sources_dir):
+            if not p.exists():
+                missing.append(f"  - {p}\n    source « {sid} » : à télécharger depuis {src.url}")
     if missing:
         raise CarnetError("Source(s) manquante(s) :\n" + "\n".join(missing))
 
 
 def read_cog(cfg: PackConfig, sources_dir: Path) -> dict:
-    """Step « COG »: the communes of the département in the reference COG, with their EPCI and
-    arrondissement; EPCI types and sizes; associated and delegated former communes."""
+    """Step « COG »: the communes of the pack's département(s) in the reference COG, with their
+    EPCI and arrondissement; EPCI types and sizes; associated and delegated former communes."""
     cog = get_source(cfg.cog).read(sources_dir)
+    deps = set(cfg.dep_codes)
     communes = pd.DataFrame(
         [c for c in cog["communes"]
-         if c.get("departement") == cfg.dep and c["type"] == "commune-actuelle"]
+         if c.get("departement") in deps and c["type"] == "commune-actuelle"]
     )
     communes["code"] = communes["code"].astype("string")
     epci_of, epci_nom, epci_type, epci_size = {}, {}, {}, {}
@@ -148,8 +155,9 @@ def _mergers(cfg: PackConfig, sources_dir: Path, ref_codes: set[str]
         return {}, {}
     recent = get_source(cfg.cog_recent).read(sources_dir)
     out, names = {}, {}
+    deps = set(cfg.dep_codes)
     for c in recent["communes"]:
-        if c.get("departement") == cfg.dep and c["type"] == "commune-actuelle" \
+        if c.get("departement") in deps and c["type"] == "commune-actuelle" \
                 and c.get("anciensCodes"):
             members = [c["code"], *[a for a in c["anciensCodes"] if a != c["code"]]]
             members = [m for m in members if m in ref_codes]
@@ -164,6 +172,8 @@ def _territory_of(cfg: PackConfig, communes: pd.DataFrame) -> pd.Series:
     for t in cfg.territoires:
         mask = (communes["epci"].isin(t.epcis) | communes["arrondissement"].isin(t.arrondissements)
                 | communes["code"].isin(t.communes))
+        if t.departements:  # INSEE commune codes begin with the département's
+            mask |= communes["code"].str.startswith(t.departements)
         clash = mask & terr.notna()
         if clash.any():
             codes = ", ".join(communes.loc[clash, "code"].head(5))
@@ -176,26 +186,39 @@ def _territory_of(cfg: PackConfig, communes: pd.DataFrame) -> pd.Series:
 
 
 def _source_table(sid: str, cfg: PackConfig, sources_dir: Path, cache: dict) -> pd.DataFrame:
-    """A source as a string table indexed by commune code (département rows only)."""
+    """A source as a string table indexed by commune code (rows of the pack's départements only)."""
     if sid in cache:
         return cache[sid]
     src = get_source(sid)
     if src.reader == "cog":
         raw = src.read(sources_dir)
+        deps = set(cfg.dep_codes)
         rows = [c for c in raw["communes"]
-                if c.get("departement") == cfg.dep and c["type"] == "commune-actuelle"]
+                if c.get("departement") in deps and c["type"] == "commune-actuelle"]
         df = pd.DataFrame({"code": [c["code"] for c in rows],
                            "population": [str(c.get("population", "")) for c in rows]})
         df["_line"] = np.arange(len(df)) + 1
         code_col = "code"
     else:
-        df = src.read(sources_dir, cfg.params)
+        df = _read_all(src, cfg, sources_dir)
         code_col = src.options["code"]
-        df = df[df[code_col].str.startswith(cfg.dep, na=False)]
+        df = df[df[code_col].str.startswith(cfg.dep_codes, na=False)]
     df = df.set_index(code_col)
     df.index = df.index.map(normalize_code).astype("string")
     cache[sid] = df
     return df
+
+
+def _read_all(src, cfg: PackConfig, sources_dir: Path):
+    """Source ``src`` for the whole pack: read once, or once per département (rows concatenated)
+    when its path names the département (the contours)."""
+    parts = [src.read(sources_dir, params) for params in
+             {str(src.resolve(sources_dir, **p)): p for p in cfg.params_all}.values()]
+    if len(parts) == 1:
+        return parts[0]
+    out = pd.concat(parts, ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=parts[0].crs) \
+        if isinstance(parts[0], gpd.GeoDataFrame) else out
 
 
 def _load_variables(cfg, variables, ref_codes, mergers, sources_dir, diag):
@@ -348,7 +371,7 @@ class Values:
 def read_contours(cfg: PackConfig, cog: dict, sources_dir: Path, diag: dict) -> pd.DataFrame:
     """Step « contours »: commune polygons joined to the COG communes (codes on one side only
     are listed in the diagnostics, never dropped silently)."""
-    contours = get_source(cfg.contours).read(sources_dir, cfg.params)
+    contours = _read_all(get_source(cfg.contours), cfg, sources_dir)
     contours["code"] = contours["code"].astype("string")
     cog_codes, geo_codes = set(cog["communes"]["code"]), set(contours["code"])
     diag["contours"] = {"communes_cog": len(cog_codes), "polygones": len(geo_codes),
