@@ -108,7 +108,7 @@ def _epci_membership_changes(pack: Pack) -> list[str]:
         table = src.read(paths.sources_dir())
     except CarnetError as exc:
         return [title, f"  contrôle impossible ({exc})", ""]
-    table = table[table["DEP"] == pack.config.dep].set_index("CODGEO")["EPCI"]
+    table = table[table["DEP"].isin(pack.config.dep_codes)].set_index("CODGEO")["EPCI"]
     ref = pack.communes.set_index("code")["epci"]
     common = ref.index.intersection(table.index)
     changed = [c for c in common if table[c] != ref[c]]

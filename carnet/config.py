@@ -53,6 +53,30 @@ class Departement:
         return {"dep": self.code, "dep_slug": self.slug}
 
 
+@dataclass(frozen=True)
+class Ensemble:
+    """How a sentence names a pack's whole (the maille « departement »): its word and the word
+    with its article after « le », « au », « du », and before a title (« du Département du Nord »)."""
+
+    mot: str
+    le: str
+    au: str
+    du: str
+    titre_de: str
+
+    @property
+    def Mot(self) -> str:  # noqa: N802 - the capitalised word (« Département »)
+        return self.mot[0].upper() + self.mot[1:]
+
+
+#: The words a pack's whole may be called (``[ensemble] libelle``); an unknown one lists these.
+ENSEMBLES = {
+    "département": Ensemble("département", "le département", "au département", "du département", "du"),
+    "région": Ensemble("région", "la région", "à la région", "de la région", "de la"),
+    "ensemble": Ensemble("ensemble", "l'ensemble", "à l'ensemble", "de l'ensemble", "de"),
+}
+
+
 @cache
 def departement_registry() -> dict[str, dict]:
     """The départements a pack may list in ``departements = [...]`` (``carnet/data/departements.toml``)."""
@@ -123,6 +147,11 @@ class PackConfig:
         if not self.departements:  # built in code with dep alone (tests): one département
             object.__setattr__(self, "departements", (Departement(self.dep, self.dep_nom,
                                                                   self.dep_slug),))
+
+    @property
+    def ensemble(self) -> Ensemble:
+        """The words naming the pack's whole (« département », « région »)."""
+        return ENSEMBLES[self.ensemble_libelle]
 
     @property
     def dep_codes(self) -> tuple[str, ...]:
@@ -285,6 +314,10 @@ def _departements(raw: dict, path: Path) -> tuple[tuple[Departement, ...], dict]
     else:
         default = {"code": "-".join(codes), "nom": " + ".join(d.nom for d in deps), "libelle": "ensemble"}
     whole = {**default, **{k: str(v) for k, v in ens.items()}}
+    try:
+        lookup(ENSEMBLES, whole["libelle"], "Libellé de [ensemble]")
+    except UnknownKeyError as exc:
+        raise ConfigError(f"Fichier {path} : {exc}") from None
     if whole["code"] in codes and len(deps) > 1:
         raise ConfigError(f"Fichier {path} : [ensemble] code : {whole['code']!r} est le code "
                           "d'un des départements")

@@ -12,12 +12,13 @@ terr = fiches.territory_options(p)
 
 st.title(f"Carnet de Territoire — {p.config.titre}")
 st.markdown(
-    f"Un atlas des **{len(terr)} {data.territory_word(p, plural=True, lower=True)}** du {p.config.titre} "
+    f"Un atlas des **{len(terr)} {data.territory_word(p, plural=True, lower=True)}** "
+    f"{p.config.ensemble.titre_de} {p.config.titre} "
     f"et de leurs "
     f"{fiches.communes_count(p)}, à partir de données publiques ouvertes."
 )
 
-st.subheader("Le département en chiffres")
+st.subheader(f"{p.config.ensemble.le.capitalize()} en chiffres")
 components.key_figure_cards(fiches.key_figures(p, "departement", p.config.dep), compare=False)
 
 st.subheader(f"Les {data.territory_word(p, plural=True, lower=True)}")
@@ -44,9 +45,9 @@ with right:
 
 st.subheader("Comment utiliser le Carnet")
 st.markdown(
-    """
+    f"""
 1. **Choisissez un territoire** sur la carte, dans les liens ci-dessus ou dans le menu de gauche.
-2. **Territoire** : chiffres clés comparés au département, résumé, carte des communes (indicateur
+2. **Territoire** : chiffres clés comparés {p.config.ensemble.au}, résumé, carte des communes (indicateur
    et classes au choix, couches d'équipements), classements et évolution de la population.
 3. **Commune** : cherchez une commune par son nom ou son code INSEE, ou cliquez-la sur une carte.
 4. **Comparer** : mettez côte à côte des territoires ou des EPCI et téléchargez le tableau (CSV, XLSX).

@@ -44,6 +44,7 @@ def test_a_list_of_departements_with_its_whole(tmp_path):
     assert cfg.params_all == ({"dep": "59", "dep_slug": "nord"},
                               {"dep": "62", "dep_slug": "pas-de-calais"})
     assert cfg.territoire("pas-de-calais").departements == ("62",)
+    assert (cfg.ensemble.le, cfg.ensemble.au, cfg.ensemble.Mot) == ("la région", "à la région", "Région")
     assert cfg.nom == "Hauts-de-France" and cfg.id == "duo"  # defaults from the whole, the folder
 
 
@@ -82,6 +83,8 @@ def test_the_region_pack():
     ('departements = ["59", "62"]\n[ensemble]\nlabel = "x"\n',
      r"Paramètre de \[ensemble\] inconnu : 'label'\. Valeurs possibles : code, libelle, nom"),
     ('departements = ["59", "62"]\n[ensemble]\ncode = "62"\n', r"\[ensemble\] code : '62' est le code"),
+    ('departements = ["59", "62"]\n[ensemble]\nlibelle = "pays"\n',
+     r"Libellé de \[ensemble\] inconnu : 'pays'\. Valeurs possibles : département, ensemble, région"),
     ('nom = "x"\n', r"clé obligatoire manquante 'departement'"),
 ])
 def test_a_bad_departements_key_names_the_file_and_the_key(tmp_path, head, message):
