@@ -131,6 +131,8 @@ def region_map(pack, iid: str, scheme: str = "quantiles", *, commune_zoom: int =
         high = _added(m, before)
         for layer in (*low[0], *high[0]):
             layer.control = False  # the zoom shows one level or the other
+        for layer in high[0]:
+            layer.lazy = True  # the communes: decoded when first zoomed to
     else:
         m = draw(communes, "Communes", m, True)
     terr = pack.geometry("territoire", DETAIL).merge(pack.table("territoire")[["code", "nom"]], on="code")
