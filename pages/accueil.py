@@ -43,6 +43,17 @@ with right:
             st.page_link(nav.TERRITOIRE, label=nom, icon=":material/arrow_forward:",
                          query_params=state.link_params(territoire=code))
 
+if p.config.multi:  # a region: its ~3 800 communes, the EPCI in their place at the region's zoom
+    st.subheader(f"Les communes {p.config.ensemble.du}")
+    st.caption("Vue d'ensemble : les EPCI, colorés par leur propre valeur (rapport des sommes sur leurs "
+               "communes) ; zoomez pour voir les communes. Cliquez une commune pour ouvrir sa fiche.")
+    m = cartes.region_map(p.id, data.cache_key(), iid)
+    picked = show_map(m, key="carte_region", height=620, title=f"{p.config.titre} — {p.indicator(iid).label}")
+    components.sources_caption([fiches.source_label(p.indicator(iid))])
+    if state.new_click("carte_region", picked) and picked in set(p.table("commune")["code"]):
+        state.put("commune", picked)
+        st.switch_page(nav.COMMUNE, query_params=state.link_params(commune=picked))
+
 st.subheader("Comment utiliser le Carnet")
 st.markdown(
     f"""
