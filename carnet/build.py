@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -221,7 +221,22 @@ def _read_all(src, cfg: PackConfig, sources_dir: Path):
         if isinstance(parts[0], gpd.GeoDataFrame) else out
 
 
-def _load_variables(cfg, variables, ref_codes, mergers, sources_dir, diag):
+def additive_variables(indicators) -> set[str]:
+    """The variables every indicator adds up over communes (counts, numerators, denominators,
+    weights): those a former commune's row may be summed into its new commune's. The ``var`` of a
+    ``weighted`` or ``none`` indicator (a mean, a median) is not additive."""
+    add, other = set(), set()
+    for ind in indicators:
+        if ind.rule in ("sum", "ratio", "growth", "weighted"):
+            add |= {v for v in (ind.var if ind.rule == "sum" else None, *ind.num, *ind.num_minus,
+                                *ind.den, ind.start, ind.end, ind.weight) if v}
+        if ind.rule in ("weighted", "none") and ind.var:
+            other.add(ind.var)
+    return add - other
+
+
+def _load_variables(cfg, variables, ref_codes, mergers, sources_dir, diag, former=None,
+                    additive=frozenset()):
     """Raw variables as floats, one row per reference commune, with the absorbed mask.
 
     Also returns, per merged commune, the COG year of the first source that publishes it
@@ -258,6 +273,17 @@ def _load_variables(cfg, variables, ref_codes, mergers, sources_dir, diag):
             key = f"{sid}:{col}"
             values[key] = num.reindex(index)
             absorbed[key] = False
+            # Rows of communes merged before the reference COG (a source of an older geography:
+            # Berzy-le-Sec, 02077, now in Bernoy-le-Château, 02564): the new commune's value is the sum
+            # of its former communes' for an additive variable (missing if one is secret), else
+            # unknown: the row of the chef-lieu alone covers only part of the new commune.
+            olds = [c for c in extra if (former or {}).get(c) in ref_codes]
+            for chef in sorted({former[c] for c in olds}):
+                parts = [chef, *(c for c in olds if former[c] == chef)]
+                vals = num.reindex(parts)
+                values.at[chef, key] = (vals.sum() if key in additive and vals.notna().all()
+                                        else np.nan)
+                diag.setdefault("fusions_anterieures", {}).setdefault(sid, {})[chef] = parts[1:]
             if (src.cog or 0) > ref_year:
                 for new, members in mergers.items():
                     chef, others = members[0], members[1:]
@@ -341,6 +367,9 @@ class Mergers:
 
     members: dict[str, list[str]]
     names: dict[str, str]
+    #: Former communes merged *before* the reference COG (associated or delegated): code → the
+    #: reference commune that holds them. A source of an older geography still has their rows.
+    former: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -397,7 +426,8 @@ def place_communes(cfg: PackConfig, communes: pd.DataFrame, cog: dict, sources_d
     diag["fusions"] = {k: v for k, v in members.items()}
     diag["fusions_noms"] = names
     diag["anciennes_communes"] = cog["anciennes"]  # associated/delegated former communes
-    return communes, Mergers(members, names)
+    former = {code: a["commune"] for code, a in cog["anciennes"].items()}
+    return communes, Mergers(members, names, former)
 
 
 def build_layers(cfg: PackConfig, communes: gpd.GeoDataFrame, sources_dir: Path, diag: dict
@@ -418,7 +448,8 @@ def read_variables(cfg: PackConfig, indicators, communes: gpd.GeoDataFrame, merg
     """Step « variables »: every variable the indicators need, from the sources and the layers."""
     variables = needed_variables(indicators)
     values, absorbed, carriers, first_year = _load_variables(
-        cfg, variables, set(communes["code"]), mergers.members, sources_dir, diag)
+        cfg, variables, set(communes["code"]), mergers.members, sources_dir, diag,
+        former=mergers.former, additive=additive_variables(indicators))
     for v in variables:
         if v.startswith("derive:"):
             name = v.split(":", 1)[1]

@@ -1,4 +1,4 @@
-"""Integration: a two-département pack (Oise + Somme) built in code from the real sources into
+"""Integration: a two-département pack (Aisne + Oise) built in code from the real sources into
 a temporary pack folder and cache, its figures checked against the raw files read with pandas
 and json directly (no carnet code): communes, population, a rate as a ratio of sums."""
 
@@ -15,12 +15,12 @@ from tests.support import needs_sources, sources_dir
 
 pytestmark = [pytest.mark.integration, needs_sources]
 
-DEPS = ("60", "80")
+DEPS = ("02", "60")
 CONFIG = """
 id = "duo"
-nom = "Oise et Somme"
-titre = "Oise et Somme"
-departements = ["60", "80"]
+nom = "Aisne et Oise"
+titre = "Aisne et Oise"
+departements = ["02", "60"]
 
 [geographie]
 contours = "contours-admin-express-2018"
@@ -33,14 +33,14 @@ libelle_pluriel = "Départements"
 note = "Deux départements de la région Hauts-de-France, pour les tests."
 
 [[territoires]]
+id = "aisne"
+nom = "Aisne"
+departements = ["02"]
+
+[[territoires]]
 id = "oise"
 nom = "Oise"
 departements = ["60"]
-
-[[territoires]]
-id = "somme"
-nom = "Somme"
-departements = ["80"]
 
 [sources]
 utiliser = ["insee-comparateur-2021", "insee-comparateur-2024-extrait", "insee-filosofi-2019",
@@ -80,54 +80,73 @@ def raw_extrait() -> pd.DataFrame:
 
 def test_the_pack_holds_the_communes_of_both_departements(duo):
     cog = raw_cog_communes()
-    assert len(cog) == 680 + 772
+    assert len(cog) == 798 + 680
     c = duo.communes
     assert sorted(c["code"]) == sorted(x["code"] for x in cog)
-    assert c["code"].str.fullmatch(r"(60|80)\d{3}").all()
-    assert (c["territoire"] == "oise").sum() == 680 and (c["territoire"] == "somme").sum() == 772
+    assert c["code"].str.fullmatch(r"(02|60)\d{3}").all()
+    assert (c["territoire"] == "aisne").sum() == 798 and (c["territoire"] == "oise").sum() == 680
     assert c["territoire"].notna().all()
-    assert duo.config.dep == "60-80" and duo.config.ensemble_libelle == "ensemble"
+    assert duo.config.dep == "02-60" and duo.config.ensemble_libelle == "ensemble"
     assert duo.table("departement").to_dict("records") == [
-        {"code": "60-80", "nom": "Oise + Somme", "communes": 1452}]
+        {"code": "02-60", "nom": "Aisne + Oise", "communes": 1478}]
 
 
 def test_population_of_the_pack_is_the_sum_over_its_communes(duo):
     raw = raw_extrait()
     expected = raw["population_2021"].sum()
-    assert expected == pytest.approx(828_838 + 566_252)  # Oise + Somme, RP 2021
-    assert duo.values("departement").loc["60-80", "pop_2021"] == pytest.approx(expected)
+    assert expected == pytest.approx(527_468 + 828_838)  # Aisne + Oise, RP 2021
+    assert duo.values("departement").loc["02-60", "pop_2021"] == pytest.approx(expected)
     by_dep = raw.groupby("insee_dep")["population_2021"].sum()
     terr = duo.values("territoire")["pop_2021"]
-    assert terr["oise"] == pytest.approx(by_dep["60"]) and terr["somme"] == pytest.approx(by_dep["80"])
+    assert terr["aisne"] == pytest.approx(by_dep["02"]) and terr["oise"] == pytest.approx(by_dep["60"])
 
 
 def test_the_packs_rate_is_a_ratio_of_sums_not_a_mean_of_departement_rates(duo):
     raw = raw_extrait()
     expected = 100 * raw["pop_15_64_chomage_2021"].sum() / raw["pop_15_64_active_2021"].sum()
-    got = duo.values("departement").loc["60-80", "taux_chomage_2021"]
+    got = duo.values("departement").loc["02-60", "taux_chomage_2021"]
     assert got == pytest.approx(expected, rel=1e-12)
     rates = duo.values("territoire")["taux_chomage_2021"]
     assert abs(got - rates.mean()) > 0.05  # the mean of the two rates would be wrong
 
 
-def test_a_census_2018_total_against_the_raw_zip(duo):
+def raw_c21() -> pd.DataFrame:
     zpath = sources_dir() / "insee-comparateur-2021" / "base_cc_comparateur_csv.zip"
     with zipfile.ZipFile(zpath) as z, z.open("base_cc_comparateur.CSV") as f:
-        c21 = pd.read_csv(f, sep=";", dtype={"CODGEO": str}, usecols=["CODGEO", "P18_POP"])
-    somme = c21[c21["CODGEO"].str.startswith("80")]["P18_POP"].sum()
-    assert duo.values("territoire").loc["somme", "pop_2018"] == pytest.approx(somme)
+        return pd.read_csv(f, sep=";", dtype={"CODGEO": str}, usecols=["CODGEO", "P18_POP", "MED19"])
+
+
+def test_communes_merged_before_the_reference_cog_are_summed_into_their_new_commune(duo):
+    """The comparateur 2021 (geography 2021) still has Berzy-le-Sec (02077) and Saint-Thibaut
+    (02695), delegated communes of Bernoy-le-Château (02564) and Bazoches-et-Saint-Thibaut
+    (02054) in the COG 2024: their residents count, in their new commune."""
+    c21 = raw_c21()
+    aisne = c21[c21["CODGEO"].str.startswith("02")]["P18_POP"].sum()
+    assert duo.values("territoire").loc["aisne", "pop_2018"] == pytest.approx(aisne)
+    rows = c21.set_index("CODGEO")
+    vals = duo.values("commune")
+    pop = rows["P18_POP"]
+    assert vals.loc["02564", "pop_2018"] == pytest.approx(pop["02564"] + pop["02077"])
+    assert vals.loc["02054", "pop_2018"] == pytest.approx(pop["02054"] + pop["02695"])
+    # a median does not add up: the chef-lieu's own median is not the new commune's
+    assert pd.notna(rows.at["02564", "MED19"]) and pd.isna(vals.loc["02564", "revenu_median_2019"])
+    assert duo.meta["diagnostics"]["fusions_anterieures"]["insee-comparateur-2021"] == {
+        "02054": ["02695"], "02564": ["02077"]}
+
+
+def test_a_commune_split_after_the_sources_geography_makes_the_totals_missing(duo):
     # Les Hauts-Talican (60694) split from 60054 after the 2021 geography: no 2018 figure, so
     # the Oise and the pack read « non publié », never a smaller sum
     assert "60694" in duo.meta["diagnostics"]["jointures"]["insee-comparateur-2021"]["communes_absentes"]
     assert pd.isna(duo.values("territoire").loc["oise", "pop_2018"])
-    assert pd.isna(duo.values("departement").loc["60-80", "pop_2018"])
+    assert pd.isna(duo.values("departement").loc["02-60", "pop_2018"])
 
 
 def test_geometries_of_each_level(duo):
     terr = duo.geometry("territoire", "departement")
-    assert sorted(terr["code"]) == ["oise", "somme"]
+    assert sorted(terr["code"]) == ["aisne", "oise"]
     whole = duo.geometry("departement", "complet").to_crs(METRIC_CRS)
-    assert list(whole["code"]) == ["60-80"] and whole.geometry.iloc[0].is_valid
+    assert list(whole["code"]) == ["02-60"] and whole.geometry.iloc[0].is_valid
     communes = duo.geometry("commune", "complet").to_crs(METRIC_CRS)
     assert whole.geometry.iloc[0].area == pytest.approx(communes.geometry.area.sum(), rel=1e-6)
-    assert whole.geometry.iloc[0].area / 1e6 == pytest.approx(5860 + 6170, rel=0.01)  # km², IGN
+    assert whole.geometry.iloc[0].area / 1e6 == pytest.approx(7369 + 5860, rel=0.01)  # km², IGN
