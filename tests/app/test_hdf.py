@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.app.conftest import APP, PAGES, no_exception, texts
+from tests.app.inert import displayed
 from tests.support import needs_sources
 
 pytestmark = [pytest.mark.integration, needs_sources]
@@ -58,3 +59,9 @@ def test_hdf_territory_page_compares_to_the_region(hdf_app):
     assert "Chaque valeur est comparée à la région" in out
     assert "Région Hauts-de-France\u00a0: " in out  # the reference line of the key figures
     assert "du département" not in out.replace("Département de la Région", "")
+    brief = displayed(next(m.value for m in hdf_app.markdown
+                           if "compte" in m.value and "Source :" in m.value))
+    assert ("Le Pas-de-Calais compte 1\u202f461\u202f441 habitants en 2021, soit 24,4\u202f% de la "
+            "population des Hauts-de-France.") in brief
+    assert "% par an pour la région)" in brief and "du taux de la région (14,8\u202f%)" in brief
+    assert "au 3e rang des 5 départements" in brief
