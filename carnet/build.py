@@ -236,7 +236,7 @@ def additive_variables(indicators) -> set[str]:
 
 
 def _load_variables(cfg, variables, ref_codes, mergers, sources_dir, diag, former=None,
-                    additive=frozenset()):
+                    additive=frozenset(), split=None):
     """Raw variables as floats, one row per reference commune, with the absorbed mask.
 
     Also returns, per merged commune, the COG year of the first source that publishes it
@@ -284,6 +284,13 @@ def _load_variables(cfg, variables, ref_codes, mergers, sources_dir, diag, forme
                 values.at[chef, key] = (vals.sum() if key in additive and vals.notna().all()
                                         else np.nan)
                 diag.setdefault("fusions_anterieures", {}).setdefault(sid, {})[chef] = parts[1:]
+            # A commune detached since the source's geography: its row is in its former chef-lieu's
+            # (counted once, above the commune level); at commune level both are unknown.
+            for code in absent:
+                chef = (split or {}).get(code)
+                if chef is not None and pd.notna(values.at[chef, key]):
+                    absorbed.loc[code, key] = True
+                    carriers.setdefault(key, set()).update((chef, code))
             if (src.cog or 0) > ref_year:
                 for new, members in mergers.items():
                     chef, others = members[0], members[1:]
@@ -370,6 +377,10 @@ class Mergers:
     #: Former communes merged *before* the reference COG (associated or delegated): code → the
     #: reference commune that holds them. A source of an older geography still has their rows.
     former: dict[str, str] = field(default_factory=dict)
+    #: Communes detached *after* an older COG of the pack's sources (Les Hauts-Talican, 60694,
+    #: delegated commune of 60054 in the COG 2021): code → the commune whose row, in a source of
+    #: that geography, covers both (only when both lie in the same EPCI and territory).
+    split: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -427,7 +438,31 @@ def place_communes(cfg: PackConfig, communes: pd.DataFrame, cog: dict, sources_d
     diag["fusions_noms"] = names
     diag["anciennes_communes"] = cog["anciennes"]  # associated/delegated former communes
     former = {code: a["commune"] for code, a in cog["anciennes"].items()}
-    return communes, Mergers(members, names, former)
+    split = _splits(cfg, communes, sources_dir)
+    diag["scissions"] = split
+    return communes, Mergers(members, names, former, split)
+
+
+def _splits(cfg: PackConfig, communes: pd.DataFrame, sources_dir: Path) -> dict[str, str]:
+    """Reference communes that were a delegated or associated part of another reference commune
+    in an older COG of the pack's sources: code → that commune (same EPCI and territory only)."""
+    ref_year = get_source(cfg.cog).cog or 0
+    keyed = communes.set_index("code")
+    out: dict[str, str] = {}
+    for sid in cfg.sources:
+        src = get_source(sid)
+        if src.reader != "cog" or (src.cog or 0) >= ref_year:
+            continue
+        old = src.read(sources_dir)["communes"]
+        actual = {c["code"] for c in old if c["type"] == "commune-actuelle"}
+        for c in old:
+            code, chef = c["code"], c.get("chefLieu")
+            if (c["type"] in ("commune-deleguee", "commune-associee") and code not in actual
+                    and code in keyed.index and chef in keyed.index and chef != code
+                    and keyed.at[code, "epci"] == keyed.at[chef, "epci"]
+                    and keyed.at[code, "territoire"] == keyed.at[chef, "territoire"]):
+                out[code] = chef
+    return out
 
 
 def build_layers(cfg: PackConfig, communes: gpd.GeoDataFrame, sources_dir: Path, diag: dict
@@ -449,7 +484,7 @@ def read_variables(cfg: PackConfig, indicators, communes: gpd.GeoDataFrame, merg
     variables = needed_variables(indicators)
     values, absorbed, carriers, first_year = _load_variables(
         cfg, variables, set(communes["code"]), mergers.members, sources_dir, diag,
-        former=mergers.former, additive=additive_variables(indicators))
+        former=mergers.former, additive=additive_variables(indicators), split=mergers.split)
     for v in variables:
         if v.startswith("derive:"):
             name = v.split(":", 1)[1]
@@ -478,6 +513,11 @@ def compute_values(cfg: PackConfig, indicators, communes: gpd.GeoDataFrame, merg
             f"{' et '.join(noms)} ont fusionné en {mergers.names[new]} ({new}) après le COG de "
             "référence : les données publiées depuis portent sur la commune nouvelle (colonne "
             "« Commune nouvelle »), les autres sur chaque ancienne commune.")
+    for code, chef in mergers.split.items():
+        notes.loc[[chef, code]] = (
+            f"{keyed.at[chef, 'nom']} ({chef}) et {keyed.at[code, 'nom']} ({code}) ne formaient qu'une "
+            "commune dans la géographie plus ancienne de certaines sources : leurs valeurs y sont "
+            "publiées ensemble, comptées une fois dans l'EPCI et le territoire, inconnues pour chacune.")
     # Indicators published on the merged commune (a variable of theirs is carried by it): at
     # commune level, the merged commune has its own row and polygon for these, and its former
     # communes read « fusionnée dans … » (never « non publié », which means secrecy).

@@ -134,12 +134,22 @@ def test_communes_merged_before_the_reference_cog_are_summed_into_their_new_comm
         "02054": ["02695"], "02564": ["02077"]}
 
 
-def test_a_commune_split_after_the_sources_geography_makes_the_totals_missing(duo):
-    # Les Hauts-Talican (60694) split from 60054 after the 2021 geography: no 2018 figure, so
-    # the Oise and the pack read « non publié », never a smaller sum
-    assert "60694" in duo.meta["diagnostics"]["jointures"]["insee-comparateur-2021"]["communes_absentes"]
-    assert pd.isna(duo.values("territoire").loc["oise", "pop_2018"])
-    assert pd.isna(duo.values("departement").loc["02-60", "pop_2018"])
+def test_a_commune_detached_since_the_sources_geography_counts_once_in_its_totals(duo):
+    """Les Hauts-Talican (60694) was a delegated commune of 60054 in the COG 2021: the comparateur
+    2021's row 60054 covers both. Above the commune level it counts once (the Oise's P18_POP is the
+    raw file's sum); at commune level neither has a 2018 value of its own, and both say why."""
+    c21 = raw_c21()
+    assert "60694" not in set(c21["CODGEO"])
+    oise = c21[c21["CODGEO"].str.startswith("60")]["P18_POP"].sum()
+    assert duo.values("territoire").loc["oise", "pop_2018"] == pytest.approx(oise)
+    both = c21[c21["CODGEO"].str[:2].isin(DEPS)]["P18_POP"].sum()
+    assert duo.values("departement").loc["02-60", "pop_2018"] == pytest.approx(both)
+    assert duo.meta["diagnostics"]["scissions"] == {"60694": "60054"}
+    vals = duo.values("commune")
+    assert vals.loc[["60054", "60694"], "pop_2018"].isna().all()
+    assert vals.loc[["60054", "60694"], "pop_2021"].notna().all()  # the 2024 extract has both
+    notes = duo.communes.set_index("code")["note"]
+    assert "ne formaient qu'une commune" in notes["60694"] and notes["60694"] == notes["60054"]
 
 
 def test_geometries_of_each_level(duo):
