@@ -65,3 +65,12 @@ def test_hdf_territory_page_compares_to_the_region(hdf_app):
             "population des Hauts-de-France.") in brief
     assert "% par an pour la région)" in brief and "du taux de la région (14,8\u202f%)" in brief
     assert "au 3e rang des 5 départements" in brief
+
+
+@pytest.mark.parametrize("page", ["pages/plan_actions.py", "pages/contrat.py", "pages/evaluation.py"])
+def test_hdf_project_and_contract_pages_render(hdf_app, page, tmp_path, monkeypatch):
+    monkeypatch.setenv("CARNET_DATABASE_URL", f"sqlite:///{tmp_path / 'projets.sqlite'}")
+    hdf_app.run()
+    hdf_app.switch_page(page).run()
+    no_exception(hdf_app)
+    assert hdf_app.title, page
