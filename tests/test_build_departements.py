@@ -160,3 +160,14 @@ def test_geometries_of_each_level(duo):
     communes = duo.geometry("commune", "complet").to_crs(METRIC_CRS)
     assert whole.geometry.iloc[0].area == pytest.approx(communes.geometry.area.sum(), rel=1e-6)
     assert whole.geometry.iloc[0].area / 1e6 == pytest.approx(7369 + 5860, rel=0.01)  # km², IGN
+
+
+def test_check_reports_the_commune_changes_and_the_missing_indicators(duo):
+    from carnet.check import report
+
+    text = report(duo)
+    assert "insee-comparateur-2021 : 02077 additionnée(s) dans 02564 Bernoy-le-Château" in text
+    assert "60694 Les Hauts-Talican : détachée de 60054 Beaumont-les-Nonains" in text
+    missing = next(line for line in text.splitlines() if line.startswith("Indicateurs du registre absents"))
+    assert "pop_2022" in missing and "pop_2021" not in missing  # the Nord's 2025 comparateur is not used
+    assert "doit égaler l'ensemble" in text
