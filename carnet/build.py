@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -62,12 +62,18 @@ def _pack_sources(cfg: PackConfig) -> set[str]:
     return ids
 
 
+def _source_paths(sid: str, cfg: PackConfig, sources_dir: Path) -> list[Path]:
+    """Where source ``sid`` lives for the pack: one path per département when its path names one."""
+    src = get_source(sid)
+    return list(dict.fromkeys(src.resolve(sources_dir, **params) for params in cfg.params_all))
+
+
 def _source_files(cfg: PackConfig, sources_dir: Path) -> list[Path]:
     ids = _pack_sources(cfg) | {CENTRE_SOURCE}
     files = []
     for sid in sorted(ids):
-        p = get_source(sid).resolve(sources_dir, **cfg.params)
-        files.extend(sorted(p.rglob("*")) if p.is_dir() else [p])
+        for p in _source_paths(sid, cfg, sources_dir):
+            files.extend(sorted(p.rglob("*")) if p.is_dir() else [p])
     return [f for f in files if not f.is_dir()]
 
 
@@ -102,20 +108,21 @@ def check_sources_present(cfg: PackConfig, sources_dir: Path) -> None:
     missing = []
     for sid in sorted(_pack_sources(cfg)):
         src = get_source(sid)
-        p = src.resolve(sources_dir, **cfg.params)
-        if not p.exists():
-            missing.append(f"  - {p}\n    source « {sid} » : à télécharger depuis {src.url}")
+        for p in _source_paths(sid, cfg, sources_dir):
+            if not p.exists():
+                missing.append(f"  - {p}\n    source « {sid} » : à télécharger depuis {src.url}")
     if missing:
         raise CarnetError("Source(s) manquante(s) :\n" + "\n".join(missing))
 
 
 def read_cog(cfg: PackConfig, sources_dir: Path) -> dict:
-    """Step « COG »: the communes of the département in the reference COG, with their EPCI and
-    arrondissement; EPCI types and sizes; associated and delegated former communes."""
+    """Step « COG »: the communes of the pack's département(s) in the reference COG, with their
+    EPCI and arrondissement; EPCI types and sizes; associated and delegated former communes."""
     cog = get_source(cfg.cog).read(sources_dir)
+    deps = set(cfg.dep_codes)
     communes = pd.DataFrame(
         [c for c in cog["communes"]
-         if c.get("departement") == cfg.dep and c["type"] == "commune-actuelle"]
+         if c.get("departement") in deps and c["type"] == "commune-actuelle"]
     )
     communes["code"] = communes["code"].astype("string")
     epci_of, epci_nom, epci_type, epci_size = {}, {}, {}, {}
@@ -148,8 +155,9 @@ def _mergers(cfg: PackConfig, sources_dir: Path, ref_codes: set[str]
         return {}, {}
     recent = get_source(cfg.cog_recent).read(sources_dir)
     out, names = {}, {}
+    deps = set(cfg.dep_codes)
     for c in recent["communes"]:
-        if c.get("departement") == cfg.dep and c["type"] == "commune-actuelle" \
+        if c.get("departement") in deps and c["type"] == "commune-actuelle" \
                 and c.get("anciensCodes"):
             members = [c["code"], *[a for a in c["anciensCodes"] if a != c["code"]]]
             members = [m for m in members if m in ref_codes]
@@ -164,6 +172,8 @@ def _territory_of(cfg: PackConfig, communes: pd.DataFrame) -> pd.Series:
     for t in cfg.territoires:
         mask = (communes["epci"].isin(t.epcis) | communes["arrondissement"].isin(t.arrondissements)
                 | communes["code"].isin(t.communes))
+        if t.departements:  # INSEE commune codes begin with the département's
+            mask |= communes["code"].str.startswith(t.departements)
         clash = mask & terr.notna()
         if clash.any():
             codes = ", ".join(communes.loc[clash, "code"].head(5))
@@ -176,29 +186,57 @@ def _territory_of(cfg: PackConfig, communes: pd.DataFrame) -> pd.Series:
 
 
 def _source_table(sid: str, cfg: PackConfig, sources_dir: Path, cache: dict) -> pd.DataFrame:
-    """A source as a string table indexed by commune code (département rows only)."""
+    """A source as a string table indexed by commune code (rows of the pack's départements only)."""
     if sid in cache:
         return cache[sid]
     src = get_source(sid)
     if src.reader == "cog":
         raw = src.read(sources_dir)
+        deps = set(cfg.dep_codes)
         rows = [c for c in raw["communes"]
-                if c.get("departement") == cfg.dep and c["type"] == "commune-actuelle"]
+                if c.get("departement") in deps and c["type"] == "commune-actuelle"]
         df = pd.DataFrame({"code": [c["code"] for c in rows],
                            "population": [str(c.get("population", "")) for c in rows]})
         df["_line"] = np.arange(len(df)) + 1
         code_col = "code"
     else:
-        df = src.read(sources_dir, cfg.params)
+        df = _read_all(src, cfg, sources_dir)
         code_col = src.options["code"]
-        df = df[df[code_col].str.startswith(cfg.dep, na=False)]
+        df = df[df[code_col].str.startswith(cfg.dep_codes, na=False)]
     df = df.set_index(code_col)
     df.index = df.index.map(normalize_code).astype("string")
     cache[sid] = df
     return df
 
 
-def _load_variables(cfg, variables, ref_codes, mergers, sources_dir, diag):
+def _read_all(src, cfg: PackConfig, sources_dir: Path):
+    """Source ``src`` for the whole pack: read once, or once per département (rows concatenated)
+    when its path names the département (the contours)."""
+    parts = [src.read(sources_dir, params) for params in
+             {str(src.resolve(sources_dir, **p)): p for p in cfg.params_all}.values()]
+    if len(parts) == 1:
+        return parts[0]
+    out = pd.concat(parts, ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=parts[0].crs) \
+        if isinstance(parts[0], gpd.GeoDataFrame) else out
+
+
+def additive_variables(indicators) -> set[str]:
+    """The variables every indicator adds up over communes (counts, numerators, denominators,
+    weights): those a former commune's row may be summed into its new commune's. The ``var`` of a
+    ``weighted`` or ``none`` indicator (a mean, a median) is not additive."""
+    add, other = set(), set()
+    for ind in indicators:
+        if ind.rule in ("sum", "ratio", "growth", "weighted"):
+            add |= {v for v in (ind.var if ind.rule == "sum" else None, *ind.num, *ind.num_minus,
+                                *ind.den, ind.start, ind.end, ind.weight) if v}
+        if ind.rule in ("weighted", "none") and ind.var:
+            other.add(ind.var)
+    return add - other
+
+
+def _load_variables(cfg, variables, ref_codes, mergers, sources_dir, diag, former=None,
+                    additive=frozenset(), split=None):
     """Raw variables as floats, one row per reference commune, with the absorbed mask.
 
     Also returns, per merged commune, the COG year of the first source that publishes it
@@ -235,6 +273,24 @@ def _load_variables(cfg, variables, ref_codes, mergers, sources_dir, diag):
             key = f"{sid}:{col}"
             values[key] = num.reindex(index)
             absorbed[key] = False
+            # Rows of communes merged before the reference COG (a source of an older geography:
+            # Berzy-le-Sec, 02077, now in Bernoy-le-Château, 02564): the new commune's value is the sum
+            # of its former communes' for an additive variable (missing if one is secret), else
+            # unknown: the row of the chef-lieu alone covers only part of the new commune.
+            olds = [c for c in extra if (former or {}).get(c) in ref_codes]
+            for chef in sorted({former[c] for c in olds}):
+                parts = [chef, *(c for c in olds if former[c] == chef)]
+                vals = num.reindex(parts)
+                values.at[chef, key] = (vals.sum() if key in additive and vals.notna().all()
+                                        else np.nan)
+                diag.setdefault("fusions_anterieures", {}).setdefault(sid, {})[chef] = parts[1:]
+            # A commune detached since the source's geography: its row is in its former chef-lieu's
+            # (counted once, above the commune level); at commune level both are unknown.
+            for code in absent:
+                chef = (split or {}).get(code)
+                if chef is not None and pd.notna(values.at[chef, key]):
+                    absorbed.loc[code, key] = True
+                    carriers.setdefault(key, set()).update((chef, code))
             if (src.cog or 0) > ref_year:
                 for new, members in mergers.items():
                     chef, others = members[0], members[1:]
@@ -318,6 +374,13 @@ class Mergers:
 
     members: dict[str, list[str]]
     names: dict[str, str]
+    #: Former communes merged *before* the reference COG (associated or delegated): code → the
+    #: reference commune that holds them. A source of an older geography still has their rows.
+    former: dict[str, str] = field(default_factory=dict)
+    #: Communes detached *after* an older COG of the pack's sources (Les Hauts-Talican, 60694,
+    #: delegated commune of 60054 in the COG 2021): code → the commune whose row, in a source of
+    #: that geography, covers both (only when both lie in the same EPCI and territory).
+    split: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -348,7 +411,7 @@ class Values:
 def read_contours(cfg: PackConfig, cog: dict, sources_dir: Path, diag: dict) -> pd.DataFrame:
     """Step « contours »: commune polygons joined to the COG communes (codes on one side only
     are listed in the diagnostics, never dropped silently)."""
-    contours = get_source(cfg.contours).read(sources_dir, cfg.params)
+    contours = _read_all(get_source(cfg.contours), cfg, sources_dir)
     contours["code"] = contours["code"].astype("string")
     cog_codes, geo_codes = set(cog["communes"]["code"]), set(contours["code"])
     diag["contours"] = {"communes_cog": len(cog_codes), "polygones": len(geo_codes),
@@ -374,7 +437,32 @@ def place_communes(cfg: PackConfig, communes: pd.DataFrame, cog: dict, sources_d
     diag["fusions"] = {k: v for k, v in members.items()}
     diag["fusions_noms"] = names
     diag["anciennes_communes"] = cog["anciennes"]  # associated/delegated former communes
-    return communes, Mergers(members, names)
+    former = {code: a["commune"] for code, a in cog["anciennes"].items()}
+    split = _splits(cfg, communes, sources_dir)
+    diag["scissions"] = split
+    return communes, Mergers(members, names, former, split)
+
+
+def _splits(cfg: PackConfig, communes: pd.DataFrame, sources_dir: Path) -> dict[str, str]:
+    """Reference communes that were a delegated or associated part of another reference commune
+    in an older COG of the pack's sources: code → that commune (same EPCI and territory only)."""
+    ref_year = get_source(cfg.cog).cog or 0
+    keyed = communes.set_index("code")
+    out: dict[str, str] = {}
+    for sid in cfg.sources:
+        src = get_source(sid)
+        if src.reader != "cog" or (src.cog or 0) >= ref_year:
+            continue
+        old = src.read(sources_dir)["communes"]
+        actual = {c["code"] for c in old if c["type"] == "commune-actuelle"}
+        for c in old:
+            code, chef = c["code"], c.get("chefLieu")
+            if (c["type"] in ("commune-deleguee", "commune-associee") and code not in actual
+                    and code in keyed.index and chef in keyed.index and chef != code
+                    and keyed.at[code, "epci"] == keyed.at[chef, "epci"]
+                    and keyed.at[code, "territoire"] == keyed.at[chef, "territoire"]):
+                out[code] = chef
+    return out
 
 
 def build_layers(cfg: PackConfig, communes: gpd.GeoDataFrame, sources_dir: Path, diag: dict
@@ -395,7 +483,8 @@ def read_variables(cfg: PackConfig, indicators, communes: gpd.GeoDataFrame, merg
     """Step « variables »: every variable the indicators need, from the sources and the layers."""
     variables = needed_variables(indicators)
     values, absorbed, carriers, first_year = _load_variables(
-        cfg, variables, set(communes["code"]), mergers.members, sources_dir, diag)
+        cfg, variables, set(communes["code"]), mergers.members, sources_dir, diag,
+        former=mergers.former, additive=additive_variables(indicators), split=mergers.split)
     for v in variables:
         if v.startswith("derive:"):
             name = v.split(":", 1)[1]
@@ -424,6 +513,11 @@ def compute_values(cfg: PackConfig, indicators, communes: gpd.GeoDataFrame, merg
             f"{' et '.join(noms)} ont fusionné en {mergers.names[new]} ({new}) après le COG de "
             "référence : les données publiées depuis portent sur la commune nouvelle (colonne "
             "« Commune nouvelle »), les autres sur chaque ancienne commune.")
+    for code, chef in mergers.split.items():
+        notes.loc[[chef, code]] = (
+            f"{keyed.at[chef, 'nom']} ({chef}) et {keyed.at[code, 'nom']} ({code}) ne formaient qu'une "
+            "commune dans la géographie plus ancienne de certaines sources : leurs valeurs y sont "
+            "publiées ensemble, comptées une fois dans l'EPCI et le territoire, inconnues pour chacune.")
     # Indicators published on the merged commune (a variable of theirs is carried by it): at
     # commune level, the merged commune has its own row and polygon for these, and its former
     # communes read « fusionnée dans … » (never « non publié », which means secrecy).

@@ -66,6 +66,12 @@ def ranking_chart(df: pd.DataFrame, label: str, unit: str, highlight: str | None
     return _base((bars + text).properties(height=alt.Step(26)))
 
 
+def _reference(df: pd.DataFrame, *groups: str) -> str:
+    """The reference group of a bar chart: the pack's whole (« Département », « Région »), the
+    group that is none of ``groups``."""
+    return next((g for g in df["groupe"] if g not in groups), "Département")
+
+
 def territories_chart(df: pd.DataFrame, label: str, unit: str) -> alt.Chart:
     """Bars of every territory and the département on one indicator.
 
@@ -73,7 +79,8 @@ def territories_chart(df: pd.DataFrame, label: str, unit: str) -> alt.Chart:
     ``Territoire choisi`` / ``Autres territoires`` / ``Département``).
     """
     d = df.dropna(subset=["valeur"])
-    domain = ["Territoire choisi", "Autres territoires", "Département"]
+    own = ["Territoire choisi", "Autres territoires"]
+    domain = [*own, _reference(df, *own)]
     bars = alt.Chart(d).mark_bar().encode(
         y=alt.Y("nom:N", sort=_order(d), title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)),
         x=alt.X("valeur:Q", title=_axis_title(label, unit), axis=alt.Axis(format=",~r")),
@@ -93,7 +100,8 @@ def compare_chart(df: pd.DataFrame, label: str, unit: str) -> alt.Chart:
         y=alt.Y("nom:N", sort=_order(d), title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
         x=alt.X("valeur:Q", title=_axis_title(label, unit), axis=alt.Axis(format=",~r")),
         color=alt.Color("groupe:N", title=None,
-                        scale=alt.Scale(domain=["Sélection", "Département"], range=[HIGHLIGHT, REFERENCE]),
+                        scale=alt.Scale(domain=["Sélection", _reference(df, "Sélection")],
+                                        range=[HIGHLIGHT, REFERENCE]),
                         legend=alt.Legend(orient="bottom") if d["groupe"].nunique() > 1 else None),
         tooltip=[alt.Tooltip("nom:N", title="Nom"), alt.Tooltip("texte:N", title=label)],
     )

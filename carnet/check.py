@@ -7,7 +7,7 @@ communes without territory, missing values per indicator and level, totals.
 from __future__ import annotations
 
 from carnet.formatting import fmt_int, fmt_percent, fmt_value
-from carnet.indicators import LEVELS, latest_of_family
+from carnet.indicators import LEVELS, latest_of_family, registry
 from carnet.pack import Pack
 
 TOTALS = ("pop_2022", "pop_2018", "superficie", "logements_2022", "emplois_2022")
@@ -36,6 +36,18 @@ def report(pack: Pack) -> str:
     else:
         out.append("  aucune")
     out.append("")
+    noms = pack.communes.set_index("code")["nom"]
+    earlier = d.get("fusions_anterieures", {})
+    if earlier or d.get("scissions"):
+        out.append("Changements de communes avant le COG de référence "
+                   "(sources de géographie plus ancienne) :")
+        for sid, chefs in earlier.items():
+            for chef, olds in chefs.items():
+                out.append(f"  {sid} : {', '.join(olds)} additionnée(s) dans {chef} {noms.get(chef, '?')}")
+        for code, chef in d.get("scissions", {}).items():
+            out.append(f"  {code} {noms.get(code, '?')} : détachée de {chef} {noms.get(chef, '?')} ; "
+                       "comptée avec elle dans les agrégats, inconnue seule")
+        out.append("")
     out.append("Jointures source × communes (codes inconnus / communes absentes) :")
     for sid, j in d["jointures"].items():
         out.append(f"  {sid} : {j['lignes']} lignes ; codes inconnus : "
@@ -71,7 +83,10 @@ def report(pack: Pack) -> str:
         if any(counts[lvl][iid] for lvl in LEVELS):
             out.append(f"  {iid} : {', '.join(parts)}{note}")
     out.append("")
-    out.append("Totaux par maille (somme des unités ; doit égaler le département) :")
+    out.append("Indicateurs du registre absents de ce carnet (source non déclarée dans [sources]) : "
+               + (", ".join(i for i in registry() if i not in pack.indicators) or "aucun"))
+    out.append("")
+    out.append(f"Totaux par maille (somme des unités ; doit égaler {pack.config.ensemble.le}) :")
     from carnet.export import export_frame
 
     communes = export_frame(pack, "commune", rounded=False)
@@ -108,7 +123,7 @@ def _epci_membership_changes(pack: Pack) -> list[str]:
         table = src.read(paths.sources_dir())
     except CarnetError as exc:
         return [title, f"  contrôle impossible ({exc})", ""]
-    table = table[table["DEP"] == pack.config.dep].set_index("CODGEO")["EPCI"]
+    table = table[table["DEP"].isin(pack.config.dep_codes)].set_index("CODGEO")["EPCI"]
     ref = pack.communes.set_index("code")["epci"]
     common = ref.index.intersection(table.index)
     changed = [c for c in common if table[c] != ref[c]]

@@ -19,6 +19,7 @@ from carnet.indicators import Indicator, registry
 from carnet.sources import catalogue
 
 CONFIG_NAME = "territoire.toml"
+DEPARTEMENTS_FILE = Path(__file__).parent / "data" / "departements.toml"
 ATLAS_NAME = "atlas.toml"
 ATLAS_DEFAULTS = Path(__file__).parent / "data" / ATLAS_NAME
 ATLAS_LISTS = ("chiffres_cles", "fiche_commune", "comparaison", "carte", "carte_commune",
@@ -35,6 +36,51 @@ class Territoire:
     epcis: tuple[str, ...] = ()
     arrondissements: tuple[str, ...] = ()
     communes: tuple[str, ...] = ()
+    departements: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Departement:
+    """A département of a pack: INSEE code, name, and the slug of its contours folder."""
+
+    code: str
+    nom: str
+    slug: str
+
+    @property
+    def params(self) -> dict:
+        """Parameters for source path templates (``{dep}-{dep_slug}``)."""
+        return {"dep": self.code, "dep_slug": self.slug}
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """How a sentence names a pack's whole (the maille « departement »): its word and the word
+    with its article after « le », « au », « du », and before a title (« du Département du Nord »)."""
+
+    mot: str
+    le: str
+    au: str
+    du: str
+    titre_de: str
+
+    @property
+    def Mot(self) -> str:  # noqa: N802 - the capitalised word (« Département »)
+        return self.mot[0].upper() + self.mot[1:]
+
+
+#: The words a pack's whole may be called (``[ensemble] libelle``); an unknown one lists these.
+ENSEMBLES = {
+    "département": Ensemble("département", "le département", "au département", "du département", "du"),
+    "région": Ensemble("région", "la région", "à la région", "de la région", "de la"),
+    "ensemble": Ensemble("ensemble", "l'ensemble", "à l'ensemble", "de l'ensemble", "de"),
+}
+
+
+@cache
+def departement_registry() -> dict[str, dict]:
+    """The départements a pack may list in ``departements = [...]`` (``carnet/data/departements.toml``)."""
+    return tomllib.loads(DEPARTEMENTS_FILE.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -68,7 +114,14 @@ class Atlas:
 
 @dataclass(frozen=True)
 class PackConfig:
-    """A territory pack: the département, its territories, sources and indicators."""
+    """A territory pack: its département(s), its territories, sources and indicators.
+
+    ``dep`` and ``dep_nom`` name the pack's whole, the unit of the maille « departement »: the
+    département of a one-département pack (``[departement]``), else the whole of the
+    départements listed in ``departements = [...]`` (``[ensemble]``: code, nom, libelle, e.g.
+    the region « 32 », « Hauts-de-France », « région »). ``departements`` lists every
+    département whose communes the pack holds; ``ensemble_libelle`` is the word for the whole.
+    """
 
     id: str
     nom: str
@@ -87,11 +140,40 @@ class PackConfig:
     path: Path | None = None
     controle_epci: str | None = None  # published EPCI outlines the dissolved ones are checked against
     atlas: Atlas = field(default_factory=lambda: load_atlas())
+    departements: tuple[Departement, ...] = ()
+    ensemble_libelle: str = "département"
+
+    def __post_init__(self):
+        if not self.departements:  # built in code with dep alone (tests): one département
+            object.__setattr__(self, "departements", (Departement(self.dep, self.dep_nom,
+                                                                  self.dep_slug),))
+
+    @property
+    def ensemble(self) -> Ensemble:
+        """The words naming the pack's whole (« département », « région »)."""
+        return ENSEMBLES[self.ensemble_libelle]
+
+    @property
+    def dep_codes(self) -> tuple[str, ...]:
+        """INSEE codes of the pack's départements (``("59",)``, ``("02", "59", …)``)."""
+        return tuple(d.code for d in self.departements)
+
+    @property
+    def multi(self) -> bool:
+        """Whether the pack spans several départements."""
+        return len(self.departements) > 1
 
     @property
     def params(self) -> dict:
-        """Parameters for source path templates."""
-        return {"dep": self.dep, "dep_slug": self.dep_slug}
+        """Parameters for source path templates (the first département's in a multi-département
+        pack: a source whose path names a département is read once per département, see
+        :attr:`params_all`)."""
+        return self.departements[0].params
+
+    @property
+    def params_all(self) -> tuple[dict, ...]:
+        """Path template parameters of every département of the pack."""
+        return tuple(d.params for d in self.departements)
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -141,7 +223,7 @@ def load_config(pack_id: str = "nord", path: Path | None = None) -> PackConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Fichier {path} : TOML invalide ({exc})") from None
     try:
-        dep = raw["departement"]
+        deps, whole = _departements(raw, path)
         geo = raw["geographie"]
         terr = tuple(
             Territoire(
@@ -149,11 +231,18 @@ def load_config(pack_id: str = "nord", path: Path | None = None) -> PackConfig:
                 epcis=tuple(t.get("epcis", ())),
                 arrondissements=tuple(t.get("arrondissements", ())),
                 communes=tuple(t.get("communes", ())),
+                departements=tuple(str(d) for d in t.get("departements", ())),
             )
             for t in raw["territoires"]
         )
     except KeyError as exc:
         raise ConfigError(f"Fichier {path} : clé obligatoire manquante {exc}") from None
+    codes = {d.code for d in deps}
+    for t in terr:
+        for d in t.departements:
+            if d not in codes:
+                raise ConfigError(f"Fichier {path} : [[territoires]] {t.id} : departements : "
+                                  f"département {d!r} hors du carnet (valeurs : {', '.join(sorted(codes))})")
     cat = catalogue()
     srcs = tuple(raw.get("sources", {}).get("utiliser", ()))
     for s in (*srcs, geo["contours"], geo["cog"],
@@ -172,14 +261,67 @@ def load_config(pack_id: str = "nord", path: Path | None = None) -> PackConfig:
     if len({t.id for t in terr}) != len(terr):
         raise ConfigError(f"Fichier {path} : identifiants de territoires en double")
     return PackConfig(
-        id=raw.get("id", path.parent.name), nom=raw.get("nom", dep["nom"]),
-        titre=raw.get("titre", dep["nom"]), dep=str(dep["code"]), dep_nom=dep["nom"],
-        dep_slug=dep["slug"], contours=geo["contours"], cog=geo["cog"],
+        id=raw.get("id", path.parent.name), nom=raw.get("nom", whole["nom"]),
+        titre=raw.get("titre", whole["nom"]), dep=whole["code"], dep_nom=whole["nom"],
+        dep_slug=deps[0].slug if len(deps) == 1 else "", contours=geo["contours"], cog=geo["cog"],
         cog_recent=geo.get("cog_recent"), territoires=terr, sources=srcs, couches=couches,
         indicator_ids=ids, perimetre=raw.get("perimetre", {}), path=path,
         controle_epci=geo.get("controle_epci"),
         atlas=load_atlas(path.parent / ATLAS_NAME, ids, tuple(t.id for t in terr)),
+        departements=deps, ensemble_libelle=whole["libelle"],
     )
+
+
+def _departements(raw: dict, path: Path) -> tuple[tuple[Departement, ...], dict]:
+    """The pack's départements and its whole (code, nom, libelle) from ``[departement]`` (one
+    département) or ``departements = [...]`` and ``[ensemble]`` (several).
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and the key: both forms or neither, an empty or repeated list, a code
+        not in ``carnet/data/departements.toml`` (the valid ones listed).
+    """
+    if "departement" in raw and "departements" in raw:
+        raise ConfigError(f"Fichier {path} : [departement] et departements : l'un ou l'autre, pas les deux")
+    if "departements" not in raw:
+        dep = raw["departement"]
+        if not isinstance(dep, dict):
+            raise ConfigError(f"Fichier {path} : [departement] doit être une table (code, nom, slug)")
+        d = Departement(str(dep["code"]), dep["nom"], dep["slug"])
+        return (d,), {"code": d.code, "nom": d.nom, "libelle": "département"}
+    codes = raw["departements"]
+    if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
+        raise ConfigError(f"Fichier {path} : departements : liste non vide de codes INSEE attendue "
+                          f"(ex. [\"59\", \"62\"]), trouvé {codes!r}")
+    if len(set(codes)) != len(codes):
+        raise ConfigError(f"Fichier {path} : departements : code en double dans {codes!r}")
+    reg = departement_registry()
+    try:
+        deps = tuple(Departement(c, reg[c]["nom"], reg[c]["slug"]) for c in codes)
+    except KeyError as exc:
+        unknown = UnknownKeyError("Département", exc.args[0], reg)
+        raise ConfigError(f"Fichier {path} : departements : {unknown}") from None
+    ens = raw.get("ensemble", {})
+    if not isinstance(ens, dict):
+        raise ConfigError(f"Fichier {path} : [ensemble] doit être une table (code, nom, libelle)")
+    for key in ens:
+        if key not in ("code", "nom", "libelle"):
+            unknown = UnknownKeyError("Paramètre de [ensemble]", key, ("code", "nom", "libelle"))
+            raise ConfigError(f"Fichier {path} : {unknown}")
+    if len(deps) == 1:
+        default = {"code": deps[0].code, "nom": deps[0].nom, "libelle": "département"}
+    else:
+        default = {"code": "-".join(codes), "nom": " + ".join(d.nom for d in deps), "libelle": "ensemble"}
+    whole = {**default, **{k: str(v) for k, v in ens.items()}}
+    try:
+        lookup(ENSEMBLES, whole["libelle"], "Libellé de [ensemble]")
+    except UnknownKeyError as exc:
+        raise ConfigError(f"Fichier {path} : {exc}") from None
+    if whole["code"] in codes and len(deps) > 1:
+        raise ConfigError(f"Fichier {path} : [ensemble] code : {whole['code']!r} est le code "
+                          "d'un des départements")
+    return deps, whole
 
 
 def _read_toml(path: Path) -> dict:

@@ -69,6 +69,11 @@ def _of_departement(pack: Pack) -> str:
     return f"du {pack.config.dep_nom}"
 
 
+def _of_whole_rate(pack: Pack) -> str:
+    """« départemental » for a département's rate, else « de la région », « de l'ensemble »."""
+    return "départemental" if pack.config.ensemble_libelle == "département" else pack.config.ensemble.du
+
+
 def _territories_word(pack: Pack) -> str:
     """The pack's plural word for its territories, lower case: ``territoires de contrat``."""
     word = pack.config.perimetre.get("libelle_pluriel") or "territoires"
@@ -123,7 +128,7 @@ def population_paragraph(pack: Pack, tid: str) -> Paragraph | None:
             sign = "+" if evol > 0 else ""
             sign_dep = "+" if evol_dep > 0 else ""
             text += (f" {trend} ({sign}{fmt_number(evol, 2)} % par an en moyenne, contre "
-                     f"{sign_dep}{fmt_number(evol_dep, 2)} % par an pour le département).")
+                     f"{sign_dep}{fmt_number(evol_dep, 2)} % par an pour {pack.config.ensemble.le}).")
             srcs.append(source_label(pack.indicator(eid)))
     return Paragraph("Population", text, tuple(dict.fromkeys(srcs)))
 
@@ -143,10 +148,10 @@ def unemployment_paragraph(pack: Pack, tid: str) -> Paragraph | None:
     rank = int((others > t).sum()) + 1
     n = len(others)
     if abs(t - d) < 0.05:
-        comp = "au même niveau que dans le département"
+        comp = f"au même niveau que dans {pack.config.ensemble.le}"
     else:
         side = "au-dessus" if t > d else "en dessous"
-        comp = f"{_pct_pts(t - d)} {side} du taux départemental ({fmt_percent(d)})"
+        comp = f"{_pct_pts(t - d)} {side} du taux {_of_whole_rate(pack)} ({fmt_percent(d)})"
     if rank == 1:
         pos = f"C'est le taux le plus élevé des {n} {words}."
     elif rank == n:

@@ -52,7 +52,8 @@ st.page_link(nav.TERRITOIRE, label=f"Voir le carnet du territoire {info.territoi
              icon=":material/arrow_forward:", query_params=state.link_params(territoire=info.territoire))
 
 st.subheader("Indicateurs comparés")
-st.caption(f"La commune face à son EPCI, à son {data.territory_word(p, lower=True)} et au département. "
+st.caption(f"La commune face à son EPCI, à son {data.territory_word(p, lower=True)} "
+           f"et {p.config.ensemble.au}. "
            "« non agrégeable » : une médiane ou un taux de pauvreté ne s'additionne pas entre communes.")
 components.profile_table(fiches.commune_profile(p, code), headers={"Territoire": data.territory_word(p)})
 components.sources_caption(fiches.sources_footer(p, fiches.fiche_ids(p)))

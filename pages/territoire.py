@@ -16,13 +16,13 @@ st.title(terr[tid])
 epcis = fiches.units(p, "epci")
 epci_list = (f" · EPCI ({fiches.reference_cog(p)}) : {', '.join(epcis.get(e, e) for e in t.epcis)}"
              if t.epcis else "")
-st.caption(f"{data.territory_word(p)} du {p.config.titre} · "
+st.caption(f"{data.territory_word(p)} {p.config.ensemble.titre_de} {p.config.titre} · "
            f"{fiches.communes_count(p, fiches.territory_communes(p, tid)['code'])}{epci_list}")
 rapport.pdf_button(p, tid)  # « Carnet PDF » (A4, made on press)
 
 st.subheader("Chiffres clés")
 others = f"autres {data.territory_word(p, plural=True, lower=True)}"
-st.caption(f"Chaque valeur est comparée au département et à l'étendue (minimum – maximum) "
+st.caption(f"Chaque valeur est comparée {p.config.ensemble.au} et à l'étendue (minimum – maximum) "
            f"des {len(terr) - 1} {others}.")
 components.key_figure_cards(fiches.key_figures(p, "territoire", tid), reference_name=p.config.titre,
                             others_label=others.capitalize())
@@ -102,7 +102,7 @@ def comparison_tab(iid, ind, code):
 
 
 def population_tab(iid, ind, code):
-    indexed = st.toggle("Comparer au département (base 100 en 2011)", value=True)
+    indexed = st.toggle(f"Comparer {p.config.ensemble.au} (base 100 en 2011)", value=True)
     series = fiches.population_with_reference(p, tid, with_departement=indexed)
     st.altair_chart(charts.population_chart(series, indexed=indexed), width="stretch")
     components.sources_caption(fiches.sources_footer(p, fiches.population_ids(p)))

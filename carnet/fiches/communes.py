@@ -181,7 +181,7 @@ def commune_profile(pack: Pack, code: str, ids=None) -> pd.DataFrame:
         code = info.code
     units_ = (("Commune", "commune", code), ("EPCI", "epci", info.epci),
               ("Territoire", "territoire", info.territoire),
-              ("Département", "departement", pack.config.dep))
+              (pack.config.ensemble.Mot, "departement", pack.config.dep))
     merged = None if info.anciennes else pack.merger_of(code)
     rows = []
     for i in fiche_ids(pack) if ids is None else ids:

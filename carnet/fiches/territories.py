@@ -28,7 +28,8 @@ def territory_comparison(pack: Pack, iid: str, highlight: str | None = None) -> 
         rows.append((t.id, t.nom, vals.get(t.id, math.nan), grp))
     dep = pack.values("departement")[iid].iloc[0]
     if shows_reference(pack.indicator(iid)):
-        rows.append((pack.config.dep, f"{pack.config.dep_nom} (département)", dep, "Département"))
+        rows.append((pack.config.dep, f"{pack.config.dep_nom} ({pack.config.ensemble.mot})", dep,
+                     pack.config.ensemble.Mot))
     df = pd.DataFrame(rows, columns=["code", "nom", "valeur", "groupe"])
     df["texte"] = [fmt_ind(pack, iid, v, "territoire") for v in df["valeur"]]
     return df
@@ -56,7 +57,7 @@ def population_with_reference(pack: Pack, tid: str, with_departement: bool = Tru
     frames = [population_series(pack, "territoire", [tid])]
     if with_departement:
         dep = population_series(pack, "departement", [pack.config.dep])
-        dep["nom"] = f"{pack.config.dep_nom} (département)"
+        dep["nom"] = f"{pack.config.dep_nom} ({pack.config.ensemble.mot})"
         frames.append(dep)
     return pd.concat(frames, ignore_index=True)
 
@@ -112,7 +113,7 @@ def compare_display(pack: Pack, level: str, codes, ids) -> pd.DataFrame:
     """
     raw = compare_table(pack, level, codes, ids)
     dep = compare_table(pack, "departement", [pack.config.dep], ids)
-    dep["Nom"] = f"{pack.config.dep_nom} (département)"
+    dep["Nom"] = f"{pack.config.dep_nom} ({pack.config.ensemble.mot})"
     out = pd.concat([raw, dep], ignore_index=True)
     for i in ids:
         lab = pack.indicator(i).label
@@ -130,7 +131,7 @@ def compare_export(pack: Pack, level: str, codes, ids, rounded: bool = True) -> 
     """
     raw = compare_table(pack, level, codes, ids)
     dep = compare_table(pack, "departement", [pack.config.dep], ids)
-    dep["Nom"] = f"{pack.config.dep_nom} (département)"
+    dep["Nom"] = f"{pack.config.dep_nom} ({pack.config.ensemble.mot})"
     out = pd.concat([raw, dep], ignore_index=True)
     labels, decimals = {}, {}
     for i in ids:
@@ -167,9 +168,10 @@ def compare_long(pack: Pack, level: str, codes, iid: str) -> pd.DataFrame:
     rows = [(c, str(names.get(c, c)), vals.get(c, math.nan), "Sélection") for c in codes]
     dep = pack.values("departement")[iid].iloc[0]
     if shows_reference(pack.indicator(iid)):
-        rows.append((pack.config.dep, f"{pack.config.dep_nom} (département)", dep, "Département"))
+        rows.append((pack.config.dep, f"{pack.config.dep_nom} ({pack.config.ensemble.mot})", dep,
+                     pack.config.ensemble.Mot))
     df = pd.DataFrame(rows, columns=["code", "nom", "valeur", "groupe"])
-    df["texte"] = [fmt_ind(pack, iid, v, level if g != "Département" else "departement")
+    df["texte"] = [fmt_ind(pack, iid, v, level if g != pack.config.ensemble.Mot else "departement")
                    for v, g in zip(df["valeur"], df["groupe"], strict=True)]
     return df
 

@@ -356,7 +356,12 @@ var {{ this.get_name() }} = (function () {
     }
   });
   o.naFill = o.palette ? window.CarnetMaps.naFill({{ this.map_name }}, layer) : null;
+  {%- if this.lazy %}
+  {# Lazy: decoded and built when first shown (a level of detail, carnet.maps.region). #}
+  layer.once("add", function () { layer.addData(window.CarnetMaps.features(d)); });
+  {%- else %}
   layer.addData(window.CarnetMaps.features(d));
+  {%- endif %}
   {# Performance marks read by benchmarks/bench_maps.py (a Jinja comment: not in the page). #}
   if (window.performance && performance.mark) {
     performance.mark("carnet-layer-data");
@@ -403,6 +408,9 @@ var {{ this.get_name() }} = (function () {
             **pane_options(pane),
         }
         self.map_name = None
+        #: Decode and build the features when the layer is first added to the map, not at load
+        #: (:mod:`carnet.maps.region`: the communes of a region, shown from a zoom on).
+        self.lazy = False
 
 
 # ------------------------------------------------------------------------ points

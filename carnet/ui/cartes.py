@@ -66,6 +66,14 @@ def territories_map(pack_id: str, cache_dir: str, iid: str) -> folium.Map:
     return atlas.territories_map(load(pack_id, cache_dir), iid)
 
 
+@st.cache_data(show_spinner="Préparation de la carte…", max_entries=16)
+def region_map(pack_id: str, cache_dir: str, iid: str) -> folium.Map:
+    """:func:`carnet.maps.region.region_map` of the pack ``pack_id`` (EPCI, then communes by zoom)."""
+    from carnet.maps.region import region_map as build
+
+    return build(load(pack_id, cache_dir), iid)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def locator_map(pack_id: str, cache_dir: str, code: str, iid: str = "pop_2022") -> folium.Map:
     """:func:`carnet.maps.atlas.locator_map` of the pack ``pack_id``."""
