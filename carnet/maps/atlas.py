@@ -25,9 +25,9 @@ from carnet.fiches import (
     short_producer,
 )
 from carnet.layers import layer_registry
+from carnet.maps.base import geo_attribution  # re-exported: carnet.maps.carnets, projects
 from carnet.maps.layers import add_layer_control, add_outlines, add_points, add_polygons
 from carnet.maps.thematic import choropleth
-from carnet.sources import get_source
 
 EPCI = "epci"
 EPCI_LABEL = "Contours des EPCI"
@@ -46,13 +46,6 @@ def map_layers() -> dict[str, dict]:
 def overlays() -> dict[str, str]:
     """Optional layers of the territory map: id → French label (EPCI outlines first)."""
     return {EPCI: EPCI_LABEL, **{lid: spec["label"] for lid, spec in map_layers().items()}}
-
-
-def geo_attribution(pack) -> str:
-    """Credit of the pack's geography (commune contours, then the COG giving communes, EPCI
-    and territories), from their sources: ``IGN Admin Express 2018, INSEE COG 2024``."""
-    return ", ".join(get_source(sid).map_credit() for sid in (pack.config.contours,
-                                                              pack.config.cog))
 
 
 # ------------------------------------------------------------------------- layers

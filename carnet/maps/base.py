@@ -107,3 +107,12 @@ def base_map(
     ensure_style(m)
     use_local_assets(m, base_url=base_url)
     return m
+
+
+def geo_attribution(pack) -> str:
+    """Credit of the pack's geography (commune contours, then the COG giving communes, EPCI
+    and territories), from their sources: ``IGN Admin Express 2018, INSEE COG 2024``."""
+    from carnet.sources import get_source
+
+    return ", ".join(get_source(sid).map_credit() for sid in (pack.config.contours,
+                                                              pack.config.cog))

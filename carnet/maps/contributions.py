@@ -178,7 +178,7 @@ def contributions_map(pack, tid: str, rows: Sequence[dict], *, m: folium.Map | N
     m : folium.Map, optional
         Map to draw on (a new one otherwise).
     """
-    from carnet.maps.atlas import geo_attribution
+    from carnet.maps.base import geo_attribution
     from carnet.maps.layers import add_layer_control, add_outlines
 
     pack.config.territoire(tid)

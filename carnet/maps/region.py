@@ -108,7 +108,7 @@ def region_map(pack, iid: str, scheme: str = "quantiles", *, commune_zoom: int =
     folium.Map
         The map; its container's ``data-carnet-level`` says which level is drawn.
     """
-    from carnet.maps.atlas import geo_attribution
+    from carnet.maps.base import geo_attribution
 
     ind = pack.indicator(iid)
 
