@@ -232,15 +232,17 @@ var {{ this.get_name() }} = (function () {
         self.data_json = script_json(rows)
 
 
-# Builds one marker from a coded row (see :func:`map_points`); its tooltip is made on hover,
-# from the dictionaries, with text nodes only: no data string is ever parsed as HTML.
+# Builds one marker from a coded row (see :func:`map_points`). Its tooltip is bound on the
+# first hover or click (see ProjectCluster: one listener on the cluster, not a tooltip per
+# marker) and made from the dictionaries with text nodes only: no data string is ever
+# parsed as HTML.
 _CALLBACK = """
 function (r) {
     var s = d.s[r[2]], col = d.o[r[3]];
     var m = L.circleMarker(new L.LatLng(r[0], r[1]), {
         radius: s[0], color: col, weight: 2.5, dashArray: s[1], pane: pane,
         fillColor: col, fillOpacity: s[2]});
-    m.bindTooltip(function () { return tip(r); }, {className: "carnet-tooltip"});
+    m.carnetRow = r;
     return m;
 }
 """
@@ -306,6 +308,13 @@ class ProjectCluster(FastMarkerCluster):
                 var markers = new Array(d.r.length);
                 for (var i = 0; i < d.r.length; i++) { markers[i] = callback(d.r[i]); }
                 var cluster = L.markerClusterGroup({{ this.options_json }});
+                cluster.on("mouseover click", function (e) {
+                    var l = e.layer;
+                    if (!l || !l.carnetRow || l.getTooltip()) { return; }
+                    l.bindTooltip(function () { return tip(l.carnetRow); },
+                                  {className: "carnet-tooltip"});
+                    l.openTooltip(e.latlng);
+                });
                 cluster.addLayers(markers);
                 cluster.addTo(map);
                 return cluster;
