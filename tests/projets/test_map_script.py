@@ -7,6 +7,7 @@ renders (it runs each element's ``script`` macro only), so the browser failed wi
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -63,8 +64,10 @@ def test_checker_catches_the_blank_map_bug():
 def test_data_reaches_the_script_escaped(repo, ctx):
     script = _st_folium_script(projects_map(_frame(repo, ctx), ctx.map_context))
     # script_json: no "<" that could close the script, no Jinja opener left to evaluate
-    assert "<img" not in script and "{{" not in script and "49" not in script
-    tips = [p["tooltip"][0] for p in decode_points(payloads(script)[0])]
+    assert "<img" not in script and "{{" not in script
+    payload = payloads(script)[0]
+    assert "49" not in json.dumps(payload)  # « {{ 7*7 }} » not evaluated
+    tips = [p["tooltip"][0] for p in decode_points(payload)]
     assert sorted(tips) == ["<img src=x onerror=alert(1)>", "{{ 7*7 }}"]  # raw text, kept
     # the tooltip is built with text nodes only: no data string goes through innerHTML
     cluster = script[script.index("var tip = "):script.index("cluster.addTo(map)")]
