@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
 
@@ -202,5 +200,5 @@ def test_map_does_not_evaluate_template_syntax(repo, ctx):
     out = projects_map(enrich(repo.dataframe("nord"), ctx)).get_root().render()
     assert "{{" not in out and "{%" not in out
     payload = payloads(out)[0]
-    assert "49" not in json.dumps(payload)  # not evaluated (folium's random ids may hold 49)
+    assert "49" not in " ".join(payload["w"])  # not evaluated (folium ids may hold « 49 »)
     assert decode_points(payload)[0]["tooltip"][0] == title
