@@ -202,3 +202,14 @@ def test_map_does_not_evaluate_template_syntax(repo, ctx):
     payload = payloads(out)[0]
     assert "49" not in " ".join(payload["w"])  # not evaluated (folium ids may hold « 49 »)
     assert decode_points(payload)[0]["tooltip"][0] == title
+
+
+def test_map_titles_survive_their_word_coding():
+    titles = ["  Deux  espaces ", "Gare", "Gare de Lille — Gare", "=HYPERLINK(\"x\")", "**gras**"]
+    frame = pd.DataFrame({"titre": titles, "lon": 3.0, "lat": [50.1, 50.2, 50.3, 50.4, 50.5],
+                          "orientation": None, "statut": "engage", "commune": "59350",
+                          "illustratif": False})
+    payload = map_points(frame)
+    assert [p["tooltip"][0] for p in decode_points(payload)] == titles
+    assert payload["w"].count("Gare") == 1  # each word sent once
+    assert [p["tooltip"][1] for p in decode_points(payload)] == ["Engagé · 59350"] * 5
