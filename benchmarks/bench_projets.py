@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.mdsection import write_section  # noqa: E402
 from carnet.db import get_engine  # noqa: E402
 from carnet.maps.projects import projects_map  # noqa: E402
 from carnet.projets.demo import generate_demo  # noqa: E402
@@ -28,6 +29,7 @@ from carnet.projets.views import Filters, apply_filters, enrich  # noqa: E402
 
 N = 10_000
 RUNS = 7
+HEADING = "Serveur : filtre et carte à 10 000 projets (bench_projets.py)"
 
 
 def timed(fn, runs=RUNS):
@@ -77,7 +79,6 @@ def main() -> None:
             rows.append((label, len(sub), filt_ms, map_ms, filt_ms + map_ms, map_max,
                          len(html.encode()) / 1000, st_ms))
     lines = [
-        "# Benchmark du registre des projets", "",
         f"{N} projets illustratifs (générateur `demo-projets`, graine 1) sur SQLite ; "
         f"médiane de {RUNS} mesures, machine de 2 cœurs.", "",
         f"- insertion (validation + audit, une transaction) : {insert_s:.1f} s",
@@ -113,7 +114,9 @@ def main() -> None:
               "n'est pas compté ici.", ""]
     text = "\n".join(lines)
     print(text)
-    (Path(__file__).with_suffix(".md")).write_text(text, encoding="utf-8")
+    # Only this script's section: the others (browser, kept registry) stay as they are.
+    write_section(Path(__file__).with_suffix(".md"), HEADING, text,
+                  title="Benchmark du registre des projets")
 
 
 if __name__ == "__main__":

@@ -8,10 +8,13 @@ the page is :func:`carnet.ui.projets.show_projects_map`.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from branca.element import CssLink, Element, JavascriptLink, MacroElement
@@ -229,14 +232,40 @@ var {{ this.get_name() }} = (function () {
         self.data_json = script_json(rows)
 
 
+# Builds one marker from a coded row (see :func:`map_points`). Its tooltip is bound on the
+# first hover or click (see ProjectCluster: one listener on the cluster, not a tooltip per
+# marker) and made from the dictionaries with text nodes only: no data string is ever
+# parsed as HTML.
 _CALLBACK = """
-function (row) {
-    var s = styles[row[2]];
-    var m = L.circleMarker(new L.LatLng(row[0], row[1]), {
-        radius: s[1], color: s[0], weight: 2.5, dashArray: s[2], pane: pane,
-        fillColor: s[0], fillOpacity: s[3]});
-    m.bindTooltip(row[3], {className: "carnet-tooltip"});
+function (r) {
+    var s = d.s[r[2]], col = d.o[r[3]];
+    var m = L.circleMarker(new L.LatLng(r[0], r[1]), {
+        radius: s[0], color: col, weight: 2.5, dashArray: s[1], pane: pane,
+        fillColor: col, fillOpacity: s[2]});
+    m.carnetRow = r;
     return m;
+}
+"""
+
+_TOOLTIP = """
+function (r) {
+    var el = document.createElement("div");
+    function add(tag, text) {
+        var e = tag ? document.createElement(tag) : document.createTextNode(text);
+        if (tag && text) { e.textContent = text; }
+        el.appendChild(e);
+    }
+    var commune = d.c[r[5] || 0], moa = d.m[r[6] || 0], y0 = r[7] || 0, y1 = r[8] || 0;
+    add("b", d.t[r[4]].map(function (k) { return d.w[k]; }).join(" "));
+    add("br");
+    add(null, d.l[r[2]] + (commune ? " \u00b7 " + commune : ""));
+    if (r[9]) { add(null, " \u00b7 "); add("i", "illustratif"); }
+    var years = y0 && y1 && y0 !== y1 ? y0 + "\u2013" + y1 : String(y0 || y1 || "");
+    if (moa || years) {
+        add("br");
+        add(null, moa + (moa && years ? " \u00b7 " : "") + years);
+    }
+    return el;
 }
 """
 
@@ -245,8 +274,8 @@ class _ScriptText(Element):
     """Script text added to the page as is.
 
     branca wraps each rendered ``script`` macro in ``Element(text)``, which compiles
-    the text as a Jinja template: with 10,000 projects that second pass over ~2 MB took
-    most of the map's build time. The text is already final (and its data escaped).
+    the text as a Jinja template: with 10,000 projects that second pass over the data
+    took most of the map's build time. The text is already final (its data script-safe).
     """
 
     def __init__(self, text: str):
@@ -258,12 +287,12 @@ class _ScriptText(Element):
 
 
 class ProjectCluster(FastMarkerCluster):
-    """FastMarkerCluster with pre-serialised compact data (a style palette + rows).
+    """FastMarkerCluster drawing coded project rows (see :func:`map_points`).
 
-    Rows are ``[lat, lon, style index, escaped tooltip]``; styles are
-    ``[colour, radius, dash, fill opacity]``. Skips folium's per-row validation, which
-    dominated the redraw time with 10,000 points. Everything sits in the ``script``
-    macro: streamlit-folium renders only that macro of each element.
+    The payload (rows of numbers and the dictionaries they index) is serialised once,
+    script-safe; markers and their tooltips are built in the browser. Skips folium's
+    per-row validation, which dominated the redraw time with 10,000 points. Everything
+    sits in the ``script`` macro: streamlit-folium renders only that macro of each element.
     """
 
     _template = Template(
@@ -273,29 +302,31 @@ class ProjectCluster(FastMarkerCluster):
                 var map = {{ this._parent.get_name() }};
                 var pane = {{ this.pane_json }};
                 if (!map.getPane(pane)) { map.createPane(pane).style.zIndex = "{{ this.pane_z }}"; }
-                var styles = {{ this.styles_json }};
+                var d = {{ this.data_json }};
+                var tip = {{ this.tooltip_js }};
                 var callback = {{ this.callback_js }};
-                var data = {{ this.data_json }};
+                var markers = new Array(d.r.length);
+                for (var i = 0; i < d.r.length; i++) { markers[i] = callback(d.r[i]); }
                 var cluster = L.markerClusterGroup({{ this.options_json }});
-                for (var i = 0; i < data.length; i++) {
-                    callback(data[i]).addTo(cluster);
-                }
+                cluster.on("mouseover click", function (e) {
+                    var l = e.layer;
+                    if (!l || !l.carnetRow || l.getTooltip()) { return; }
+                    l.bindTooltip(function () { return tip(l.carnetRow); },
+                                  {className: "carnet-tooltip"});
+                    l.openTooltip(e.latlng);
+                });
+                cluster.addLayers(markers);
                 cluster.addTo(map);
                 return cluster;
             })();
         {% endmacro %}"""
     )
 
-    def __init__(self, rows: list[list], name: str = "Projets", options: dict | None = None):
+    def __init__(self, payload: dict, name: str = "Projets", options: dict | None = None):
         super().__init__([], name=name, options=options)
-        palette: dict[tuple, int] = {}
-        data = []
-        for lat, lon, color, radius, dash, opacity, tip in rows:
-            idx = palette.setdefault((color, radius, dash, opacity), len(palette))
-            data.append([lat, lon, idx, tip])
-        self.styles_json = script_json([list(k) for k in palette])
-        self.data_json = script_json(data)
+        self.data_json = script_json(payload)
         self.callback_js = _CALLBACK.strip()
+        self.tooltip_js = _TOOLTIP.strip()
         self.pane_json = script_json(PANE_PROJETS[0])
         self.options_json = script_json(self.options)
         self.pane_z = int(PANE_PROJETS[1])
@@ -314,29 +345,129 @@ class ProjectCluster(FastMarkerCluster):
             element.render(**kwargs)
 
 
-def map_points(df: pd.DataFrame) -> list[list]:
-    """Rows for the map: lat, lon, colour, radius, dash, opacity, escaped tooltip HTML."""
+#: Marker style of a project whose status is not given: visible, not "engaged"-solid.
+DEFAULT_STYLE = (6, "3,2", 0.35)
+#: Fields of a coded row, in order (``illustratif`` 1 or 0; trailing zeros are left out).
+ROW_FIELDS = ("lat", "lon", "statut", "orientation", "titre", "commune", "maitre_ouvrage",
+              "annee_debut", "annee_fin", "illustratif")
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Dictionary codes of text values, in order of appearance (missing or blank → code 0,
+    the empty string); the text is kept as it is."""
+    text = values.astype("string").fillna("")
+    text = text.where(text.str.strip() != "", "")
+    codes, uniques = pd.factorize(pd.concat([pd.Series([""], dtype="string"), text],
+                                            ignore_index=True))
+    return codes[1:], [str(u) for u in uniques]
+
+
+def _word_codes(texts: list[str]) -> tuple[list[list[int]], list[str]]:
+    """Each text as codes of its words (split on single spaces: ``" ".join`` gives it back)."""
+    words: dict[str, int] = {}
+    return [[words.setdefault(w, len(words)) for w in t.split(" ")] for t in texts], list(words)
+
+
+def _lookup(values: pd.Series, keys: list) -> np.ndarray:
+    """Index of each value in ``keys`` (0, the « not given » entry, for any other value)."""
+    return values.map({k: i for i, k in enumerate(keys) if k is not None}).fillna(0).astype(
+        int).to_numpy()
+
+
+def _year(values: pd.Series) -> np.ndarray:
+    """Years as int, 0 when not given."""
+    return pd.to_numeric(values, errors="coerce").fillna(0).astype(int).to_numpy()
+
+
+def map_points(df: pd.DataFrame) -> dict:
+    """The located projects coded for the browser: rows of numbers and their dictionaries.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Projects, ``enrich``-ed for commune names; rows without a location are left out.
+
+    Returns
+    -------
+    dict
+        ``r``: one row per located project, the numbers of :data:`ROW_FIELDS` — lat, lon
+        (5 decimals), then codes into ``l``/``s`` (status label; marker radius, dash,
+        fill opacity), ``o`` (orientation colour), ``t`` (title, itself a list of codes
+        into the words ``w``), ``c`` (commune name), ``m`` (maître d'ouvrage), the start
+        and end years (0: not given) and 1 for an illustrative project; trailing zeros
+        are left out. Code 0 of ``c`` and ``m`` is the empty string, of ``l``/``s`` the
+        status « non renseigné », of ``o`` grey. Strings are raw text: the browser only
+        ever writes them as text nodes.
+    """
     located = df[df["lon"].notna() & df["lat"].notna()]
+    statut_keys = [None, *STATUTS]
+    ori = orientations(pack_of(df))
+    head = {"l": [NON_RENSEIGNE, *STATUTS.values()],
+            "s": [list(DEFAULT_STYLE), *(list(STATUT_STYLES.get(k, DEFAULT_STYLE))
+                                        for k in statut_keys[1:])],
+            "o": [GREY, *ori.colors.values()]}
     if located.empty:
-        return []
-    colors = located["orientation"].map(orientations(pack_of(df)).colors).fillna(GREY).tolist()
-    default = (6, "3,2", 0.35)  # status not given: visible, but not "engaged"-solid
-    styles = [STATUT_STYLES.get(s, default) for s in located["statut"]]
-    statuts = located["statut"].map(STATUTS).fillna(NON_RENSEIGNE).tolist()
-    names = located.get("commune_nom", located["commune"]).fillna("").astype(str).tolist()
+        return {**head, "t": [], "w": [], "c": [""], "m": [""], "r": []}
+    blank = pd.Series(None, index=located.index, dtype="object")
+    titles, t_dict = _codes(located["titre"])
+    t_words, words = _word_codes(t_dict)
+    communes, c_dict = _codes(located.get("commune_nom", located["commune"]))
+    moas, m_dict = _codes(located.get("maitre_ouvrage", blank))
+    illustratif = located.get("illustratif", blank).fillna(False).astype(bool).astype(int)
+    columns = [np.round(located["lat"].to_numpy(float), 5).tolist(),
+               np.round(located["lon"].to_numpy(float), 5).tolist(),
+               *(np.asarray(c).tolist() for c in (
+                   _lookup(located["statut"], statut_keys),
+                   _lookup(located["orientation"], [None, *ori.colors]), titles, communes,
+                   moas, _year(located.get("annee_debut", blank)),
+                   _year(located.get("annee_fin", blank)), illustratif.to_numpy()))]
     rows = []
-    for lat, lon, col, st, titre, statut, commune, illustratif in zip(
-            located["lat"].tolist(), located["lon"].tolist(), colors, styles,
-            located["titre"].astype(str).tolist(), statuts, names,
-            located["illustratif"].tolist(), strict=True):
-        tip = (f"<b>{esc(titre)}</b><br>{esc(statut)}" + (f" · {esc(commune)}" if commune else "")
-               + (" · <i>illustratif</i>" if illustratif else ""))
-        rows.append([round(lat, 5), round(lon, 5), col, st[0], st[1], st[2], tip])
-    return rows
+    for row in zip(*columns, strict=True):
+        row = list(row)
+        while len(row) > 5 and row[-1] == 0:
+            row.pop()
+        rows.append(row)
+    return {**head, "t": t_words, "w": words, "c": c_dict, "m": m_dict, "r": rows}
+
+
+#: The projects payload as written in a map's script (one line: script_json escapes newlines).
+_PAYLOAD_LINE = re.compile(r'^\s*var d = (\{"l":.*\});$', re.MULTILINE)
+
+
+def payloads(html: str) -> list[dict]:
+    """The projects payloads (:func:`map_points`) of a rendered map's HTML or script.
+
+    For tests and benchmarks, with :func:`decode_points`.
+    """
+    return [json.loads(m) for m in _PAYLOAD_LINE.findall(html)]
+
+
+def decode_points(payload: dict) -> list[dict]:
+    """Python mirror of the browser's decoding of :func:`map_points`: one dict per marker.
+
+    Keys: ``lat``, ``lon``, ``color``, ``radius``, ``dash``, ``opacity`` (the marker) and
+    ``tooltip``, the tooltip's lines as the browser writes them (text, no markup).
+    """
+    out = []
+    for r in payload["r"]:
+        r = list(r) + [0] * (len(ROW_FIELDS) - len(r))
+        (lat, lon, st, ori, title, commune, moa, y0, y1, illustratif) = r
+        radius, dash, opacity = payload["s"][st]
+        com, mo = payload["c"][commune], payload["m"][moa]
+        years = f"{y0}\u2013{y1}" if y0 and y1 and y0 != y1 else str(y0 or y1 or "")
+        lines = [" ".join(payload["w"][k] for k in payload["t"][title]),
+                 payload["l"][st] + (f" \u00b7 {com}" if com else "")
+                 + (" \u00b7 illustratif" if illustratif else "")]
+        if mo or years:
+            lines.append(mo + (" \u00b7 " if mo and years else "") + years)
+        out.append({"lat": lat, "lon": lon, "color": payload["o"][ori], "radius": radius,
+                    "dash": dash, "opacity": opacity, "tooltip": lines})
+    return out
 
 
 def points_bounds(rows: list[list]) -> list[list[float]]:
-    """``[[south, west], [north, east]]`` of map rows, widened to :data:`FIT_MIN_SPAN`."""
+    """``[[south, west], [north, east]]`` of coded rows (lat, lon first), widened to
+    :data:`FIT_MIN_SPAN`."""
     lats = [r[0] for r in rows]
     lons = [r[1] for r in rows]
     out = []
@@ -427,7 +558,8 @@ def add_projects(m: folium.Map, projects: pd.DataFrame, *, name: str = "Projets"
     folium.Map
         ``m``.
     """
-    rows = map_points(projects)
+    payload = map_points(projects)
+    rows = payload["r"]
     bounds = fallback_bounds
     if rows:
         # No disableClusteringAtZoom: projects placed at the same commune centre stay a
@@ -436,7 +568,7 @@ def add_projects(m: folium.Map, projects: pd.DataFrame, *, name: str = "Projets"
                    "spiderfyOnMaxZoom": True}
         if not cluster:
             options["disableClusteringAtZoom"] = 0
-        ProjectCluster(rows, name=name, options=options).add_to(m)
+        ProjectCluster(payload, name=name, options=options).add_to(m)
         bounds = points_bounds(rows)
     if fit and bounds is not None:
         m.fit_bounds(bounds, padding_top_left=FIT_PADDING_TOP_LEFT,

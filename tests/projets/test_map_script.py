@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from streamlit_folium import generate_leaflet_string
 
-from carnet.maps.projects import MapContext, projects_map
+from carnet.maps.projects import MapContext, decode_points, payloads, projects_map
 from carnet.projets.territory import TerritoryContext
 from carnet.projets.views import enrich
 from tests.projets.conftest import make_communes, sample
@@ -62,11 +62,15 @@ def test_checker_catches_the_blank_map_bug():
 
 def test_data_reaches_the_script_escaped(repo, ctx):
     script = _st_folium_script(projects_map(_frame(repo, ctx), ctx.map_context))
-    assert "<img" not in script and "\\u003cimg" not in script
-    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in script
-    # braces as character references (esc), each "&" written \\u0026 (script_json)
-    assert "\\u0026#123;\\u0026#123; 7*7 \\u0026#125;\\u0026#125;" in script
-    assert "49" not in script.split("var data = ")[1].split(";")[0]
+    # script_json: no "<" that could close the script, no Jinja opener left to evaluate
+    assert "<img" not in script and "{{" not in script
+    payload = payloads(script)[0]
+    assert "49" not in " ".join(payload["w"])  # « {{ 7*7 }} » not evaluated
+    tips = [p["tooltip"][0] for p in decode_points(payload)]
+    assert sorted(tips) == ["<img src=x onerror=alert(1)>", "{{ 7*7 }}"]  # raw text, kept
+    # the tooltip is built with text nodes only: no data string goes through innerHTML
+    cluster = script[script.index("var tip = "):script.index("cluster.addTo(map)")]
+    assert "innerHTML" not in cluster and "textContent" in cluster
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node absent")

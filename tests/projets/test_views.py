@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from carnet.maps.projects import map_points, projects_map
+from carnet.maps.projects import decode_points, map_points, payloads, projects_map
 from carnet.projets.views import (
     Filters,
     apply_filters,
@@ -135,24 +135,49 @@ def test_money_formats():
     assert fmt_euros(1_200_000.5) == "1\u202f200\u202f000,50\u202f€"
 
 
-def test_map_escapes_every_data_string(repo, ctx):
+def test_map_sends_data_strings_as_raw_text_in_a_script_safe_payload(repo, ctx):
     repo.create(sample(titre=XSS, maitre_ouvrage=XSS, description=XSS), user="u")
     d = enrich(repo.dataframe("nord"), ctx)
-    rows = map_points(d)
-    assert rows[0][6].startswith("<b>&lt;img src=x onerror=alert(1)&gt;</b>")
+    payload = map_points(d)
+    # raw text in the payload (the browser writes it with text nodes, never as HTML)
+    assert decode_points(payload)[0]["tooltip"] == [
+        XSS, "Engagé · Cambrai", f"{XSS} · 2012–2016"]
     html_out = projects_map(d).get_root().render()
-    assert XSS not in html_out
-    assert "onerror=alert(1)" not in html_out.replace("onerror=alert(1)&gt;", "").replace(
-        "onerror=alert(1)\\u0026gt;", "")
+    assert XSS not in html_out and "<img" not in html_out
+    assert "\\u003cimg" in html_out  # script_json: no "<" can close the script element
+    assert payloads(html_out) == [payload]  # what the page carries decodes back to it
 
 
 def test_map_points_style_and_colour(df):
-    rows = {r[6].split("</b>")[0][3:]: r for r in map_points(df)}
-    assert "Béguinage" not in rows  # à localiser: not on the map
-    college = rows["Collège à Cambrai"]
-    assert college[:3] == [50.175, 3.235, "#d95f02"] and college[4] is None
-    maison = rows["Maison médicale"]
-    assert maison[2] == "#1b9e77" and maison[4] == "2,3"
+    payload = map_points(df)
+    points = {p["tooltip"][0]: p for p in decode_points(payload)}
+    assert "Béguinage" not in points  # à localiser: not on the map
+    college = points["Collège à Cambrai"]
+    # Cambrai's centre (tests/projets/conftest.py), orientation 1's colour, « engagé » solid
+    assert (college["lat"], college["lon"], college["color"]) == (50.175, 3.235, "#d95f02")
+    assert (college["radius"], college["dash"], college["opacity"]) == (7, None, 0.8)
+    assert college["tooltip"] == ["Collège à Cambrai", "Engagé · Cambrai",
+                                  "Département du Nord · 2012–2014"]
+    maison = points["Maison médicale"]
+    assert maison["color"] == "#1b9e77" and (maison["radius"], maison["dash"]) == (4, "2,3")
+    assert maison["tooltip"] == ["Maison médicale", "Idée · Caudry",
+                                 "Commune de Caudry · 2016–2018"]
+    # rows are numbers only; strings sit once in the dictionaries
+    assert all(isinstance(v, int | float) for r in payload["r"] for v in r)
+    assert len(payload["r"]) == 3 and payload["c"][0] == "" and payload["m"][0] == ""
+
+
+def test_map_points_codes_missing_values_and_illustrative(repo, ctx):
+    repo.create(sample(titre="Sans statut", statut=None, orientation=None,
+                       maitre_ouvrage=None, annee_debut=None, annee_fin=None,
+                       illustratif=True), user="u")
+    repo.create(sample(titre="Même année", annee_debut=2020, annee_fin=2020), user="u")
+    points = {p["tooltip"][0]: p for p in decode_points(map_points(
+        enrich(repo.dataframe("nord"), ctx)))}
+    grey = points["Sans statut"]
+    assert grey["tooltip"] == ["Sans statut", "Non renseigné · Cambrai · illustratif"]
+    assert (grey["color"], grey["radius"], grey["dash"]) == ("#6f6f6f", 6, "3,2")
+    assert points["Même année"]["tooltip"][2] == "Département du Nord · 2020"
 
 
 def test_map_uses_fast_cluster_not_markers(df):
@@ -170,7 +195,21 @@ def test_empty_frame_dashboard():
 
 
 def test_map_does_not_evaluate_template_syntax(repo, ctx):
-    repo.create(sample(titre="{{ 7*7 }} {% if true %}x{% endif %}"), user="u")
+    title = "{{ 7*7 }} {% if true %}x{% endif %}"
+    repo.create(sample(titre=title), user="u")
     out = projects_map(enrich(repo.dataframe("nord"), ctx)).get_root().render()
-    assert "49" not in out.split("var data = ")[1].split(";")[0]
-    assert "\\u0026#123;\\u0026#123; 7*7 \\u0026#125;\\u0026#125;" in out
+    assert "{{" not in out and "{%" not in out
+    payload = payloads(out)[0]
+    assert "49" not in " ".join(payload["w"])  # not evaluated (folium ids may hold « 49 »)
+    assert decode_points(payload)[0]["tooltip"][0] == title
+
+
+def test_map_titles_survive_their_word_coding():
+    titles = ["  Deux  espaces ", "Gare", "Gare de Lille — Gare", "=HYPERLINK(\"x\")", "**gras**"]
+    frame = pd.DataFrame({"titre": titles, "lon": 3.0, "lat": [50.1, 50.2, 50.3, 50.4, 50.5],
+                          "orientation": None, "statut": "engage", "commune": "59350",
+                          "illustratif": False})
+    payload = map_points(frame)
+    assert [p["tooltip"][0] for p in decode_points(payload)] == titles
+    assert payload["w"].count("Gare") == 1  # each word sent once
+    assert [p["tooltip"][1] for p in decode_points(payload)] == ["Engagé · 59350"] * 5
