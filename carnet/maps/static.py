@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from carnet.geometry import METRIC_CRS
 from carnet.maps.thematic import (
     MISSING_LABEL,
     SCHEMES,
@@ -33,8 +34,8 @@ MISSING_HATCH = "////"
 MISSING_EDGE = "#6b6b6b"
 EDGE = "#ffffff"
 OUTLINE = "#1a1a1a"
-#: Lambert-93: the French metric projection, so the map is not squashed.
-PRINT_CRS = 2154
+#: Lambert-93 (carnet.geometry.METRIC_CRS): the French metric projection, so the map is not squashed.
+PRINT_CRS = METRIC_CRS
 
 
 def _figure(ax, size: tuple[float, float]):
