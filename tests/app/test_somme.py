@@ -69,7 +69,8 @@ def test_somme_accueil_and_commune(somme_app):
 NORD_WORDS = re.compile(
     r"\bNord\b|nordiste|\bLille\b|lillois|Cambr[ée]sis|Cambrai|Flandre|Douaisis|Douai\b|"
     r"Valenciennois|Valenciennes|Avesnois|Sambre|Maubeuge|Cateau|Dunkerque|Roubaix|Tourcoing|"
-    r"P[ée]v[èe]le|\bCAUE\b|\bcd ?59\b|(?<![\d.,\u202f\u00a0])59\d{3}(?![\d\u202f\u00a0])", re.I)
+    r"P[ée]v[èe]le|\bCAUE\b|\bcd ?59\b|(?<![\da-f.,\u202f\u00a0])59\d{3}(?![\da-f\u202f\u00a0])", re.I)
+# (a 59xxx code, not digits inside a random hexadecimal element id such as « …71f59042a9… »)
 
 
 def _proto_strings(msg, out: list[str]) -> None:
