@@ -138,8 +138,10 @@ class Recorder:
           for (const s of document.querySelectorAll('[data-testid=stMarkdownContainer] span'))
             if ((s.getAttribute('style') || '').includes('color') && s.innerText.includes('rouge'))
               out.push('colour');
+          // a <script> element made of the data (its body is the payload), not our map
+          // scripts that carry the raw string as JSON data (\u003cscript\u003ealert(2)…)
           for (const s of document.querySelectorAll('script'))
-            if (s.textContent.includes('alert(2)')) out.push('script');
+            if (s.textContent.trim() === 'alert(2)') out.push('script');
           return out; }"""
         for frame in self.page.frames:
             try:
