@@ -84,9 +84,18 @@ def _login_and_open(browser, base: str, name: str, pwd: str, pid: int):
     sidebar_login(page, name, pwd, unfold=True, timeout=90_000)
     page.get_by_role("tab", name="Tableau", exact=True).click()
     box = page.get_by_test_id("stSelectbox").filter(has_text="Fiche du projet")
-    box.click()
-    page.keyboard.type(TITLE)
-    page.get_by_role("option", name=f"n°{pid} — {TITLE}").click()
+    option = page.get_by_role("option", name=f"n°{pid} — {TITLE}")
+    for attempt in range(3):  # a rerun still running (after the tab click) closes the list
+        box.click()
+        page.keyboard.type(TITLE)
+        try:
+            option.wait_for(timeout=30_000)
+            break
+        except Exception:  # noqa: BLE001 - the list was closed under us: open it again
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+    option.click()
     page.locator(".carnet-plain.carnet-fiche").filter(has_text=TITLE).wait_for(timeout=90_000)
     page.get_by_role("button", name="Modifier", exact=True).click()
     page.get_by_text(f"Le projet n°{pid} est ouvert dans l'onglet « Saisie »").wait_for(
