@@ -19,14 +19,19 @@ import folium
 from branca.element import MacroElement
 from folium.map import Layer
 from folium.template import Template
-from folium.utilities import get_obj_in_upper_tree
 
 from carnet.ateliers.categories import categories
 from carnet.formatting import fmt_int
 from carnet.maps.assets import use_local_assets
 from carnet.maps.base import base_map
-from carnet.maps.elements import PANE_POINTS, add_point_legend, ensure_style, esc
-from carnet.maps.encoding import script_json
+from carnet.maps.elements import (
+    PANE_POINTS,
+    _ScriptData,
+    add_point_legend,
+    ensure_style,
+    esc,
+    pane_options,
+)
 
 #: Characters of a contribution's text in its tooltip (the popup has it whole).
 TOOLTIP_CHARS = 140
@@ -54,7 +59,7 @@ class ContributionStyle(MacroElement):
         self._name = "CarnetContributionStyle"
 
 
-class ContributionLayer(Layer):
+class ContributionLayer(_ScriptData, Layer):
     """Circle markers with an escaped tooltip and popup each.
 
     Parameters
@@ -91,24 +96,11 @@ var {{ this.get_name() }} = (function () {
                  show: bool = True):
         super().__init__(name=esc(name), overlay=True, control=True, show=show)
         self._name = "CarnetContributions"
-        self.rows = rows
+        self.data = rows
         self.options_dict = {
             "marker": {"radius": 7, "color": "#ffffff", "weight": 1.5, "fillColor": color,
                        "fillOpacity": 0.95, "bubblingMouseEvents": False},
-            "attribution": esc(attribution), "pane": PANE_POINTS[0], "paneZ": PANE_POINTS[1]}
-        self.map_name = None
-
-    @property
-    def data_json(self) -> str:
-        return script_json(self.rows)
-
-    @property
-    def options_json(self) -> str:
-        return script_json(self.options_dict)
-
-    def render(self, **kwargs):
-        self.map_name = get_obj_in_upper_tree(self, folium.Map).get_name()
-        super().render(**kwargs)
+            "attribution": esc(attribution), **pane_options(PANE_POINTS)}
 
 
 def _short(text: str, limit: int = TOOLTIP_CHARS) -> str:
