@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 
 import pytest
 
-from carnet import db
 from carnet.ateliers.repository import AtelierRepository
-from tests.projets.conftest import PG_URL, _reset_pg
+from tests.carnets.conftest import engine  # noqa: F401 - a migrated database on each backend
 
 HOSTILE = ["<img src=x onerror=alert(1)>", "{{ 7*7 }}", "=HYPERLINK(\"x\";\"clic\")",
            "**gras**"]
 
 
-@pytest.fixture(params=["sqlite", "postgis"])
-def engine(request, tmp_path):
-    """A migrated engine on a fresh database, for each backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ateliers.sqlite'}"
-    else:
-        if not PG_URL:
-            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-                pytest.fail("CI sans CARNET_TEST_DATABASE_URL")
-            pytest.skip("CARNET_TEST_DATABASE_URL non défini : tests PostGIS ignorés")
-        url = PG_URL
-        _reset_pg(url)
-    eng = db.get_engine(url)
-    yield eng
-    db.dispose_all()
-
-
 @pytest.fixture
-def repo(engine) -> AtelierRepository:
+def repo(engine) -> AtelierRepository:  # noqa: F811 - the imported fixture
     return AtelierRepository(engine)
 
 
