@@ -26,7 +26,7 @@ from carnet.maps.assets import use_local_assets
 from carnet.maps.base import base_map
 from carnet.maps.elements import (
     PANE_POINTS,
-    _ScriptData,
+    ScriptData,
     add_point_legend,
     ensure_style,
     esc,
@@ -59,7 +59,7 @@ class ContributionStyle(MacroElement):
         self._name = "CarnetContributionStyle"
 
 
-class ContributionLayer(_ScriptData, Layer):
+class ContributionLayer(ScriptData, Layer):
     """Circle markers with an escaped tooltip and popup each.
 
     Parameters

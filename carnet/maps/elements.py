@@ -253,7 +253,7 @@ def pane_options(pane: tuple[str, int] | None) -> dict:
     return {"pane": pane[0] if pane else None, "paneZ": pane[1] if pane else None}
 
 
-class _ScriptData:
+class ScriptData:
     """Mixin of the layers whose template reads ``data_json``, ``options_json`` and ``map_name``.
 
     Subclasses set ``self.data`` and ``self.options_dict``; ``map_name`` (the parent map's
@@ -282,7 +282,7 @@ class _ScriptData:
 # ---------------------------------------------------------------------- polygons
 
 
-class PolygonLayer(_ScriptData, Layer):
+class PolygonLayer(ScriptData, Layer):
     """A polygon layer from encoded rings, with a JS style read from properties.
 
     Parameters
@@ -416,7 +416,7 @@ var {{ this.get_name() }} = (function () {
 # ------------------------------------------------------------------------ points
 
 
-class PointLayer(_ScriptData, JSCSSMixin, Layer):
+class PointLayer(ScriptData, JSCSSMixin, Layer):
     """Circle markers from ``[lon, lat, props...]`` rows, optionally clustered.
 
     Parameters
