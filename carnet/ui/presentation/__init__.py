@@ -33,10 +33,9 @@ PARAM = "diapo"
 
 def _contributions(pack_id: str, tid: str) -> list[dict]:
     """The approved contributions of the territoire's ateliers (the DÉBATTRE chapter)."""
-    from carnet.ateliers import approved
-    from carnet.ui.ateliers import repository
+    from carnet.ui.cartes import approved_contributions
 
-    return approved(repository(), pack_id, tid)
+    return approved_contributions(pack_id, tid)
 
 
 def _digest(contrat, projets: pd.DataFrame | None, contributions: list[dict] = ()) -> str:
