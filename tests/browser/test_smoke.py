@@ -38,12 +38,18 @@ MAP_IFRAME = "iframe[title*='carnet_fastmap'], iframe[title*='streamlit_folium']
 
 
 def _map_frame(page):
-    """The Leaflet iframe of the page's map, once its commune paths are drawn."""
+    """The Leaflet iframe of the page's commune map, once its commune paths are drawn.
+
+    The commune map is the first map iframe in the page: the Territoire page's carnet
+    sections draw their own (heritage) map below it, whose 70 point markers are paths
+    too and may be painted first, so the frame is taken by its place, not by who paints first.
+    """
     page.wait_for_selector(MAP_IFRAME, timeout=60_000)
     for _ in range(120):
-        for frame in page.frames:
-            if frame.locator("path.leaflet-interactive").count() > 50:
-                return frame
+        handle = page.locator(MAP_IFRAME).first.element_handle()
+        frame = handle.content_frame() if handle else None
+        if frame is not None and frame.locator("path.leaflet-interactive").count() > 50:
+            return frame
         time.sleep(0.5)
     raise AssertionError("aucun polygone de commune dessiné dans la carte")
 
