@@ -48,6 +48,11 @@ def test_indicator_change_restyles_without_remount_and_click_selects(fast_app, b
     frame.evaluate("() => { window.__carnetTestMark = 'same-frame'; }")
     before = frame.evaluate(_FILLS)
     restyles = frame.evaluate("() => window.__carnetFast.restyles")
+    outlines = frame.evaluate("""() => {
+        const ps = document.querySelectorAll('.leaflet-carnet-contours-pane path');
+        ps.forEach(p => { p.__carnetKept = true; });
+        return ps.length; }""")
+    assert outlines >= 1  # the Cambrésis's EPCI outlines
 
     iframe.scroll_into_view_if_needed()
     box = iframe.bounding_box()
@@ -67,6 +72,9 @@ def test_indicator_change_restyles_without_remount_and_click_selects(fast_app, b
     after = frame.evaluate(_FILLS)
     assert len(after) == len(before) and after != before  # recoloured
     assert "Part des 75 ans" in frame.locator(".carnet-legend").inner_text()
+    # same EPCI, same outlines: their SVG paths are kept, not rebuilt at each change
+    assert frame.evaluate("""() => Array.from(document.querySelectorAll(
+        '.leaflet-carnet-contours-pane path')).filter(p => p.__carnetKept).length""") == outlines
     assert len(geo_fetches) == 1, geo_fetches  # the geometry came once
 
     iframe.scroll_into_view_if_needed()  # the combobox scrolled the page
