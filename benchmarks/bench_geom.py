@@ -42,11 +42,55 @@ _FAST_PAINTED = """(n) => {
 }"""
 
 
+#: Stage marks for the breakdown of a change (browser clock, every frame of the page): the
+#: websocket messages the page receives (``__wsAt``) and the component's render messages
+#: (``__renderAt``, in the map's iframe).
+_STAGES = """(() => {
+  const now = () => performance.timeOrigin + performance.now();
+  window.__wsAt = []; window.__renderAt = []; window.__long = [];
+  try {
+    new PerformanceObserver(l => l.getEntries().forEach(e => window.__long.push(
+      [performance.timeOrigin + e.startTime, e.duration]))).observe({type: 'longtask', buffered: false});
+  } catch (e) {}
+  window.addEventListener('message', e => {
+    if (e.data && e.data.type === 'streamlit:render') window.__renderAt.push(now());
+  }, true);
+  const WS = window.WebSocket;
+  if (!WS) return;
+  window.WebSocket = function (...a) {
+    const ws = new WS(...a);
+    ws.addEventListener('message',
+                        ev => window.__wsAt.push([now(), ev.data.byteLength || ev.data.length || 0]));
+    return ws;
+  };
+  window.WebSocket.prototype = WS.prototype;
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();"""
+
+
+#: The stages of one change on the fast path, in order (ms after the click event).
+STAGES = ("first_ws", "render", "restyled", "frame", "painted")
+
+
+def _stages(page, t0: float, n: int) -> dict[str, float]:
+    """Where the time of change ``n`` went: first websocket message after the click (the rerun
+    started), last render message the map received, restyle done, first animation frame after
+    it (the frame that shows the new colours), paint mark (second frame)."""
+    ws = page.evaluate("window.__wsAt")
+    frame = _fast_frame(page)
+    marks = frame.evaluate(
+        "(n) => ['restyled', 'frame', 'painted'].map(k => performance.getEntriesByName("
+        "'carnet-fast-' + k + '-' + n)[0]).map(e => performance.timeOrigin + e.startTime)", n)
+    renders = [r for r in frame.evaluate("window.__renderAt") if r <= marks[0]]
+    vals = [ws[0][0] if ws else float("nan"), renders[-1] if renders else float("nan"), *marks]
+    return {k: v - t0 for k, v in zip(STAGES, vals, strict=True)}
+
+
 def _fast_frame(page):
     return page.locator("iframe[title*='carnet_fastmap']").first.element_handle().content_frame()
 
 
-def bench(fast: bool, rounds: int) -> dict:
+def bench(fast: bool, rounds: int, trace: bool = False) -> dict:
     from playwright.sync_api import sync_playwright
 
     env = {**os.environ, "CARNET_FAST_MAP": "1" if fast else "0"}
@@ -64,6 +108,7 @@ def bench(fast: bool, rounds: int) -> dict:
             page.on("websocket", on_ws)
             page.add_init_script("document.addEventListener('click', e => "
                                  "{ window.__clickAt = performance.timeOrigin + e.timeStamp; }, true);")
+            page.add_init_script(_STAGES)
             t_nav = time.time()
             page.goto(f"{base}/territoire?territoire={TERRITORY}&indicateur=taux_chomage_2022")
             if fast:
@@ -85,7 +130,9 @@ def bench(fast: bool, rounds: int) -> dict:
                     option = page.locator("[role='option']", has_text=label).first
                     option.wait_for()
                     n = _fast_frame(page).evaluate("() => window.__carnetFast.painted") if fast else 0
-                    page.evaluate("window.__clickAt = null")
+                    page.evaluate("window.__clickAt = null; window.__wsAt = []; window.__long = []")
+                    if fast:
+                        _fast_frame(page).evaluate("window.__renderAt = []")
                     received.clear()
                     option.click()
                     page.wait_for_function("window.__clickAt !== null", timeout=10_000)
@@ -93,13 +140,22 @@ def bench(fast: bool, rounds: int) -> dict:
                     if fast:
                         frame = _fast_frame(page)
                         frame.wait_for_function(f"() => ({_FAST_PAINTED})({n}) !== null", timeout=30_000)
-                        painted = frame.evaluate(_FAST_PAINTED, n)[0]
+                        painted, n_painted = frame.evaluate(_FAST_PAINTED, n)
                     else:
                         painted = _painted_after(page, label.split(" — ")[1], t0)[0]
                     page.wait_for_function("!document.querySelector(\"[data-testid='stStatusWidget']\")",
                                            timeout=30_000)
                     time.sleep(0.5)
                     out["ms"].append(painted - t0)
+                    if fast:
+                        stages = _stages(page, t0, n_painted)
+                        out.setdefault("stages", []).append(stages)
+                        print("    " + ", ".join(f"{k} +{v:.0f}" for k, v in stages.items()), flush=True)
+                        if trace:
+                            ws = page.evaluate("window.__wsAt")
+                            print("      ws (ms, bytes)", [(round(a - t0), b) for a, b in ws])
+                            print("      long tasks (start, ms)",
+                                  [(round(a - t0), round(d)) for a, d in page.evaluate("window.__long")])
                     out["bytes"].append(sum(received))
                     print(f"  {'fast' if fast else 'folium'} {_iid:<22} {painted - t0:6.0f} ms "
                           f"{sum(received) / 1024:7.1f} KiB", flush=True)
@@ -113,15 +169,20 @@ def _summary(name: str, r: dict) -> str:
     ms, kb = sorted(r["ms"]), sorted(b / 1024 for b in r["bytes"])
     return (f"{name}: repainted median {statistics.median(ms):.0f} ms (min {ms[0]:.0f}, max {ms[-1]:.0f}), "
             f"websocket median {statistics.median(kb):.1f} KiB (min {kb[0]:.1f}, max {kb[-1]:.1f}), "
-            f"n={len(ms)}; first paint {r['first_paint_s']:.1f} s wall")
+            f"n={len(ms)}; first paint {r['first_paint_s']:.1f} s wall"
+            + ("; stages, median ms after the click: " + ", ".join(
+                f"{k} {statistics.median(s[k] for s in r['stages']):.0f}" for k in STAGES)
+               if r.get("stages") else ""))
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--only", choices=("fast", "folium"), help="measure one path only")
+    ap.add_argument("--trace", action="store_true",
+                    help="print each change's websocket messages and long tasks")
     args = ap.parse_args()
-    res = {name: bench(fast, args.rounds) for name, fast in (("fast", True), ("folium", False))
+    res = {name: bench(fast, args.rounds, args.trace) for name, fast in (("fast", True), ("folium", False))
            if args.only in (None, name)}
     for name, r in res.items():
         print(_summary(name, r))
