@@ -153,7 +153,8 @@ def bench(fast: bool, rounds: int, trace: bool = False) -> dict:
                         print("    " + ", ".join(f"{k} +{v:.0f}" for k, v in stages.items()), flush=True)
                         if trace:
                             ws = page.evaluate("window.__wsAt")
-                            print("      ws (ms, bytes)", [(round(a - t0), b) for a, b in ws])
+                            print("      ws (ms, bytes)", [(round(a - t0), b) for a, b in ws],
+                                  "click at (epoch ms)", round(t0))
                             print("      long tasks (start, ms)",
                                   [(round(a - t0), round(d)) for a, d in page.evaluate("window.__long")])
                     out["bytes"].append(sum(received))

@@ -6,6 +6,7 @@ pages call :func:`pack` and pass only ids to the builders of :mod:`carnet.ui.car
 
 from __future__ import annotations
 
+import gc
 import os
 
 import streamlit as st
@@ -25,8 +26,16 @@ def pack_id() -> str:
 @st.cache_resource(show_spinner=False)
 def load(pid: str, cache_dir: str) -> Pack:
     """Pack ``pid`` built in ``cache_dir``, loaded once per server (``cache_dir`` is part of
-    the cache key: tests build their own)."""
-    return load_pack(pid)
+    the cache key: tests build their own).
+
+    The pack lives as long as the server: once loaded, its objects are moved to the
+    collector's permanent generation (:func:`gc.freeze`), so that the collections Python runs
+    by itself do not walk them again and again (``runner.postScriptGC`` is off).
+    """
+    p = load_pack(pid)
+    gc.collect()
+    gc.freeze()
+    return p
 
 
 def cache_key() -> str:
