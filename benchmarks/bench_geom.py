@@ -45,7 +45,7 @@ _FAST_PAINTED = """(n) => {
 #: Stage marks for the breakdown of a change (browser clock, every frame of the page): the
 #: websocket messages the page receives (``__wsAt``) and the component's render messages
 #: (``__renderAt``, in the map's iframe).
-_STAGES = """(() => {
+_STAGE_PROBES = """(() => {
   const now = () => performance.timeOrigin + performance.now();
   window.__wsAt = []; window.__renderAt = []; window.__long = [];
   try {
@@ -108,7 +108,7 @@ def bench(fast: bool, rounds: int, trace: bool = False) -> dict:
             page.on("websocket", on_ws)
             page.add_init_script("document.addEventListener('click', e => "
                                  "{ window.__clickAt = performance.timeOrigin + e.timeStamp; }, true);")
-            page.add_init_script(_STAGES)
+            page.add_init_script(_STAGE_PROBES)
             t_nav = time.time()
             page.goto(f"{base}/territoire?territoire={TERRITORY}&indicateur=taux_chomage_2022")
             if fast:
