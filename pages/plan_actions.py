@@ -32,7 +32,7 @@ tab_map, tab_table, tab_dash, tab_edit, tab_io, *tab_admin = st.tabs(
     + (["Administration"] if admin else []))
 with tab_map:
     editing = ui.roles.can(role, "edit")
-    clicked = ui.show_projects_map(df, ctx, f.territoires, clickable=editing)
+    clicked = ui.show_projects_map(df, ctx, f.territoires, clickable=editing, all_df=all_df)
     a_localiser = int(df["lon"].isna().sum())
     st.caption(f"{len(df) - a_localiser} projet(s) sur la carte ; {a_localiser} à localiser. "
                "Couleur : orientation ; trait plein : engagé, en cours ou réalisé.")

@@ -49,14 +49,20 @@ def _write_hashed(stem: str, suffix: str, text: str) -> str:
 
 
 @st.cache_resource(show_spinner=False)
+def shared_files() -> tuple[str, str]:
+    """Write (once per process) the maps' stylesheet and the ring decoder (the atlas maps'
+    own, :data:`carnet.maps.encoding.DECODER_JS`); their names under static/."""
+    return (_write_hashed("carnet-map", ".css", map_css()),
+            _write_hashed("carnet-decoder", ".js", DECODER_JS))
+
+
+@st.cache_resource(show_spinner=False)
 def _static_files(pack_id: str, cache_dir: str, detail: str) -> tuple[str, str, str]:
-    """Write (once per process) the geometry file, the stylesheet and the ring decoder (the
-    atlas maps' own, :data:`carnet.maps.encoding.DECODER_JS`); their names under static/."""
+    """Write (once per process) the geometry file; its name, the stylesheet's and the
+    decoder's under static/."""
     from carnet.ui.data import load
 
-    geo = write_geometry(load(pack_id, cache_dir), detail, STATIC_DIR)
-    return geo, _write_hashed("carnet-map", ".css", map_css()), _write_hashed("carnet-decoder", ".js",
-                                                                             DECODER_JS)
+    return (write_geometry(load(pack_id, cache_dir), detail, STATIC_DIR), *shared_files())
 
 
 def show_fast_map(pack_id: str, cache_dir: str, payload: dict, *, key: str, detail: str,

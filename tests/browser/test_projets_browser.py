@@ -22,7 +22,8 @@ from tests.support import BROWSER_APP, chromium, require_map_assets, streamlit_a
 
 XSS = "<img src=x onerror=alert(1)>"
 TEMPLATE = "{{ 7*7 }}"
-MAP_FRAME = "iframe[title*='streamlit_folium']"
+FAST_FRAME = "iframe[title*='carnet_projets']"
+MAP_FRAME = f"{FAST_FRAME}, iframe[title*='streamlit_folium']"
 
 pytestmark = BROWSER_APP
 
@@ -180,4 +181,45 @@ def test_illustrative_banner_follows_what_is_shown(registry, server, page):
     page.screenshot(path=str(ARTIFACTS / "plan-actions-illustratifs.png"))
     page.get_by_test_id("stSidebar").get_by_text("Inclure les projets illustratifs").click()
     page.get_by_text("illustratif(s) affiché(s)").wait_for(state="detached", timeout=30_000)
+    assert page.errors == [], page.errors
+
+
+def _state(page) -> dict:
+    return page.frame_locator(FAST_FRAME).first.locator("body").evaluate(
+        "() => ({renders: window.__carnetProjets.renders, updates: window.__carnetProjets.updates,"
+        " drawn: window.__carnetProjets.map ? document.querySelectorAll("
+        "'.marker-cluster, .leaflet-carnet-projets-pane path').length : 0})")
+
+
+def test_filter_change_keeps_the_frame_and_a_page_come_back_asks_once(page):
+    """#12 §2: a filter sends a mask to the same frame; a new frame asks for the registry."""
+    _map_frame(page)
+    frame_el = page.locator(FAST_FRAME).first.element_handle()
+    before = _state(page)
+    assert before["renders"] >= 1 and before["drawn"] > 0
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has_text="Statut")
+    box.locator("input").focus()
+    page.keyboard.type("Engag")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.get_by_text("1 projet(s) sur la carte").wait_for(timeout=30_000)  # the hostile engaged one
+    for _ in range(60):
+        after = _state(page)
+        if after["updates"] > before["updates"] and after["drawn"] == 1:
+            break
+        page.wait_for_timeout(250)
+    assert after["drawn"] == 1, after  # one marker: the engaged project of the registry fixture
+    assert page.evaluate("([a, b]) => a === b",
+                         [frame_el, page.locator(FAST_FRAME).first.element_handle()])
+
+    page.get_by_role("link", name="Territoire").first.evaluate("e => e.click()")
+    page.get_by_role("heading", name="Territoire").first.wait_for(timeout=60_000)
+    page.get_by_role("link", name="Plan d'actions").first.evaluate("e => e.click()")
+    _map_frame(page)
+    for _ in range(60):
+        back = _state(page)
+        if back["drawn"] == 1:
+            break
+        page.wait_for_timeout(250)
+    assert back["drawn"] == 1 and back["renders"] == 2, back  # asked once, then drawn
     assert page.errors == [], page.errors

@@ -15,7 +15,7 @@ import pytest
 from tests.browser.conftest import ARTIFACTS, ROOT
 from tests.support import BROWSER_APP, require_map_assets, server_env, sidebar_login, streamlit_app
 
-MAP_FRAME = "iframe[title*='streamlit_folium']"
+MAP_FRAME = "iframe[title*='carnet_projets'], iframe[title*='streamlit_folium']"
 #: The Territoire page's commune map: the fast component by default (folium with point layers).
 TERRITOIRE_MAP = "iframe[title*='carnet_fastmap'], iframe[title*='streamlit_folium']"
 

@@ -1,0 +1,76 @@
+"""The Plan d'actions map with AppTest: the registry goes to the frame once, a filter sends a mask.
+
+AppTest does not render components: the page keeps the arguments it gave the frame in
+``st.session_state["projets_map__payload"]`` (carnet/ui/projets/carte.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from carnet.maps.fastprojets import decode_mask
+from tests.app.conftest import no_exception
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def plan(app, tmp_path, monkeypatch):
+    """The Plan d'actions on a fresh registry (the founding document's 10 seed projects)."""
+    monkeypatch.setenv("CARNET_DATABASE_URL", f"sqlite:///{tmp_path / 'projets.sqlite'}")
+    monkeypatch.delenv("CARNET_FAST_MAP", raising=False)
+    app.switch_page("pages/plan_actions.py").run()
+    no_exception(app)
+    return app
+
+
+def _args(at) -> dict:
+    return at.session_state["projets_map__payload"]
+
+
+def test_registry_sent_once_then_masks(plan):
+    first = _args(plan)
+    data = first["data"]
+    assert data is not None and len(data["k"]) == len(data["r"]) == first["count"]
+    assert first["context"]["departement"].startswith("/app/static/geo/nord-projets-departement-")
+    shown = decode_mask(first["mask"], len(data["k"]))
+    assert shown.all()  # no filter: every located project
+
+    plan.sidebar.multiselect(key="pf_categories").set_value(["innovant"]).run()
+    no_exception(plan)
+    after = _args(plan)
+    assert after["data"] is None and after["version"] == first["version"]  # not sent again
+    shown = decode_mask(after["mask"], len(data["k"]))
+    assert 0 < shown.sum() == after["count"] < len(data["k"])
+    assert len(after["mask"]) < 100
+
+
+def test_a_new_frame_asks_and_is_served_once(plan):
+    version = _args(plan)["version"]
+    plan.session_state["projets_map"] = {"n": 1, "need": version}  # the frame of a page come back
+    plan.run()
+    no_exception(plan)
+    assert _args(plan)["data"] is not None
+    plan.run()  # the same request seen again: not served twice
+    assert _args(plan)["data"] is None
+    plan.session_state["projets_map"] = {"n": 2, "need": "une-autre-version"}  # stale: ignored
+    plan.run()
+    assert _args(plan)["data"] is None
+
+
+def test_a_saved_project_changes_the_version_and_is_sent(plan, tmp_path):
+    from carnet.db import get_engine
+    from carnet.projets.repository import ProjetRepository
+    from carnet.projets.territory import TerritoryContext
+
+    before = _args(plan)["version"]
+    repo = ProjetRepository(get_engine(f"sqlite:///{tmp_path / 'projets.sqlite'}"),
+                            TerritoryContext.load("nord"))
+    repo.create({"titre": "Halte fluviale", "commune": "59122", "territoire": "cambresis",
+                 "categorie": "mod", "statut": "engage", "orientation": "cohesion"}, user="autre")
+    plan.run()  # another editor's save, seen on the next rerun
+    no_exception(plan)
+    after = _args(plan)
+    assert after["version"] != before and after["data"] is not None
+    words = after["data"]["w"]
+    assert "Halte" in words and "fluviale" in words
