@@ -228,3 +228,13 @@ def open_signed_in(page, base: str, path: str = "plan_actions", heading: str = "
 def shown(markdown: str) -> str:
     """What a reader sees of an escaped Markdown string (backslash escapes resolved)."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def open_tab(at, label: str):
+    """Open tab ``label`` of the Plan d'actions page as a click on it does (its tabs are lazy:
+    the table and the dashboard are made only in their open tab), rerun; returns ``at``."""
+    from carnet.ui.projets import PLAN_TAB_KEY, PLAN_TABS
+
+    assert label in PLAN_TABS or label == "Administration", label
+    at.session_state[PLAN_TAB_KEY] = label
+    return at.run()

@@ -74,3 +74,24 @@ def test_a_saved_project_changes_the_version_and_is_sent(plan, tmp_path):
     assert after["version"] != before and after["data"] is not None
     words = after["data"]["w"]
     assert "Halte" in words and "fluviale" in words
+
+
+def test_lazy_tabs_send_the_table_only_when_open_and_keep_its_choices(plan):
+    from tests.support import open_tab
+
+    assert not plan.dataframe and not plan.metric  # a first visit: the map, not the table
+    assert not any(s.label == "Fiche du projet" for s in plan.selectbox)
+    open_tab(plan, "Tableau")
+    no_exception(plan)
+    assert len(plan.dataframe[0].value) == 10
+    plan.multiselect(key="pa_columns").set_value(["N°", "Titre", "Maître d'ouvrage"]).run()
+    pid = int(plan.dataframe[0].value["N°"].iloc[0])
+    plan.selectbox(key="projets_fiche").set_value(pid).run()
+    version = _args(plan)["version"]
+    open_tab(plan, "Carte")
+    assert not plan.dataframe
+    assert _args(plan)["data"] is None and _args(plan)["version"] == version  # same frame
+    open_tab(plan, "Tableau")
+    no_exception(plan)
+    assert list(plan.dataframe[0].value.columns) == ["N°", "Titre", "Maître d'ouvrage"]
+    assert plan.selectbox(key="projets_fiche").value == pid

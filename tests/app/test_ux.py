@@ -6,6 +6,7 @@ import pytest
 
 from tests.app.conftest import no_exception, texts
 from tests.app.tables import html_tables
+from tests.support import open_tab
 
 pytestmark = pytest.mark.integration
 
@@ -18,6 +19,8 @@ def plan(app, tmp_path, monkeypatch):
 
 
 def _metrics(at) -> dict[str, str]:
+    """The dashboard's figures (its tab opened first: the Plan d'actions tabs are lazy)."""
+    open_tab(at, "Tableau de bord")
     return {m.label: m.value for m in at.metric}
 
 
@@ -29,7 +32,7 @@ def test_dashboard_says_non_renseigne_when_nothing_is_entered(plan):
     assert m["Coût total"] == "non renseigné" and m["Participation du Département"] == "non renseigné"
     assert m["Engagés"] == "non renseigné"  # no status entered: not « 0 soit 0,0 % »
     assert "0,0" not in " ".join(m.values())
-    table = plan.dataframe[0].value
+    table = open_tab(plan, "Tableau").dataframe[0].value
     assert "None" not in table.astype(str).to_numpy().ravel().tolist()
     assert set(table["Coût total"]) == {"non renseigné"} and set(table["Années"]) == {"non renseigné"}
     assert list(table.columns) == ["N°", "Titre", "Commune", "Statut", "Coût total", "Participation CD",

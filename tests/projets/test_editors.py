@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from carnet.projets.repository import ProjetRepository
 from tests.projets.conftest import sample
-from tests.support import shown
+from tests.support import open_tab, shown
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "plan_actions.py")
 #: Text that must never reach a page (tracebacks, exception class names, server paths).
@@ -84,6 +84,8 @@ def click(at: AppTest, label: str) -> AppTest:
 
 
 def open_fiche(at: AppTest, pid: int) -> AppTest:
+    if not any(s.label == "Fiche du projet" for s in at.selectbox):
+        open_tab(at, "Tableau")  # the fiche picker is in the (lazy) Tableau tab
     next(s for s in at.selectbox if s.label == "Fiche du projet").set_value(pid)
     return at.run()
 
@@ -251,7 +253,7 @@ def test_edit_form_of_project_deleted_by_a_any_rerun(shared):
 def test_open_fiche_of_project_deleted_by_a(shared):
     p = shared.create(sample(), user="alice")
     q = shared.create(sample(titre="Autre projet"), user="alice")
-    b = editor()
+    b = open_tab(editor(), "Tableau")  # B's list still offers p
     shared.delete(p["id"], "alice")
     b = open_fiche(b, p["id"])
     text = assert_clean(b)

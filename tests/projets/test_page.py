@@ -7,7 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from tests.projets.conftest import sample
-from tests.support import shown
+from tests.support import open_tab, shown
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "plan_actions.py")
 XSS = "<img src=x onerror=alert(1)>"
@@ -26,11 +26,12 @@ def test_viewer_sees_projects_banner_and_read_only(page_repo):
     assert not at.exception, at.exception
     assert at.title[0].value == "Plan d'actions"
     assert "1 projet(s) illustratif(s) affiché(s)" in at.warning[0].value
-    table = at.dataframe[0].value
-    assert sorted(table["Titre"]) == sorted([XSS, "Démo"])
     assert any("Lecture seule" in i.value for i in at.info)
+    table = open_tab(at, "Tableau").dataframe[0].value
+    assert sorted(table["Titre"]) == sorted([XSS, "Démo"])
     # no markdown element carries the raw HTML title
     assert all(XSS not in m.value for m in at.markdown)
+    open_tab(at, "Tableau de bord")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Projets (filtre)"] == "2"
 

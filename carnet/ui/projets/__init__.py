@@ -28,6 +28,24 @@ from carnet.ui.projets.edition import (  # noqa: F401
     undo_bar,
 )
 
+#: Tabs of the Plan d'actions page; the open one is ``st.session_state[PLAN_TAB_KEY]``.
+PLAN_TABS = ["Carte", "Tableau", "Tableau de bord", "Saisie", "Import / export"]
+PLAN_TAB_KEY = "pa_tab"
+#: Widgets of the lazy tabs (made only while their tab is open) whose choice outlives a visit
+#: to another tab: the table's columns, the fiche shown.
+KEPT_WIDGETS = ("pa_columns", "projets_fiche")
+
+
+def keep_lazy_widgets() -> None:
+    """Keep the choices of :data:`KEPT_WIDGETS` while their tab is closed.
+
+    Streamlit forgets the state of a widget not made in a run; writing it back as
+    Session State at the top of each run keeps it (the documented way).
+    """
+    for key in KEPT_WIDGETS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
 
 @st.cache_resource(show_spinner="Ouverture du registre des projets…")
 def _repository(url: str, pack_id: str) -> ProjetRepository:
