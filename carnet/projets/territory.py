@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from pyproj import Transformer
 
@@ -143,6 +144,11 @@ class TerritoryContext:
         df = self.communes[["code", *cols]].copy()
         df["code"] = df["code"].astype(str)
         return df.set_index("code").to_dict("index")
+
+    @cached_property
+    def by_code_frame(self) -> pd.DataFrame:
+        """:attr:`by_code` as a frame indexed by commune code (string), built once."""
+        return pd.DataFrame.from_dict(self.by_code, orient="index")
 
     @cached_property
     def map_context(self):

@@ -9,6 +9,7 @@ from carnet.maps.projects import decode_points, map_points, payloads, projects_m
 from carnet.projets.views import (
     Filters,
     apply_filters,
+    choices,
     dashboard,
     enrich,
     fiche,
@@ -62,6 +63,15 @@ def test_filters(df):
         "Béguinage", "Collège à Cambrai", "Gare de Lille"]
     assert "Béguinage" not in titles(apply_filters(df, Filters(illustratifs=False)))
     assert len(apply_filters(df, Filters())) == 4
+
+
+def test_filter_choices_pair_each_code_with_its_own_name(df):
+    assert choices(df, "commune", "commune_nom") == {
+        "59122": "Cambrai", "59139": "Caudry", "59350": "Lille"}  # no commune: no option
+    # a code whose name is missing, before a row that has both: names never shift
+    odd = pd.DataFrame({"epci": ["A", None, "B", "A", "C"],
+                        "epci_nom": [None, "Orphelin", "Bé", "Autre nom", "Cé"]})
+    assert choices(odd, "epci", "epci_nom") == {"A": "A", "B": "Bé", "C": "Cé"}
 
 
 def test_dashboard(df):

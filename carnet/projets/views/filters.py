@@ -21,12 +21,23 @@ def enrich(df: pd.DataFrame, ctx: TerritoryContext | None) -> pd.DataFrame:
         for col in ("commune_nom", "epci", "epci_nom", "territoire_nom"):
             out[col] = pd.Series(dtype="object", index=out.index)
         return out
-    com = pd.DataFrame.from_dict(ctx.by_code, orient="index")
+    com = ctx.by_code_frame
     out["commune_nom"] = out["commune"].map(com.get("nom", pd.Series(dtype=object)))
     out["epci"] = out["commune"].map(com.get("epci", pd.Series(dtype=object)))
     out["epci_nom"] = out["commune"].map(com.get("epci_nom", pd.Series(dtype=object)))
     out["territoire_nom"] = out["territoire"].map(ctx.territoires)
     return out
+
+
+def choices(df: pd.DataFrame, code: str, name: str) -> dict[str, str]:
+    """Code → name of the distinct codes of column ``code`` (filter options), first seen first.
+
+    A row without a code gives no option; a code without a name is named by itself (never
+    paired with the name of another row).
+    """
+    rows = df.loc[df[code].notna(), [code, name]].drop_duplicates(code)
+    names = rows[name].astype(object).where(rows[name].notna(), rows[code])
+    return dict(zip(rows[code].astype(str), names.astype(str), strict=True))
 
 
 @dataclass

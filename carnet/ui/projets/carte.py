@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -37,7 +38,7 @@ MAP_HEIGHT = 540
 _FRONTEND = Path(__file__).resolve().parent.parent / "frontend" / "projets"
 _component = components.declare_component("carnet_projets", path=str(_FRONTEND))
 #: Coded registries already computed (fingerprint → (payload, version)), newest last.
-_POINTS: dict[int, tuple[dict, str]] = {}
+_POINTS: dict[tuple, tuple[dict, str]] = {}
 _POINT_FIELDS = ("id", "lat", "lon", "statut", "orientation", "titre", "commune", "commune_nom",
                  "maitre_ouvrage", "annee_debut", "annee_fin", "illustratif", "pack")
 
@@ -48,8 +49,8 @@ def _registry_points(all_df: pd.DataFrame) -> tuple[dict, str]:
     from carnet.maps.fastprojets import registry_points
 
     cols = [c for c in _POINT_FIELDS if c in all_df.columns]
-    fingerprint = hash((tuple(cols), tuple(pd.util.hash_pandas_object(
-        all_df[cols].astype("string"), index=False).tolist())))
+    rows = pd.util.hash_pandas_object(all_df[cols], index=False).to_numpy()
+    fingerprint = (tuple(cols), hashlib.blake2b(rows.tobytes(), digest_size=16).hexdigest())
     kept = _POINTS.get(fingerprint)
     if kept is None:
         kept = registry_points(all_df)

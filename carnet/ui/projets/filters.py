@@ -10,7 +10,7 @@ from carnet.projets.constants import (
     STATUTS,
 )
 from carnet.projets.orientations import orientations, pack_of
-from carnet.projets.views import NON_RENSEIGNE, Filters
+from carnet.projets.views import NON_RENSEIGNE, Filters, choices
 from carnet.ui.data import ALL_TERRITORIES
 from carnet.ui.projets.words import TOUS
 
@@ -79,10 +79,8 @@ def filters_sidebar(df: pd.DataFrame, territoires: dict[str, str]) -> Filters:
                                       "recherche", "", parse=str, dump=str, key="pf_q",
                                       placeholder="Mot du titre, commune, maître d'ouvrage…"))
         f.territoires = multi("Contrat de territoire", "territoires", territoires)
-        epcis = dict(zip(df["epci"].dropna(), df["epci_nom"].dropna(), strict=False))
-        f.epcis = multi("EPCI", "epcis", epcis)
-        communes = dict(zip(df["commune"].dropna(), df["commune_nom"].fillna(""), strict=False))
-        f.communes = multi("Commune", "communes", communes)
+        f.epcis = multi("EPCI", "epcis", choices(df, "epci", "epci_nom"))
+        f.communes = multi("Commune", "communes", choices(df, "commune", "commune_nom"))
         labels = orientations(pack_of(df)).labels
         if labels:  # a pack without orientations has no such filter
             f.orientations = multi("Orientation", "orientations", _options(labels))
