@@ -20,6 +20,29 @@ FONT = "Source Sans Pro, sans-serif"
 FR_LOCALE = {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"]}
 
 
+def to_spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec of ``chart`` as ``st.altair_chart`` would send it, ready to cache.
+
+    The data is inline (``datasets``) and no Altair theme is merged: Streamlit converts
+    without it, so the spec draws the same chart (Altair's 300 px defaults do not apply).
+    Nothing global is switched, unlike ``alt.theme.enable``: other threads may be converting
+    charts at the same time (the PDF's vl-convert).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> spec = to_spec(alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q"))
+    >>> sorted(spec)
+    ['$schema', 'data', 'datasets', 'encoding', 'mark']
+    """
+    datasets: dict = {}
+    spec = chart.to_dict(context={"top_level": False, "datasets": datasets})
+    spec["$schema"] = alt.SCHEMA_URL
+    if datasets:
+        spec["datasets"] = datasets
+    return spec
+
+
 def _axis_title(label: str, unit: str) -> str:
     return f"{label} ({unit})" if unit else label
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from carnet import charts, fiches, summary
+from carnet import fiches, summary
 from carnet.maps.thematic import scheme_labels
-from carnet.ui import carnets, cartes, components, data, nav, rapport, state
+from carnet.ui import carnets, cartes, charts, components, data, nav, rapport, state
 
 p = data.pack()
 components.page_style()
@@ -77,11 +77,11 @@ def map_and_charts():
 
 
 def ranking_tab(iid, ind, code):
-    rank = fiches.ranking(p, tid, iid)
+    rank = charts.ranking(p.id, data.cache_key(), tid, iid)
     n_pub = int(rank["valeur"].notna().sum())
     st.markdown(f"**{ind.label}** : les {min(25, n_pub)} premières communes sur {n_pub} "
                 f"où la valeur est publiée.")
-    st.altair_chart(charts.ranking_chart(rank, ind.label, ind.unit, highlight=code), width="stretch")
+    charts.show(charts.ranking_spec(p.id, data.cache_key(), tid, iid, code))
     rows = st.expander("Toutes les communes", key="w_toutes_communes", on_change="rerun")
     if rows.open:  # the whole table is sent only when asked for
         rows.dataframe(rank[["rang", "nom", "epci_nom", "texte"]].rename(
@@ -92,8 +92,7 @@ def ranking_tab(iid, ind, code):
 
 def comparison_tab(iid, ind, code):
     if ind.aggregable:
-        comp = fiches.territory_comparison(p, iid, highlight=tid)
-        st.altair_chart(charts.territories_chart(comp, ind.label, ind.unit), width="stretch")
+        charts.show(charts.territories_spec(p.id, data.cache_key(), iid, tid))
     else:
         st.info(f"Les sources du Carnet ne donnent « {ind.label} » qu'à l'échelle des communes, et une "
                 "médiane ou un taux de pauvreté ne s'additionne pas : le Carnet n'a donc pas de valeur par "
@@ -103,8 +102,7 @@ def comparison_tab(iid, ind, code):
 
 def population_tab(iid, ind, code):
     indexed = st.toggle(f"Comparer {p.config.ensemble.au} (base 100 en 2011)", value=True)
-    series = fiches.population_with_reference(p, tid, with_departement=indexed)
-    st.altair_chart(charts.population_chart(series, indexed=indexed), width="stretch")
+    charts.show(charts.population_spec(p.id, data.cache_key(), tid, indexed))
     components.sources_caption(fiches.sources_footer(p, fiches.population_ids(p)))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -62,3 +63,54 @@ def test_charts_from_real_pack(nord):
     series = fiches.population_with_reference(nord, "cambresis")
     assert len(series) == 2 * len(fiches.population_ids(nord)) == 2 * 7
     charts.population_chart(series, indexed=True).to_dict()
+
+
+def _chart_page(how, chart):
+    import streamlit as st
+
+    (st.altair_chart if how == "altair" else st.vega_lite_chart)(chart, width="stretch")
+
+
+def _sent(how, chart) -> tuple[dict, list[pd.DataFrame]]:
+    """What Streamlit sends for ``chart`` drawn with ``st.altair_chart`` (``how="altair"``) or
+    ``st.vega_lite_chart``: the spec, its dataset names replaced by their rank, and the datasets
+    as frames (Arrow, as the browser reads them)."""
+    import pyarrow as pa
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_chart_page, args=(how, chart)).run()
+    assert not at.exception
+    (chart,) = at.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    names = [d.name for d in chart.proto.datasets]
+    frames = [pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets]
+    text = json.dumps(spec, sort_keys=True)
+    for i, name in enumerate(names):
+        text = text.replace(name, f"dataset-{i}")
+    return json.loads(text), frames
+
+
+@pytest.mark.parametrize("build", [
+    lambda: charts.ranking_chart(_ranking_frame(), "Taux", "%", highlight="59001"),
+    lambda: charts.territories_chart(pd.DataFrame({
+        "code": ["a", "b", "59"], "nom": ["A", "B", "Nord (département)"], "valeur": [1.0, 2.0, 1.5],
+        "texte": ["1", "2", "1,5"], "groupe": ["Territoire choisi", "Autres territoires", "Département"]}),
+        "X", "%"),
+    lambda: charts.population_chart(pd.DataFrame({
+        "code": ["t"] * 3, "nom": ["T"] * 3, "annee": [2011, 2016, 2022], "population": [100.0, 110.0, 121.0],
+        "texte": ["100", "110", "121"], "millesime": ["RP 2011", "RP 2016", "RP 2022"]}), indexed=True),
+], ids=["classement", "territoires", "population"])
+def test_cached_spec_sends_the_chart_altair_chart_sends(build):
+    """``to_spec`` + ``st.vega_lite_chart`` (the cached path of Territoire) sends the spec and
+    the data ``st.altair_chart`` sends for the same chart: no Altair theme merged in."""
+    chart = build()
+    spec = charts.to_spec(chart)
+    assert "continuousWidth" not in json.dumps(spec)  # Altair's default theme stayed out
+    by_altair, data_altair = _sent("altair", chart)
+    by_spec, data_spec = _sent("spec", spec)
+    assert by_spec == by_altair
+    assert len(data_spec) == len(data_altair) == 1
+    # same rows and values; the pandas index (which Vega-Lite never reads) is the frame's own
+    # with Altair, the rows' rank with a spec
+    pd.testing.assert_frame_equal(data_spec[0], data_altair[0].reset_index(drop=True), check_dtype=False)
+

@@ -36,6 +36,8 @@ import argparse
 import base64
 import hashlib
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -397,6 +399,44 @@ def external_links(m: folium.Map) -> list[str]:
     """JS/CSS URLs of ``m`` that are not served by the app (should be empty)."""
     js, css = asset_links(m)
     return [u for u in js + css if not u.startswith("/")]
+
+
+# ------------------------------------------------------------------- served files
+
+
+def stable_html(m: folium.Map) -> str:
+    """The HTML page of ``m`` with folium's random element ids (``uuid4`` hex) replaced by
+    their rank in the tree, so that the same map gives the same text in every process.
+
+    Only the ids of the tree's elements are replaced, in one pass: a data string is left
+    as it is.
+    """
+    root = m.get_root()
+    ids = {el._id: f"{i:04d}" for i, el in enumerate(iter_elements(root)) if getattr(el, "_id", None)}
+    html = root.render()
+    if not ids:
+        return html
+    pattern = re.compile("|".join(re.escape(i) for i in ids))
+    return pattern.sub(lambda match: ids[match.group(0)], html)
+
+
+def write_hashed(static_dir: Path, subdir: str, stem: str, suffix: str, text: str) -> str:
+    """Write ``text`` once as ``<static_dir>/<subdir>/<stem>-<sha256:16><suffix>``, atomically
+    (a temporary file renamed: two processes writing the same name both write whole files);
+    return its name relative to ``static_dir``.
+
+    The name changes with the content, so the browser may keep the file as long as it likes
+    (the fast map's geometry, the carnet map's page).
+    """
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    rel = f"{subdir}/{stem}-{digest}{suffix}"
+    target = Path(static_dir) / rel
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    return rel
 
 
 # --------------------------------------------------------------------------- CLI

@@ -17,8 +17,6 @@ the communes of the reference COG, ``f`` the communes merged since (their union 
 
 from __future__ import annotations
 
-import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +28,7 @@ from carnet.fiches import (
     merged_of_key,
     short_producer,
 )
+from carnet.maps.assets import write_hashed
 from carnet.maps.elements import NA_FILL, esc
 from carnet.maps.encoding import encode_polygonal, script_json
 from carnet.maps.thematic import (
@@ -79,16 +78,8 @@ def geometry_document(pack, detail: str) -> dict:
 def write_geometry(pack, detail: str, static_dir: Path) -> str:
     """Write the geometry file once (content-hashed name, atomic) and return its name
     relative to ``static_dir`` (``geo/nord-territoire-3f2a….json``)."""
-    text = script_json(geometry_document(pack, detail))
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    rel = f"{GEO_SUBDIR}/{pack.id}-{detail}-{digest}.json"
-    target = Path(static_dir) / rel
-    if not target.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    return rel
+    return write_hashed(static_dir, GEO_SUBDIR, f"{pack.id}-{detail}", ".json",
+                        script_json(geometry_document(pack, detail)))
 
 
 def selection_keys(pack, rows, selected: str | None) -> list[str]:

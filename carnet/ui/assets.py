@@ -16,7 +16,14 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from carnet.maps.assets import external_links, is_installed, use_local_assets
+from carnet.maps.assets import (
+    STATIC_DIR,
+    external_links,
+    is_installed,
+    stable_html,
+    use_local_assets,
+    write_hashed,
+)
 
 # Only the clicked feature is sent back: panning and zooming do not rerun the
 # script (streamlit-folium reruns only when a returned object changes).
@@ -85,6 +92,43 @@ def map_download(m, key: str, title: str) -> None:
     )
 
 
+def _asset_warnings(remaining: list[str] | tuple[str, ...]) -> None:
+    """What keeps a map from drawing offline, said above it (nothing when all is served here)."""
+    problem = assets_problem()
+    if problem:
+        st.warning(problem, icon="🗺️")
+    if remaining:
+        st.warning(
+            "Cette carte charge des fichiers externes (hors ligne elle ne s'affichera pas) : "
+            + ", ".join(remaining)
+        )
+
+
+#: Folder of :func:`map_page`'s files under ``static/``.
+PAGES_SUBDIR = "cartes"
+
+
+def map_page(m: folium.Map, stem: str, base_url: str) -> tuple[str, tuple[str, ...]]:
+    """Write ``m`` once as a page of its own and return its URL and the external links left.
+
+    For a map whose clicks the page does not read (the carnet's layers): the page
+    ``static/cartes/<stem>-<sha256:16>.html`` (:func:`carnet.maps.assets.write_hashed`) loads
+    Leaflet from ``base_url`` (:func:`static_base_url`), and :func:`show_map_page` only sends
+    its address. The map is rendered once per process instead of on every rerun (about 75 ms
+    of a Territoire rerun, issue #12 §1), and its script no longer travels each time.
+    """
+    use_local_assets(m, base_url=base_url)
+    rel = write_hashed(STATIC_DIR, PAGES_SUBDIR, stem, ".html", stable_html(m))
+    return f"{base_url.removesuffix('/vendor')}/{rel}", tuple(external_links(m))
+
+
+def show_map_page(page: tuple[str, tuple[str, ...]], *, height: int = 560) -> None:
+    """Show a :func:`map_page` (its URL, its external links) in a frame ``height`` pixels high."""
+    url, remaining = page
+    _asset_warnings(remaining)
+    st.iframe(url, height=height)
+
+
 def show_map(m: folium.Map, key: str, height: int = 560, title: str | None = None) -> str | None:
     """Display ``m`` and return the INSEE code of the last commune clicked.
 
@@ -106,16 +150,8 @@ def show_map(m: folium.Map, key: str, height: int = 560, title: str | None = Non
     str or None
         Code of the last commune clicked on this map, None before any click.
     """
-    problem = assets_problem()
-    if problem:
-        st.warning(problem, icon="🗺️")
     use_local_assets(m, base_url=static_base_url())
-    remaining = external_links(m)
-    if remaining:
-        st.warning(
-            "Cette carte charge des fichiers externes (hors ligne elle ne s'affichera pas) : "
-            + ", ".join(remaining)
-        )
+    _asset_warnings(external_links(m))
     value = st_folium(
         m,
         key=key,

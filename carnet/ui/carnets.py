@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 
-import folium
 import streamlit as st
 
 from carnet import auth as roles
@@ -24,7 +23,7 @@ from carnet.errors import CarnetError
 from carnet.formatting import fmt_datetime
 from carnet.maps.carnets import carnet_map
 from carnet.ui import components
-from carnet.ui.assets import show_map
+from carnet.ui.assets import map_page, show_map_page, static_base_url
 from carnet.ui.auth import current_user
 from carnet.ui.data import load
 from carnet.ui.guard import page_guard
@@ -50,10 +49,13 @@ def cached_sections(pack_id: str, cache_dir: str, tid: str) -> list[secs.Section
     return secs.sections(load(pack_id, cache_dir), tid)
 
 
-@st.cache_data(show_spinner="Préparation de la carte…", max_entries=32)
-def cached_map(pack_id: str, cache_dir: str, tid: str, couches: tuple[str, ...]) -> folium.Map:
-    """:func:`carnet.maps.carnets.carnet_map` of the pack ``pack_id``."""
-    return carnet_map(load(pack_id, cache_dir), tid, couches)
+@st.cache_resource(show_spinner="Préparation de la carte…", max_entries=32)
+def cached_map_page(pack_id: str, cache_dir: str, tid: str, couches: tuple[str, ...],
+                    base_url: str) -> tuple[str, tuple[str, ...]]:
+    """:func:`carnet.maps.carnets.carnet_map` of the pack ``pack_id`` as a page of its own
+    (:func:`carnet.ui.assets.map_page`): written once per process, then only its address is sent."""
+    return map_page(carnet_map(load(pack_id, cache_dir), tid, couches), f"carnet-{pack_id}-{tid}",
+                    base_url)
 
 
 def _key(pack_id: str, tid: str, sid: str, what: str) -> str:
@@ -177,8 +179,7 @@ def carnet_sections(p, tid: str) -> None:
     couches = tuple(lid for lid in secs.MAP_LAYERS if lid in p.layer_ids)
     if couches:
         st.markdown("##### Carte")
-        show_map(cached_map(p.id, cache_key(), tid, couches), key=f"carte_carnet_{tid}",
-                 height=520)
+        show_map_page(cached_map_page(p.id, cache_key(), tid, couches, static_base_url()), height=520)
         from carnet.fiches.citations import layer_source
 
         components.sources_caption([md(layer_source(lid)) for lid in couches])

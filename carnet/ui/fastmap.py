@@ -13,18 +13,17 @@ AppTest cannot render components: the payload last sent is kept in
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 import streamlit as st
 import streamlit.components.v1 as components
 
-from carnet.maps.assets import STATIC_DIR
+from carnet.maps.assets import STATIC_DIR, write_hashed
 from carnet.maps.atlas import SELECTED_COLOR
 from carnet.maps.elements import map_css
 from carnet.maps.encoding import DECODER_JS
-from carnet.maps.fast import write_geometry
+from carnet.maps.fast import GEO_SUBDIR, write_geometry
 from carnet.ui.assets import static_base_url
 
 FRONTEND = Path(__file__).resolve().parent / "frontend" / "fastmap"
@@ -38,14 +37,7 @@ def enabled() -> bool:
 
 def _write_hashed(stem: str, suffix: str, text: str) -> str:
     """Write ``text`` once as ``static/geo/<stem>-<sha256:16><suffix>``; its name under static/."""
-    rel = f"geo/{stem}-{hashlib.sha256(text.encode()).hexdigest()[:16]}{suffix}"
-    target = STATIC_DIR / rel
-    if not target.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    return rel
+    return write_hashed(STATIC_DIR, GEO_SUBDIR, stem, suffix, text)
 
 
 @st.cache_resource(show_spinner=False)

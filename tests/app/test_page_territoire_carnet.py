@@ -157,3 +157,22 @@ def test_somme_says_what_is_missing(somme_app, private_db):
     assert "2 musées de France sont recensés, dans 2 communes sur 164." in out
     assert "Baie de Somme Picardie maritime" in out
     assert out.count("Aucun texte sourcé pour cette section.") == 3
+
+
+def test_carnet_map_is_a_page_of_its_own_written_once(app, private_db):
+    """The layers' map is written once as a static page (content-hashed name) that loads
+    Leaflet from the app; a rerun sends its address only (issue #12 §1)."""
+    import re
+
+    from carnet.maps.assets import STATIC_DIR
+
+    at = _territoire(app, "cambresis")
+    (frame,) = [e for e in at.get("iframe")]
+    src = frame.proto.src
+    assert re.fullmatch(r"/app/static/cartes/carnet-nord-cambresis-[0-9a-f]{16}\.html", src), src
+    page = (STATIC_DIR / src.removeprefix("/app/static/")).read_text(encoding="utf-8")
+    assert '<script src="/app/static/vendor/leaflet' in page
+    assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', page)  # nothing fetched elsewhere
+    assert "Monuments historiques (55)" in page and "Musées de France (4)" in page
+    at.run()
+    assert [e.proto.src for e in at.get("iframe")] == [src]  # same page, nothing rewritten

@@ -164,9 +164,14 @@ def test_hashed_map_files_are_immutable_through_the_proxy(proxied):
         frame = page.locator("iframe[title*='carnet_fastmap']").first
         frame.wait_for(timeout=120_000)
         frame.element_handle().content_frame().wait_for_selector("path.carnet-commune", timeout=120_000)
+        carnet = page.locator("iframe[src*='/app/static/cartes/']").first  # the layers' map page
+        carnet.wait_for(state="attached", timeout=120_000)
+        carnet.element_handle().content_frame().wait_for_selector(".leaflet-container", timeout=60_000)
         page.close()
     geo = [u for u in headers if re.search(r"/app/static/geo/nord-territoire-[0-9a-f]{16}\.json$", u)]
+    pages = [u for u in headers
+             if re.search(r"/app/static/cartes/carnet-nord-cambresis-[0-9a-f]{16}\.html$", u)]
     lib = [u for u in headers if "/app/static/vendor/leaflet-1.9.4/leaflet.js" in u]
-    assert geo and lib, sorted(headers)
-    for u in geo + lib:
+    assert geo and pages and lib, sorted(headers)
+    for u in geo + pages + lib:
         assert headers[u] == "public, max-age=31536000, immutable", (u, headers[u])

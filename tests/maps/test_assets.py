@@ -157,3 +157,24 @@ def test_failing_npm_gives_french_error(tmp_path, fake_packages, monkeypatch):
     with pytest.raises(assets.AssetError, match="Échec de « npm pack ».*E404"):
         assets.install(tmp_path / "static")
     assert not (tmp_path / "static" / "vendor").exists()
+
+
+def _map_with_a_uuid_in_its_data(text: str) -> folium.Map:
+    m = folium.Map(location=[50.2, 3.2], zoom_start=9, tiles=None)
+    folium.Marker([50.2, 3.2], tooltip=text).add_to(m)
+    return m
+
+
+def test_stable_html_same_map_same_page_data_untouched(tmp_path):
+    """Two builds of one map (new random ids each) give the same page and the same hashed
+    file; a data string that looks like an id is left as it is."""
+    lookalike = "marker_0123456789abcdef0123456789abcdef"
+    a, b = _map_with_a_uuid_in_its_data(lookalike), _map_with_a_uuid_in_its_data(lookalike)
+    assert a.get_name() != b.get_name()
+    ha, hb = assets.stable_html(a), assets.stable_html(b)
+    assert ha == hb and a.get_name() not in ha and lookalike in ha
+    assert "map_0001" in ha
+    rel = assets.write_hashed(tmp_path, "cartes", "essai", ".html", ha)
+    assert assets.write_hashed(tmp_path, "cartes", "essai", ".html", hb) == rel
+    assert [p.name for p in (tmp_path / "cartes").iterdir()] == [rel.split("/")[1]]
+    assert (tmp_path / rel).read_text(encoding="utf-8") == ha
