@@ -3,7 +3,7 @@
 
 :func:`carnet_sections` draws, for one territoire, a tab per section: what the layers say
 (generated sentences, with their source and vintage; lists with the Mérimée and Muséofile
-notices), the section's sourced text (:mod:`carnet.carnets.texts`: only cited statements,
+notices, each table made only when its expander is opened), the section's sourced text (:mod:`carnet.carnets.texts`: only cited statements,
 rendered safely; « Aucun texte sourcé pour cette section » otherwise) and, for an account
 with the permission ``edit``, a form to edit that text (:mod:`carnet.carnets.store`:
 optimistic locking, audit). One map shows the section layers of the territoire.
@@ -62,14 +62,19 @@ def _key(pack_id: str, tid: str, sid: str, what: str) -> str:
     return f"carnet_{what}_{pack_id}_{tid}_{sid}"
 
 
-def _listing(lst: secs.Listing) -> None:
+def _listing(lst: secs.Listing, key: str) -> None:
+    """Title and count of a listing; its table in an expander made only when opened (a table
+    on the page loads the data grid's bundle, which delayed the map's first paint)."""
     st.markdown(f"**{md(lst.titre)}** ({len(lst.frame)})")
     if lst.frame.empty:
         st.caption("Aucun dans les communes du territoire.")
         return
-    config = {c: st.column_config.LinkColumn(c, display_text="Notice POP") for c in lst.links}
-    st.dataframe(lst.frame, hide_index=True, width="stretch", column_config=config,
-                 height=min(38 + 35 * len(lst.frame), 320))
+    label = "Liste et notices POP" if lst.links else "Liste"
+    rows = st.expander(f"{label} ({len(lst.frame)})", key=key, on_change="rerun")
+    if rows.open:
+        config = {c: st.column_config.LinkColumn(c, display_text="Notice POP") for c in lst.links}
+        rows.dataframe(lst.frame, hide_index=True, width="stretch", column_config=config,
+                       height=min(38 + 35 * len(lst.frame), 320))
     st.caption(f"Source : {md(lst.source)}.")
 
 
@@ -150,8 +155,8 @@ def _section(repo: CarnetStore | None, s: secs.Section, pack_id: str, tid: str) 
         st.info(md(missing), icon=":material/layers_clear:")
     if s.sources:
         components.sources_caption([md(c) for c in s.sources])
-    for lst in s.listings:
-        _listing(lst)
+    for i, lst in enumerate(s.listings):
+        _listing(lst, _key(pack_id, tid, s.id, f"liste{i}"))
     st.markdown("##### Texte du carnet")
     with page_guard(f"Le texte « {s.titre} » n'a pas pu s'afficher"):
         if repo is None:

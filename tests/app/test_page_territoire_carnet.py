@@ -69,7 +69,13 @@ def test_cambresis_sections_from_layers_and_seed_text(app, private_db):
     assert "*Source : Ministère de la Culture\\, Liste et localisation des musées de France" in out
     assert "Aucun texte sourcé pour cette section." in out
     assert f"8,3{NBSP}% de la superficie du territoire" in out.replace("\\", "")
-    # lists: the monuments' table with notices built from the Mérimée reference
+    # lists: the monuments' table with notices built from the Mérimée reference, sent when
+    # its expander is opened
+    assert not at.dataframe
+    assert "Liste et notices POP (55)" in [e.label for e in at.expander]
+    at.session_state["carnet_liste0_nord_cambresis_histoire"] = True
+    at.run()
+    no_exception(at)
     frames = [d.value for d in at.dataframe if "Référence Mérimée" in d.value.columns]
     assert frames and len(frames[0]) == n
     row = frames[0].iloc[0]
