@@ -3,8 +3,9 @@
 
 :func:`carnet_sections` draws, for one territoire, a tab per section: what the layers say
 (generated sentences, with their source and vintage; lists with the Mérimée and Muséofile
-notices, each table made only when its expander is opened), the section's sourced text (:mod:`carnet.carnets.texts`: only cited statements,
-rendered safely; « Aucun texte sourcé pour cette section » otherwise) and, for an account
+notices, each table made only when its expander is opened), the section's sourced text
+(:mod:`carnet.carnets.texts`: only cited statements, rendered safely; « Aucun texte sourcé
+pour cette section » otherwise) and, for an account
 with the permission ``edit``, a form to edit that text (:mod:`carnet.carnets.store`:
 optimistic locking, audit). One map shows the section layers of the territoire.
 """

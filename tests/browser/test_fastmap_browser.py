@@ -44,6 +44,10 @@ def test_indicator_change_restyles_without_remount_and_click_selects(fast_app, b
     frame.wait_for_selector("path.carnet-commune", timeout=60_000)
     frame.wait_for_function("() => window.__carnetFast.painted >= 1", timeout=30_000)
     assert frame.locator("path.carnet-commune").count() == 116  # the Cambrésis's communes
+    # Leaflet asked for once, at the frame's load (the address guessed from the frame's own
+    # path is the one the render gives: no second load)
+    assert frame.evaluate("""() => performance.getEntriesByType('resource')
+        .filter(e => e.name.endsWith('/app/static/vendor/leaflet-1.9.4/leaflet.js')).length""") == 1
     assert "Taux de chômage" in frame.locator(".carnet-legend").inner_text()
     frame.evaluate("() => { window.__carnetTestMark = 'same-frame'; }")
     before = frame.evaluate(_FILLS)
