@@ -62,7 +62,7 @@ with tab_edit:
         st.info("Lecture seule : connectez-vous avec un compte éditeur (barre latérale) "
                 "pour créer ou modifier des projets.")
     else:
-        ui.edit_tab(repo, user, clicked)
+        ui.edit_tab(repo, user, clicked, f.territoires[0] if len(f.territoires) == 1 else None)
 with tab_io:
     st.subheader("Exporter les projets filtrés")
     ui.export_section(df, ctx.pack_id, f.territoires[0] if len(f.territoires) == 1 else None)

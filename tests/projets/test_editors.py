@@ -334,3 +334,25 @@ def test_repository_refuses_to_update_a_deleted_project(repo):
     stored = repo.get(p["id"], include_deleted=True)
     assert (stored["titre"], stored["version"]) == ("Collège à Cambrai", 2)
     assert [h["action"] for h in repo.history(p["id"])] == ["create", "delete"]
+
+
+def test_new_project_starts_in_the_territory_filtered_on(shared):
+    """Arriving filtered on one territory (from Territoire: ``?territoires=cambresis``), a new
+    project's contract starts as that territory; unfiltered or on two, unchosen; an edited
+    project keeps its own."""
+    other = shared.create(sample(territoire="douaisis", commune=None), user="alice")
+    assert field(editor(), "Contrat de territoire").value is None
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["projets_auth"] = {"user": "bruno", "role": "editor"}
+    at.query_params["territoires"] = "cambresis"
+    at.run()
+    assert_clean(at)
+    assert field(at, "Contrat de territoire").value == "cambresis"
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["projets_auth"] = {"user": "bruno", "role": "editor"}
+    at.query_params["territoires"] = "cambresis,douaisis"
+    at.run()
+    assert field(at, "Contrat de territoire").value is None  # two territories: no guess
+    at.multiselect(key="pf_territoires").set_value(["douaisis"]).run()
+    at = start_editing(at, other["id"])
+    assert field(at, "Contrat de territoire").value == "douaisis"

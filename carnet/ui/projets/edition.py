@@ -148,8 +148,10 @@ def open_project(repo, pid: int) -> dict | None:
 
 
 # ----------------------------------------------------------------------------- edit tab
-def edit_tab(repo, user: str, clicked: tuple[float, float] | None) -> None:
-    """The "Saisie" tab of an editor: conflict or deletion notice, then the form."""
+def edit_tab(repo, user: str, clicked: tuple[float, float] | None, territoire: str | None = None
+             ) -> None:
+    """The "Saisie" tab of an editor: conflict or deletion notice, then the form (a new
+    project starts in ``territoire``, the one the page is filtered on)."""
     edit_id = st.session_state.get(EDIT_KEY)
     failed = st.session_state.get(CONFLICT_KEY)
     if failed and failed.get("id") != edit_id:
@@ -167,7 +169,7 @@ def edit_tab(repo, user: str, clicked: tuple[float, float] | None) -> None:
         conflict_view(repo, user, failed)
     elif base:
         _live_notice(repo, base)
-    project_form(repo, user, base, clicked)
+    project_form(repo, user, base, clicked, territoire)
 
 
 def _live_notice(repo, base: dict) -> None:
@@ -295,8 +297,11 @@ def _update(repo, user: str, c: dict, write):
 
 # --------------------------------------------------------------------------------- form
 def project_form(repo, user: str, projet: dict | None,
-                 clicked: tuple[float, float] | None) -> None:
+                 clicked: tuple[float, float] | None, territoire: str | None = None) -> None:
     """Create (``projet`` None) or edit a project from version ``projet``.
+
+    A new project's contract starts as ``territoire`` (the page's filter, when it is one
+    territory); an edited one keeps its own.
 
     The save sends only the fields the editor changed, against the version they opened:
     a concurrent save or deletion becomes a conflict/deletion notice (see
@@ -307,13 +312,18 @@ def project_form(repo, user: str, projet: dict | None,
     key = f"form_{p.get('id', 'new')}_{p.get('version', 0)}"
     codes = sorted(ctx.by_code, key=lambda c: ctx.by_code[c].get("nom", ""))
 
-    def sel(label, vocab, name, required=False):
+    def sel(label, vocab, name, required=False, start=None):
         # A required choice (catégorie) starts empty on a new project: no silent default.
         opts = ([] if required else [None]) + list(vocab)
         cur = p.get(name) if p.get(name) in vocab else None
-        return st.selectbox(label, opts, index=None if cur is None and required else opts.index(cur),
-                            placeholder=CHOISIR, format_func=lambda k: vocab.get(k, NON_RENSEIGNE) if k
-                            else NON_RENSEIGNE, key=f"{key}_{name}")
+        wkey = f"{key}_{name}"
+        index = {"index": None if cur is None and required else opts.index(cur)}
+        if projet is None and start in vocab and wkey not in st.session_state:
+            # a new form starts in the page's territory; what the editor picks is then theirs
+            index = {"index": opts.index(start)}
+        return st.selectbox(label, opts, **index, placeholder=CHOISIR,
+                            format_func=lambda k: vocab.get(k, NON_RENSEIGNE) if k else NON_RENSEIGNE,
+                            key=wkey)
 
     def text(name, area=False):
         # label and longest value from the fields table (carnet/data/champs_projets.toml)
@@ -337,7 +347,8 @@ def project_form(repo, user: str, projet: dict | None,
                    **({} if preset else {"index": default}))
     with st.form(key):
         raw = {"titre": text("titre"), "description": text("description", area=True)}
-        raw["territoire"] = sel(champ("territoire").form_label, ctx.territoires, "territoire")
+        raw["territoire"] = sel(champ("territoire").form_label, ctx.territoires, "territoire",
+                                start=territoire)
         com = p.get("commune") if p.get("commune") in ctx.by_code else None
         raw["commune"] = st.selectbox(
             champ("commune").form_label, [None, *codes], index=([None, *codes]).index(com),
