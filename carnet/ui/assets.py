@@ -122,11 +122,12 @@ def map_page(m: folium.Map, stem: str, base_url: str) -> tuple[str, tuple[str, .
     return f"{base_url.removesuffix('/vendor')}/{rel}", tuple(external_links(m))
 
 
-def show_map_page(page: tuple[str, tuple[str, ...]], *, height: int = 560) -> None:
-    """Show a :func:`map_page` (its URL, its external links) in a frame ``height`` pixels high."""
+def show_map_page(page: tuple[str, tuple[str, ...]], *, title: str, height: int = 560) -> None:
+    """Show a :func:`map_page` (its URL, its external links) in a frame ``height`` pixels high,
+    named ``title`` for screen readers (the frame's ``title``)."""
     url, remaining = page
     _asset_warnings(remaining)
-    st.iframe(url, height=height)
+    st.iframe(url, height=height, alt=title)
 
 
 def show_map(m: folium.Map, key: str, height: int = 560, title: str | None = None) -> str | None:

@@ -185,7 +185,8 @@ def carnet_sections(p, tid: str) -> None:
     couches = tuple(lid for lid in secs.MAP_LAYERS if lid in p.layer_ids)
     if couches:
         st.markdown("##### Carte")
-        show_map_page(cached_map_page(p.id, cache_key(), tid, couches, static_base_url()), height=520)
+        show_map_page(cached_map_page(p.id, cache_key(), tid, couches, static_base_url()), height=520,
+                      title=f"Carte « {HEADING} »")
         from carnet.fiches.citations import layer_source
 
         components.sources_caption([md(layer_source(lid)) for lid in couches])
