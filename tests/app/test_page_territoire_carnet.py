@@ -175,7 +175,7 @@ def test_carnet_map_is_a_page_of_its_own_written_once(app, private_db):
     at = _territoire(app, "cambresis")
     (frame,) = [e for e in at.get("iframe")]
     src = frame.proto.src
-    assert frame.proto.title == f"Carte « {HEADING} »"  # the frame's accessible name
+    assert frame.proto.alt == f"Carte « {HEADING} »"  # the frame's title, its accessible name
     assert re.fullmatch(r"/app/static/cartes/carnet-nord-cambresis-[0-9a-f]{16}\.html", src), src
     page = (STATIC_DIR / src.removeprefix("/app/static/")).read_text(encoding="utf-8")
     assert '<script src="/app/static/vendor/leaflet' in page
