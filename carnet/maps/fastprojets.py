@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from carnet.maps.assets import write_hashed
 from carnet.maps.base import MAX_ZOOM, MIN_ZOOM, TILES
 from carnet.maps.elements import esc
 from carnet.maps.encoding import encode_polygonal, script_json
@@ -102,16 +102,8 @@ def write_context(context: MapContext, pack_id: str, static_dir: Path) -> dict[s
     to ``static_dir``, by detail level."""
     names = {}
     for detail in DETAILS:
-        text = script_json(context_document(context, detail))
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-        rel = f"{GEO_SUBDIR}/{pack_id}-projets-{detail}-{digest}.json"
-        target = Path(static_dir) / rel
-        if not target.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(target)
-        names[detail] = rel
+        names[detail] = write_hashed(static_dir, GEO_SUBDIR, f"{pack_id}-projets-{detail}", ".json",
+                                     script_json(context_document(context, detail)))
     return names
 
 
