@@ -412,8 +412,8 @@ def stable_html(m: folium.Map) -> str:
     as it is.
     """
     root = m.get_root()
+    html = root.render()  # first: rendering may add elements (their ids are in the page too)
     ids = {el._id: f"{i:04d}" for i, el in enumerate(iter_elements(root)) if getattr(el, "_id", None)}
-    html = root.render()
     if not ids:
         return html
     pattern = re.compile("|".join(re.escape(i) for i in ids))

@@ -316,14 +316,11 @@ def project_form(repo, user: str, projet: dict | None,
         # A required choice (catégorie) starts empty on a new project: no silent default.
         opts = ([] if required else [None]) + list(vocab)
         cur = p.get(name) if p.get(name) in vocab else None
-        wkey = f"{key}_{name}"
-        index = {"index": None if cur is None and required else opts.index(cur)}
-        if projet is None and start in vocab and wkey not in st.session_state:
-            # a new form starts in the page's territory; what the editor picks is then theirs
-            index = {"index": opts.index(start)}
-        return st.selectbox(label, opts, **index, placeholder=CHOISIR,
-                            format_func=lambda k: vocab.get(k, NON_RENSEIGNE) if k else NON_RENSEIGNE,
-                            key=wkey)
+        if projet is None and start in vocab:
+            cur = start  # a new form starts in the page's territory (then the widget keeps its pick)
+        return st.selectbox(label, opts, index=None if cur is None and required else opts.index(cur),
+                            placeholder=CHOISIR, format_func=lambda k: vocab.get(k, NON_RENSEIGNE) if k
+                            else NON_RENSEIGNE, key=f"{key}_{name}")
 
     def text(name, area=False):
         # label and longest value from the fields table (carnet/data/champs_projets.toml)
