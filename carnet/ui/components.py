@@ -110,7 +110,7 @@ def key_figure_cards(figures: list[KeyFigure], columns: int = 4, compare: bool =
                     if fig.others:
                         lines.append(f"{html.escape(others_label)}\u00a0: {nowrap_html(fig.others)}")
                     body += '<div class="kf-lines">' + "<br>".join(lines) + "</div>"
-                st.markdown(f'<div class="carnet-kf">{body}</div>', unsafe_allow_html=True)
+                st.html(f'<div class="carnet-kf">{body}</div>')  # no Markdown: no rehype bundle
                 st.caption(f"Source : {fig.source_short}")
 
 

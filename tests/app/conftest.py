@@ -23,7 +23,9 @@ def app(built_cache, monkeypatch):
 
 
 def texts(at) -> str:
-    """Every markdown, caption, title, header and subheader text of a run, joined.
+    """Every markdown, caption, title, header and subheader text of a run, joined, then the
+    ``st.html`` blocks (key-figure cards, the communes' ranking) without their stylesheets and
+    scripts.
 
     HTML tags (the key-figure cards) are removed: ``<b><span>2 616 909</span> <span>hab.</span></b>``
     reads ``2 616 909 hab.`` (an ordinary space before the unit in the cards).
@@ -31,7 +33,8 @@ def texts(at) -> str:
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error"):
         parts += [str(e.value) for e in getattr(at, kind)]
-    return re.sub(r"<[^>]+>", "", "\n".join(parts))
+    parts += [re.sub(r"(?s)<(style|script)\b.*?</\1>", "", str(e.value)) for e in at.html]
+    return "\n".join(re.sub(r"<[^>]+>", "", part) for part in parts)  # a lone "<" stays in its part
 
 
 def no_exception(at) -> None:
