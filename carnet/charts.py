@@ -1,11 +1,15 @@
-"""Altair chart builders for the atlas (no Streamlit).
+"""Chart builders for the atlas (no Streamlit).
 
 Every builder takes a tidy DataFrame from :mod:`carnet.fiches` (with a French
 ``texte`` column already formatted for tooltips and labels) and returns an
-``alt.Chart``. The caption with source and vintage is printed by the page.
+``alt.Chart``, except :func:`ranking_html`: the communes' ranking as plain HTML bars, which
+the browser draws without a chart library. The caption with source and vintage is printed
+by the page.
 """
 
 from __future__ import annotations
+
+import html
 
 import altair as alt
 import pandas as pd
@@ -62,31 +66,56 @@ def _order(d: pd.DataFrame) -> list[str]:
     return list(d.sort_values("valeur", ascending=False)["nom"])
 
 
-def ranking_chart(df: pd.DataFrame, label: str, unit: str, highlight: str | None = None,
-                  top: int = 25) -> alt.Chart:
-    """Horizontal bars of communes ranked on an indicator (highest first).
+_CHOSEN_NOTE = '<span class="carnet-rang-note"> (commune choisie)</span>'
+
+
+def ranking_html(df: pd.DataFrame, label: str, highlight: str | None = None, top: int = 25) -> str:
+    """Horizontal bars of communes ranked on an indicator (highest first), as plain HTML.
+
+    One list item per commune: its name, a bar from zero (to the left for a negative value)
+    and the value as written (``texte``). No chart library runs in the browser (the Territoire
+    page sends no Vega for it), the text is selectable and read by screen readers, every data
+    string is escaped. The page's stylesheet (``static/carnet.css``, ``.carnet-rang``) lays it out.
 
     Parameters
     ----------
     df : DataFrame
         From :func:`carnet.fiches.ranking` (``nom``, ``valeur``, ``texte``, ``code``).
+    label : str
+        The indicator, the list's accessible name.
+    highlight : str, optional
+        Code of a commune drawn in the highlight colour and marked « commune choisie ».
     top : int
         Keep the first ``top`` communes with a value (a long territory would not fit).
-    highlight : str, optional
-        Code of a commune drawn in the highlight colour.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"code": ["a", "b"], "nom": ["A <b>", "B"], "valeur": [2.0, -1.0],
+    ...                   "texte": ["2 %", "-1 %"]})
+    >>> out = ranking_html(d, "Taux", highlight="b")
+    >>> "A &lt;b&gt;" in out, out.count("<li"), 'class="carnet-rang-choisie"' in out
+    (True, 2, True)
     """
-    d = df.dropna(subset=["valeur"]).head(top).copy()
-    d["groupe"] = ["Commune choisie" if c == highlight else "Communes" for c in d["code"]]
-    d = d[["nom", "valeur", "texte", "groupe"]]  # what the chart draws: the rest is not sent
-    bars = alt.Chart(d).mark_bar().encode(
-        y=alt.Y("nom:N", sort=None, title=None, axis=alt.Axis(labelLimit=220, labelOverlap=False)),
-        x=alt.X("valeur:Q", title=_axis_title(label, unit), axis=alt.Axis(format=",~r")),
-        color=alt.Color("groupe:N", scale=alt.Scale(domain=["Communes", "Commune choisie"],
-                                                     range=[HIGHLIGHT, REFERENCE]), legend=None),
-        tooltip=[alt.Tooltip("nom:N", title="Commune"), alt.Tooltip("texte:N", title=label)],
-    )
-    text = bars.mark_text(align="left", dx=4, fontSize=12).encode(text="texte:N", color=alt.value("#333"))
-    return _base((bars + text).properties(height=alt.Step(26)))
+    d = df.dropna(subset=["valeur"]).head(top)
+    values = d["valeur"].astype(float)
+    lo = min(0.0, float(values.min())) if len(d) else 0.0
+    hi = max(0.0, float(values.max())) if len(d) else 0.0
+    span = (hi - lo) or 1.0
+    zero = (0.0 - lo) / span * 100  # not -lo: no "-0.00%"
+    items = []
+    for code, nom, value, texte in zip(d["code"], d["nom"], values, d["texte"], strict=True):
+        width = abs(value) / span * 100
+        left = zero if value >= 0 else zero - width
+        chosen = code == highlight
+        cls, note = (' class="carnet-rang-choisie"', _CHOSEN_NOTE) if chosen else ("", "")
+        items.append(
+            f'<li{cls}>'
+            f'<span class="nom">{html.escape(str(nom))}</span>'
+            f'<span class="piste" aria-hidden="true"><span class="barre" '
+            f'style="left:{left:.2f}%;width:{width:.2f}%"></span></span>'
+            f'<span class="valeur">{html.escape(str(texte))}{note}</span></li>')
+    return (f'<ol class="carnet-rang" aria-label="{html.escape(label)} : classement des communes">'
+            + "".join(items) + "</ol>")
 
 
 def _reference(df: pd.DataFrame, *groups: str) -> str:

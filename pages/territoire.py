@@ -81,7 +81,7 @@ def ranking_tab(iid, ind, code):
     n_pub = int(rank["valeur"].notna().sum())
     st.markdown(f"**{ind.label}** : les {min(25, n_pub)} premières communes sur {n_pub} "
                 f"où la valeur est publiée.")
-    charts.show(charts.ranking_spec(p.id, data.cache_key(), tid, iid, code))
+    charts.show_ranking(p.id, data.cache_key(), tid, iid, code)
     rows = st.expander("Toutes les communes", key="w_toutes_communes", on_change="rerun")
     if rows.open:  # the whole table is sent only when asked for
         rows.dataframe(rank[["rang", "nom", "epci_nom", "texte"]].rename(

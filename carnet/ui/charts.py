@@ -5,6 +5,10 @@ Building the Altair chart and converting it took about 80 ms of that rerun (py-s
 §1), though the chart only depends on the pack, the territoire, the indicateur and the
 commune selected. Cached here as the spec :func:`carnet.charts.to_spec` gives, it costs a
 pickle copy, and the map's values leave the server sooner.
+
+The communes' ranking, the chart open by default, is plain HTML (:func:`ranking_html`): no
+Vega nor Arrow bundle loads before the map on a first visit (cold first paint, issue #12 §1)
+and nothing is redrawn by a chart library on each indicator change.
 """
 
 from __future__ import annotations
@@ -23,12 +27,15 @@ def ranking(pack_id: str, cache_dir: str, tid: str, iid: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def ranking_spec(pack_id: str, cache_dir: str, tid: str, iid: str, highlight: str | None) -> dict:
-    """Spec of :func:`carnet.charts.ranking_chart` (the territoire's communes, ``highlight`` in
-    its colour)."""
+def ranking_html(pack_id: str, cache_dir: str, tid: str, iid: str, highlight: str | None) -> str:
+    """:func:`carnet.charts.ranking_html` of the territoire's communes, ``highlight`` in its colour."""
     ind = load(pack_id, cache_dir).indicator(iid)
-    return charts.to_spec(charts.ranking_chart(ranking(pack_id, cache_dir, tid, iid), ind.label, ind.unit,
-                                               highlight=highlight))
+    return charts.ranking_html(ranking(pack_id, cache_dir, tid, iid), ind.label, highlight=highlight)
+
+
+def show_ranking(pack_id: str, cache_dir: str, tid: str, iid: str, highlight: str | None) -> None:
+    """Draw :func:`ranking_html` (``st.html``: the page's stylesheet lays it out)."""
+    st.html(ranking_html(pack_id, cache_dir, tid, iid, highlight))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

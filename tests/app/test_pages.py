@@ -66,13 +66,19 @@ def test_non_aggregable_indicator_says_so(app):
 
 
 def test_only_the_open_chart_tab_and_table_are_sent(app):
-    """Lazy tabs: an indicator change sends the open tab's chart, not all three (issue #12 §1)."""
+    """Lazy tabs: an indicator change sends the open tab's chart, not all three (issue #12 §1).
+    The ranking, open by default, is plain HTML: no Vega chart on a first visit."""
     app.query_params.update({"territoire": "cambresis", "indicateur": "taux_chomage_2022"})
     app.switch_page("pages/territoire.py").run()
     no_exception(app)
-    titles = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False)
-              for c in app.get("vega_lite_chart")]
-    assert len(titles) == 1 and "Taux de chômage" in titles[0]  # the ranking, nothing else
+    assert not app.get("vega_lite_chart")
+
+    def rankings():
+        return [h.value for h in app.html if 'class="carnet-rang"' in h.value]
+
+    (ranking,) = rankings()
+    assert 'aria-label="Taux de chômage' in ranking and ranking.count("<li") == 25
+
     def ranks():
         return [d.value for d in app.dataframe if "Rang" in d.value.columns]
 
@@ -84,7 +90,7 @@ def test_only_the_open_chart_tab_and_table_are_sent(app):
     app.run()
     specs = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False)
              for c in app.get("vega_lite_chart")]
-    assert len(specs) == 1 and "Taux de chômage" not in specs[0] and not ranks()
+    assert len(specs) == 1 and "Taux de chômage" not in specs[0] and not ranks() and not rankings()
 
 
 def test_permalink_restores_view(app):
