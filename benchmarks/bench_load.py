@@ -127,13 +127,13 @@ async def wave(base: str, sessions: int, duration: float) -> dict:
 
 
 def _proxy(ports: tuple[int, int], tmp: Path) -> tuple[subprocess.Popen, str]:
-    from tests.deploy.test_reverse_proxy import MAIN, _site
+    from tests.deploy.test_reverse_proxy import _site, main_conf
 
     prefix = tmp / "nginx"
     prefix.mkdir()
     listen = free_port()
-    (prefix / "carnet.conf").write_text(_site(ports, listen), encoding="utf-8")
-    (prefix / "nginx.conf").write_text(MAIN.format(prefix=prefix), encoding="utf-8")
+    (prefix / "carnet.conf").write_text(_site(ports, listen, prefix / "cache"), encoding="utf-8")
+    (prefix / "nginx.conf").write_text(main_conf(prefix), encoding="utf-8")
     proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
                              "-g", "daemon off;"])
     time.sleep(1)

@@ -10,10 +10,14 @@ then ``--runs`` times, in a new headless Chromium context (empty cache, a new se
   click on « Territoire » to the paint mark of the new map frame (the geometry file and Leaflet
   are now in the browser's cache).
 
+With ``--proxy``, the browser goes through nginx with ``deploy/nginx-carnet.conf`` (as
+``bench_load.py`` runs it, both upstreams on the one process): the deployment of
+docs/DEPLOIEMENT.md, where nginx keeps the content-hashed files after the warm-up load.
+
 Budgets: cold ≤ 1.5 s, second page ≤ 0.8 s (median). Results: ``benchmarks/bench_geom.md``.
 Usage::
 
-    CARNET_SOURCES=/path/to/sources python benchmarks/bench_paint.py [--runs 10]
+    CARNET_SOURCES=/path/to/sources python benchmarks/bench_paint.py [--runs 10] [--proxy]
 """
 
 from __future__ import annotations
@@ -81,10 +85,18 @@ def run(base: str, browser) -> tuple[float, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--proxy", action="store_true", help="through nginx (deploy/nginx-carnet.conf)")
     args = ap.parse_args()
+    import tempfile
+
+    from bench_load import _proxy
     from playwright.sync_api import sync_playwright
 
     proc, base = start_streamlit({**os.environ, "CARNET_FAST_MAP": "1"}, ROOT)
+    nginx, tmp = None, tempfile.TemporaryDirectory()
+    if args.proxy:
+        port = int(base.rsplit(":", 1)[1])
+        nginx, base = _proxy((port, port), Path(tmp.name))
     cold, second = [], []
     try:
         with sync_playwright() as pw:
@@ -97,12 +109,15 @@ def main() -> int:
                 print(f"  run {i + 1}: cold {c:.0f} ms, second page {s:.0f} ms", flush=True)
             browser.close()
     finally:
+        if nginx is not None:
+            stop(nginx)
         stop(proc)
+        tmp.cleanup()
     load = os.getloadavg()
     for name, ms, budget in (("cold", cold, 1500), ("second page", second, 800)):
         print(f"{name}: median {statistics.median(ms):.0f} ms (min {min(ms):.0f}, max {max(ms):.0f}, "
               f"n={len(ms)}) budget ≤ {budget} ms")
-    print(f"load average {load[0]:.1f} {load[1]:.1f}")
+    print(f"load average {load[0]:.1f} {load[1]:.1f}" + (" (through nginx)" if args.proxy else ""))
     return 0
 
 

@@ -8,12 +8,15 @@ temporary prefix, two Streamlit processes share one registry (PostGIS when
   websocket included (the page renders only through it), reaches one process;
 - two browsers whose keys hash to different processes are each served, whole, by their own;
 - the page works through the proxy (title, map frame, no error);
-- the content-hashed geometry file of the fast commune map and the versioned map libraries come
-  with ``Cache-Control: immutable`` (the browser keeps them, never revalidates).
+- the content-hashed geometry file of the fast commune map, the versioned map libraries and
+  Streamlit's own front end come with ``Cache-Control: immutable`` (the browser keeps them,
+  never revalidates); a second browser gets Streamlit's front end from nginx's cache, byte for
+  byte the files of the installed Streamlit.
 """
 
 from __future__ import annotations
 
+import getpass
 import re
 import shutil
 import subprocess
@@ -39,6 +42,7 @@ NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").e
 pytestmark = [*BROWSER_APP, pytest.mark.skipif(NGINX is None, reason="nginx absent (apt install nginx)")]
 
 MAIN = """\
+user {user};
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
 worker_processes 1;
@@ -55,9 +59,19 @@ http {{
 """
 
 
-def _site(ports: tuple[int, int], listen: int) -> str:
-    """The shipped site file with this run's ports, and the backend named in a header."""
+def main_conf(prefix: Path) -> str:
+    """nginx's main file for a run in ``prefix``. Its workers run as this user: started as root
+    (CI), they would run as ``nobody`` and could not write the cache under pytest's private
+    temporary directory (as non-root, nginx ignores the ``user`` line)."""
+    return MAIN.format(prefix=prefix, user=getpass.getuser())
+
+
+def _site(ports: tuple[int, int], listen: int, cache: Path) -> str:
+    """The shipped site file with this run's ports and cache directory, and the backend named
+    in a header."""
     text = (ROOT / "deploy" / "nginx-carnet.conf").read_text(encoding="utf-8")
+    assert "proxy_cache_path /var/cache/nginx/carnet " in text
+    text = text.replace("proxy_cache_path /var/cache/nginx/carnet ", f"proxy_cache_path {cache} ")
     text = text.replace("server 127.0.0.1:8501;", f"server 127.0.0.1:{ports[0]};")
     text = text.replace("server 127.0.0.1:8502;", f"server 127.0.0.1:{ports[1]};")
     text = text.replace("listen 80;", f"listen 127.0.0.1:{listen};")
@@ -90,8 +104,8 @@ def proxied(built_cache, tmp_path_factory):
         prefix = tmp / "nginx"
         prefix.mkdir()
         listen = free_port()
-        (prefix / "carnet.conf").write_text(_site(ports, listen), encoding="utf-8")
-        (prefix / "nginx.conf").write_text(MAIN.format(prefix=prefix), encoding="utf-8")
+        (prefix / "carnet.conf").write_text(_site(ports, listen, prefix / "cache"), encoding="utf-8")
+        (prefix / "nginx.conf").write_text(main_conf(prefix), encoding="utf-8")
         subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
                        check=True, capture_output=True)
         nginx = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
@@ -119,7 +133,9 @@ def _served(browser, url: str, cookie: str | None):
         ctx.add_cookies([{"name": "carnet_route", "value": cookie, "url": url}])
     page = ctx.new_page()
     seen, errors = set(), []
-    page.on("response", lambda r: seen.add(r.headers.get("x-carnet-backend")))
+    # the files kept by nginx (X-Carnet-Cache) may come from its cache: no backend to name
+    page.on("response", lambda r: None if "x-carnet-cache" in r.headers
+            else seen.add(r.headers.get("x-carnet-backend")))
     page.on("pageerror", lambda e: errors.append(str(e)))
     sockets = []
     page.on("websocket", lambda ws: sockets.append(ws.url))
@@ -175,3 +191,31 @@ def test_hashed_map_files_are_immutable_through_the_proxy(proxied):
     assert geo and pages and lib, sorted(headers)
     for u in geo + pages + lib:
         assert headers[u] == "public, max-age=31536000, immutable", (u, headers[u])
+
+
+def test_streamlit_front_end_is_kept_by_the_browser_and_by_nginx(proxied):
+    import streamlit
+
+    url, _ = proxied
+    static = Path(streamlit.__file__).parent / "static"
+    index = re.search(r'src="\./(static/js/index\.[\w-]+\.js)"', (static / "index.html").read_text())
+    assert index, "Streamlit's index.html names its bundle"
+    seen: list[tuple[str, str, str]] = []
+    with chromium() as browser:
+        for _ in range(2):  # two browsers: the second one is served from nginx's cache
+            ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = ctx.new_page()
+            page.on("response", lambda r: seen.append((r.url, r.headers.get("cache-control", ""),
+                                                       r.headers.get("x-carnet-cache", "")))
+                    if "/static/js/" in r.url else None)
+            page.goto(f"{url}/territoire?territoire=cambresis")
+            page.locator("iframe[title*='carnet_fastmap']").first.wait_for(timeout=120_000)
+            ctx.close()
+    bundle = [row for row in seen if row[0].endswith(index.group(1))]
+    assert len(bundle) == 2, seen[:5]
+    assert all(cc == "public, max-age=31536000, immutable" for _, cc, _ in seen), seen[:3]
+    assert bundle[1][2] == "HIT"
+    req = urllib.request.Request(f"{url}/{index.group(1)}", headers={"Accept-Encoding": "identity"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.headers["X-Carnet-Cache"] == "HIT"
+        assert resp.read() == (static / index.group(1)).read_bytes()
