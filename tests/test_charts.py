@@ -153,3 +153,14 @@ def test_cached_spec_sends_the_chart_altair_chart_sends(build):
     # with Altair, the rows' rank with a spec
     pd.testing.assert_frame_equal(data_spec[0], data_altair[0].reset_index(drop=True), check_dtype=False)
 
+
+
+def test_ranking_stylesheet_uses_the_charts_colours():
+    """The HTML ranking's bars are coloured by static/carnet.css: the charts' own colours."""
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parent.parent / "static" / "carnet.css").read_text(encoding="utf-8")
+    rules = re.findall(r"(\.carnet-rang (?:li\.carnet-rang-choisie )?\.barre) \{[^}]*?background: (#\w+)",
+                       css)
+    assert dict(rules) == {".carnet-rang .barre": charts.HIGHLIGHT,
+                           ".carnet-rang li.carnet-rang-choisie .barre": charts.REFERENCE}
