@@ -83,6 +83,8 @@ def _map_polygons(page, timeout_ms: int = 60_000) -> int:
             frame_el = page.locator("iframe[title='streamlit_folium.st_folium']").first
             frame_el.wait_for(timeout=timeout_ms)
             frame = frame_el.element_handle().content_frame()
+            if frame is None:  # the element was replaced between the two reads: no frame yet
+                raise RuntimeError("frame detached before it was read")
             frame.wait_for_selector("path.leaflet-interactive", timeout=timeout_ms)
             page.wait_for_timeout(800)
             return frame.locator("path.leaflet-interactive").count()
