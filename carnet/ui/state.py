@@ -15,7 +15,6 @@ import streamlit as st
 # Every URL parameter of the atlas.
 PARAMS = ("territoire", "indicateur", "classes", "commune", "niveau", "unites", "indicateurs", "carte")
 _PREFIX = "_url_"
-_BOUND = "_bound_"  # the value the server last gave a bound widget (see _echo)
 SEP = ","
 
 
@@ -61,8 +60,6 @@ def bound(widget, label: str, name: str, default, *, parse, dump, key: str | Non
     _bind(wkey, current)
 
     def _changed():
-        if _echo(wkey):
-            return
         v = st.session_state.get(wkey)
         put(name, None if v == default else dump(v))
 
@@ -110,21 +107,8 @@ def put_list(name: str, values) -> None:
 
 def _bind(wkey: str, current) -> None:
     """Make the widget show the state's value (set before the widget is created)."""
-    st.session_state[_BOUND + wkey] = current
     if st.session_state.get(wkey) != current:
         st.session_state[wkey] = current
-
-
-def _echo(wkey: str) -> bool:
-    """Whether the widget's « new » value is only the one the server gave it last.
-
-    A run interrupted by a page change (the user clicks another page while the sidebar's
-    territory picker has just been drawn with the page's default) leaves that default in
-    the browser, not in the session's committed widget values: the next run would take it
-    for the user's choice and, on Plan d'actions, filter the registry on a territory nobody
-    chose. A user's change always differs from the value the server last bound.
-    """
-    return _BOUND + wkey in st.session_state and st.session_state.get(wkey) == st.session_state[_BOUND + wkey]
 
 
 def select(label: str, name: str, options: Mapping[str, str], default: str, *, widget=None,
@@ -140,8 +124,6 @@ def select(label: str, name: str, options: Mapping[str, str], default: str, *, w
     _bind(wkey, current)
 
     def _changed():
-        if _echo(wkey):
-            return
         v = st.session_state.get(wkey)
         put(name, v if v in options else default)
         if after is not None:
@@ -160,8 +142,6 @@ def multiselect(label: str, name: str, options: Mapping[str, str], default, *, k
     _bind(wkey, current)
 
     def _changed():
-        if _echo(wkey):
-            return
         put_list(name, [v for v in st.session_state.get(wkey, []) if v in options])
 
     st.multiselect(label, list(options), format_func=lambda k: options.get(k, k), key=wkey,

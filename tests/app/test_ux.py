@@ -115,23 +115,3 @@ def test_indicators_by_theme_then_latest_year(app):
     chom = [o for o in options if "Taux de chômage" in o]
     assert chom == [f"Économie et emploi — Taux de chômage des 15-64 ans {y}" for y in (2022, 2021, 2018)]
     assert options.index(chom[0]) == options.index(chom[1]) - 1
-
-
-def test_a_page_left_mid_run_does_not_choose_a_territory(plan):
-    """The user leaves Territoire while its run has just drawn the sidebar picker with the
-    page's default (Flandre maritime), before the run ends: the browser then sends that
-    default back as if it were a change. On Plan d'actions it filtered the registry on a
-    territory nobody chose (« 0 projet(s) sur la carte », seen in Chromium). Simulated here:
-    the picker's value is the one the server last bound, and the session's committed value is
-    still Plan d'actions' « Tous »."""
-    plan.switch_page("pages/plan_actions.py").run()
-    no_exception(plan)
-    assert plan.sidebar.selectbox(key="w_territoire").value == "tous"
-    plan.session_state["_bound_w_territoire"] = "flandre-maritime"  # drawn by the interrupted run
-    plan.sidebar.selectbox(key="w_territoire").set_value("flandre-maritime").run()
-    no_exception(plan)
-    assert "territoire" not in plan.query_params and "territoires" not in plan.query_params
-    assert plan.sidebar.selectbox(key="w_territoire").value == "tous"
-    assert _metrics(plan)["Projets (filtre)"] == "10"
-    plan.sidebar.selectbox(key="w_territoire").set_value("douaisis").run()  # a real choice
-    assert plan.query_params["territoires"] == "douaisis" and _metrics(plan)["Projets (filtre)"] == "0"
