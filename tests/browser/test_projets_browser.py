@@ -193,7 +193,14 @@ def _state(page) -> dict:
 
 
 def test_filter_change_keeps_the_frame_and_a_page_come_back_asks_once(page):
-    """#12 §2: a filter sends a mask to the same frame; a new frame asks for the registry."""
+    """#12 §2: a filter sends a mask to the same frame; a new frame asks for the registry.
+
+    The Cambrésis is chosen first (the fixture's projects are there): from « Tous les
+    territoires », a visit to Territoire sometimes leaves its first territory as the Plan
+    d'actions filter (an open bug, see the #12 note of 4 December), which is not this test's
+    subject."""
+    page.goto(page.url.split("/plan_actions")[0] + "/plan_actions?territoire=cambresis")
+    page.wait_for_selector("h1:has-text(\"Plan d'actions\")", timeout=60_000)
     _map_frame(page)
     banner = page.get_by_text("illustratif(s) affiché(s)")
     if banner.count():  # the illustrative test ran first: keep to the fixture's two projects
@@ -219,7 +226,7 @@ def test_filter_change_keeps_the_frame_and_a_page_come_back_asks_once(page):
                          [frame_el, page.locator(FAST_FRAME).first.element_handle()])
 
     page.get_by_role("link", name="Territoire").first.evaluate("e => e.click()")
-    page.get_by_role("heading", name="Territoire").first.wait_for(timeout=60_000)
+    page.get_by_role("heading", name="Chiffres clés").first.wait_for(timeout=60_000)
     page.get_by_role("link", name="Plan d'actions").first.evaluate("e => e.click()")
     _map_frame(page)
     for _ in range(60):
